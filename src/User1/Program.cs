@@ -1,0 +1,3 @@
+using SecureChat.Cli;
+
+return ChatApplication.Run(ChatRole.Listener, args, Console.Out, Console.Error);

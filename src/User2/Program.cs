@@ -1,0 +1,3 @@
+using SecureChat.Cli;
+
+return ChatApplication.Run(ChatRole.Connector, args, Console.Out, Console.Error);
