@@ -1,0 +1,112 @@
+// The public half of an identity: an RSA key held as its canonical DER SubjectPublicKeyInfo (RFC 5280
+// section 4.1.2.7, RFC 8017 appendix A.1.1), plus key wrap to it with RSA-OAEP-SHA256.
+using System.Security.Cryptography;
+
+namespace SecureChat.Crypto.Identity;
+
+/// <summary>An identity public key: what a peer announces, what a fingerprint names, what secrets are wrapped to.</summary>
+public sealed class IdentityPublicKey : IEquatable<IdentityPublicKey>
+{
+    /// <summary>The smallest RSA modulus accepted, in bits. SecureChat generates <see cref="IdentityKey.DefaultKeySizeBits"/>.</summary>
+    public const int MinimumKeySizeBits = 2048;
+
+    /// <summary>The largest RSA modulus accepted, in bits (bounds the work a peer can make us do).</summary>
+    public const int MaximumKeySizeBits = 8192;
+
+    private readonly byte[] _spki;
+
+    private IdentityPublicKey(byte[] spki, int keySizeBits)
+    {
+        _spki = spki;
+        KeySizeBits = keySizeBits;
+        Fingerprint = Fingerprint.Of(spki);
+    }
+
+    /// <summary>The DER SubjectPublicKeyInfo, exactly as it is sent and fingerprinted.</summary>
+    public ReadOnlyMemory<byte> SubjectPublicKeyInfo => _spki;
+
+    /// <summary>The RSA modulus size in bits.</summary>
+    public int KeySizeBits { get; }
+
+    /// <summary>The key's fingerprint.</summary>
+    public Fingerprint Fingerprint { get; }
+
+    /// <summary>
+    /// Reads an RSA public key from DER SubjectPublicKeyInfo. Refuses anything but a canonical encoding
+    /// of an RSA key of 2048 to 8192 bits with nothing after it, so one key has exactly one fingerprint.
+    /// </summary>
+    /// <exception cref="InvalidKeyException">The bytes are not such a key.</exception>
+    public static IdentityPublicKey FromSubjectPublicKeyInfo(ReadOnlySpan<byte> subjectPublicKeyInfo)
+    {
+        using RSA rsa = RSA.Create();
+        int bytesRead;
+        try
+        {
+            rsa.ImportSubjectPublicKeyInfo(subjectPublicKeyInfo, out bytesRead);
+        }
+        catch (CryptographicException e)
+        {
+            throw new InvalidKeyException("The identity key is not a DER RSA SubjectPublicKeyInfo.", e);
+        }
+
+        if (bytesRead != subjectPublicKeyInfo.Length)
+        {
+            Error.ThrowInvalidKey("The identity key has trailing bytes after its SubjectPublicKeyInfo.");
+        }
+
+        return FromRsa(rsa, subjectPublicKeyInfo);
+    }
+
+    /// <summary>The public half of <paramref name="rsa"/>, checked as <see cref="FromSubjectPublicKeyInfo"/> checks it.</summary>
+    internal static IdentityPublicKey FromRsa(RSA rsa, ReadOnlySpan<byte> expectedEncoding = default)
+    {
+        if (rsa.KeySize is < MinimumKeySizeBits or > MaximumKeySizeBits)
+        {
+            Error.ThrowInvalidKey($"An identity key must have {MinimumKeySizeBits} to {MaximumKeySizeBits} bits, not {rsa.KeySize}.");
+        }
+
+        byte[] canonical = rsa.ExportSubjectPublicKeyInfo();
+        if (!expectedEncoding.IsEmpty && !expectedEncoding.SequenceEqual(canonical))
+        {
+            Error.ThrowInvalidKey("The identity key is not in canonical DER form.");
+        }
+
+        return new IdentityPublicKey(canonical, rsa.KeySize);
+    }
+
+    /// <summary>
+    /// Wraps a 32-byte secret to this key with RSA-OAEP-SHA256 (MGF1-SHA256, empty label), so that only
+    /// the holder of the private key can read it. Each call gives a different ciphertext.
+    /// </summary>
+    public byte[] Wrap(ReadOnlySpan<byte> secret)
+    {
+        if (secret.Length != IdentityKey.WrappedSecretSize)
+        {
+            Error.ThrowLength(nameof(secret), IdentityKey.WrappedSecretSize, secret.Length);
+        }
+
+        using RSA rsa = RSA.Create();
+        rsa.ImportSubjectPublicKeyInfo(_spki, out _);
+        byte[] plaintext = secret.ToArray();
+        try
+        {
+            return RsaOaep.Encrypt(rsa, plaintext);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    /// <inheritdoc />
+    public bool Equals(IdentityPublicKey? other) => other is not null && _spki.AsSpan().SequenceEqual(other._spki);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as IdentityPublicKey);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => Fingerprint.GetHashCode();
+
+    /// <summary>The key size and fingerprint.</summary>
+    public override string ToString() => $"RSA-{KeySizeBits} {Fingerprint}";
+}

@@ -1,0 +1,36 @@
+// RSAES-OAEP (RFC 8017 section 7.1) with SHA-256 and MGF1-SHA-256, an empty label, over
+// System.Security.Cryptography. PKCS#1 v1.5 encryption is never used. Every decryption failure is the
+// same `false`, so the errors cannot drive Manger's attack.
+using System.Security.Cryptography;
+
+namespace SecureChat.Crypto.Identity;
+
+internal static class RsaOaep
+{
+    public static RSAEncryptionPadding Padding => RSAEncryptionPadding.OaepSHA256;
+
+    /// <summary>The longest message OAEP-SHA256 can carry under a key of <paramref name="keySizeBits"/>.</summary>
+    public static int MaxMessageLength(int keySizeBits) => (keySizeBits / 8) - (2 * SHA256.HashSizeInBytes) - 2;
+
+    public static byte[] Encrypt(RSA publicKey, byte[] message) => publicKey.Encrypt(message, Padding);
+
+    /// <summary>Decrypts into <paramref name="destination"/>; <see langword="false"/> for any failure at all.</summary>
+    public static bool TryDecrypt(RSA privateKey, ReadOnlySpan<byte> ciphertext, Span<byte> destination, out int bytesWritten)
+    {
+        bytesWritten = 0;
+        if (ciphertext.Length != privateKey.KeySize / 8)
+        {
+            return false;
+        }
+
+        try
+        {
+            return privateKey.TryDecrypt(ciphertext, destination, Padding, out bytesWritten);
+        }
+        catch (CryptographicException)
+        {
+            bytesWritten = 0;
+            return false;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+// HMAC-SHA256 (RFC 2104 with SHA-256, FIPS 180-4). Keys of any length; keys over 64 bytes are hashed first.
+using System.Security.Cryptography;
+
+namespace SecureChat.Crypto.Protection;
+
+internal sealed class HmacSha256Mac : MacAlgorithm
+{
+    public override string Name => "HMAC-SHA256";
+
+    private protected override void ValidateKey(ReadOnlySpan<byte> key)
+    {
+        // RFC 2104 allows any length, but an empty key is always a caller's mistake here.
+        if (key.IsEmpty)
+        {
+            Error.ThrowOutOfRange(nameof(key), 0, "An HMAC key must not be empty.");
+        }
+    }
+
+    internal override void ComputeCore(ReadOnlySpan<byte> key, ReadOnlySpan<byte> part1, ReadOnlySpan<byte> part2, ReadOnlySpan<byte> part3, Span<byte> tag)
+    {
+        if (part2.IsEmpty && part3.IsEmpty)
+        {
+            HMACSHA256.HashData(key, part1, tag);
+            return;
+        }
+
+        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+        hmac.AppendData(part1);
+        hmac.AppendData(part2);
+        hmac.AppendData(part3);
+        hmac.GetHashAndReset(tag);
+    }
+}
