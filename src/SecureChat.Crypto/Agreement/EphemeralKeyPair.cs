@@ -41,7 +41,7 @@ public sealed class EphemeralKeyPair : IDisposable
     {
         if (privateKey.Length != P256.CoordinateSize)
         {
-            Error.ThrowLength(nameof(privateKey), P256.CoordinateSize, privateKey.Length);
+            throw Error.Length(nameof(privateKey), P256.CoordinateSize, privateKey.Length);
         }
 
         byte[] d = privateKey.ToArray();
@@ -54,7 +54,7 @@ public sealed class EphemeralKeyPair : IDisposable
         catch (CryptographicException e)
         {
             ecdh.Dispose();
-            throw new InvalidKeyException("The private scalar is not a valid P-256 key.", e);
+            throw Error.InvalidKey("The private scalar is not a valid P-256 key.", e);
         }
         finally
         {
@@ -66,10 +66,16 @@ public sealed class EphemeralKeyPair : IDisposable
     /// Computes the shared secret with a peer's 65-byte uncompressed public point, after checking that
     /// the point is on P-256 (an invalid point would leak bits of our private key: invalid-curve attacks).
     /// </summary>
-    /// <exception cref="InvalidKeyException">The peer's point is malformed or not on the curve.</exception>
+    /// <exception cref="InvalidKeyException">The peer's point is malformed, not on the curve, or our own.</exception>
     public Secret DeriveSharedSecret(ReadOnlySpan<byte> peerPublicKey)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (CryptographicOperations.FixedTimeEquals(peerPublicKey, _publicKey))
+        {
+            // Our own key sent back (a reflection): a real peer's fresh key equals ours with probability 2^-128.
+            throw Error.InvalidKey("The peer's ephemeral public key is our own.");
+        }
+
         using ECDiffieHellmanPublicKey peer = P256.ImportPoint(peerPublicKey);
         byte[] raw = _ecdh.DeriveRawSecretAgreement(peer);
         try

@@ -34,14 +34,14 @@ internal static class P256
     {
         if (point.Length != PointSize || point[0] != Uncompressed)
         {
-            Error.ThrowInvalidKey("An ephemeral public key must be a 65-byte uncompressed P-256 point.");
+            throw Error.InvalidKey("An ephemeral public key must be a 65-byte uncompressed P-256 point.");
         }
 
         ReadOnlySpan<byte> x = point.Slice(1, CoordinateSize);
         ReadOnlySpan<byte> y = point.Slice(1 + CoordinateSize, CoordinateSize);
         if (x.SequenceCompareTo(Prime) >= 0 || y.SequenceCompareTo(Prime) >= 0)
         {
-            Error.ThrowInvalidKey("The ephemeral public key has a coordinate outside the P-256 field.");
+            throw Error.InvalidKey("The ephemeral public key has a coordinate outside the P-256 field.");
         }
 
         var parameters = new ECParameters
@@ -60,7 +60,7 @@ internal static class P256
         }
         catch (CryptographicException e)
         {
-            throw new InvalidKeyException("The ephemeral public key is not a point on P-256.", e);
+            throw Error.InvalidKey("The ephemeral public key is not a point on P-256.", e);
         }
         finally
         {
@@ -77,7 +77,7 @@ internal static class P256
     {
         if (spki.Length != SpkiPrefix.Length + PointSize || !spki.StartsWith(SpkiPrefix))
         {
-            Error.ThrowInvalidKey("Only a DER named-curve P-256 SubjectPublicKeyInfo with an uncompressed point is accepted.");
+            throw Error.InvalidKey("Only a DER named-curve P-256 SubjectPublicKeyInfo with an uncompressed point is accepted.");
         }
 
         byte[] point = spki[SpkiPrefix.Length..].ToArray();

@@ -30,7 +30,7 @@ public sealed class ChainKey : IDisposable
     {
         if (initialKey.Length != Size)
         {
-            Error.ThrowLength(nameof(initialKey), Size, initialKey.Length);
+            throw Error.Length(nameof(initialKey), Size, initialKey.Length);
         }
 
         initialKey.CopyTo(_key);
@@ -45,7 +45,7 @@ public sealed class ChainKey : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (messageKey.Length != MessageKeySize)
         {
-            Error.ThrowLength(nameof(messageKey), MessageKeySize, messageKey.Length);
+            throw Error.Length(nameof(messageKey), MessageKeySize, messageKey.Length);
         }
 
         if (Index == ulong.MaxValue)

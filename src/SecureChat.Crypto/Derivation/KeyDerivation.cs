@@ -26,7 +26,7 @@ public static class KeyDerivation
     {
         if (prk.Length != PrkSize)
         {
-            Error.ThrowLength(nameof(prk), PrkSize, prk.Length);
+            throw Error.Length(nameof(prk), PrkSize, prk.Length);
         }
 
         HKDF.Extract(HashAlgorithmName.SHA256, inputKeyMaterial, salt, prk);
@@ -37,7 +37,7 @@ public static class KeyDerivation
     {
         if (prk.Length < PrkSize)
         {
-            Error.ThrowOutOfRange(nameof(prk), prk.Length, "A pseudorandom key is at least 32 bytes.");
+            throw Error.OutOfRange(nameof(prk), prk.Length, "A pseudorandom key is at least 32 bytes.");
         }
 
         ValidateOutput(output);
@@ -62,12 +62,12 @@ public static class KeyDerivation
         int labelLength = LabelPrefix.Length + label.Length;
         if (labelLength > byte.MaxValue || !Ascii.IsValid(label))
         {
-            Error.ThrowOutOfRange(nameof(label), label, "A label is ASCII, at most 244 characters.");
+            throw Error.OutOfRange(nameof(label), label, "A label is ASCII, at most 244 characters.");
         }
 
         if (context.Length > byte.MaxValue)
         {
-            Error.ThrowOutOfRange(nameof(context), context.Length, "A context is at most 255 bytes.");
+            throw Error.OutOfRange(nameof(context), context.Length, "A context is at most 255 bytes.");
         }
 
         Span<byte> info = stackalloc byte[2 + 1 + byte.MaxValue + 1 + byte.MaxValue];
@@ -87,7 +87,7 @@ public static class KeyDerivation
     {
         if (output.Length is < 1 or > MaxOutputSize)
         {
-            Error.ThrowOutOfRange(nameof(output), output.Length, "HKDF-SHA256 gives 1 to 8160 bytes (RFC 5869 section 2.3).");
+            throw Error.OutOfRange(nameof(output), output.Length, "HKDF-SHA256 gives 1 to 8160 bytes (RFC 5869 section 2.3).");
         }
     }
 }

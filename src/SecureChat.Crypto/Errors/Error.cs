@@ -1,36 +1,30 @@
-using System.Diagnostics.CodeAnalysis;
-
 namespace SecureChat.Crypto;
 
 /// <summary>
-/// Builds every exception the library throws, so messages stay consistent and never carry key bytes.
+/// Builds every exception the library throws (<c>throw Error.X(...)</c>), so messages stay consistent and
+/// never carry key bytes.
 /// </summary>
 internal static class Error
 {
-    [DoesNotReturn]
-    public static void ThrowAuthenticationFailed() => throw new AuthenticationFailedException();
+    public static AuthenticationFailedException AuthenticationFailed() => new();
 
-    [DoesNotReturn]
-    public static void ThrowInvalidKey(string reason) => throw new InvalidKeyException(reason);
+    public static InvalidKeyException InvalidKey(string reason) => new(reason);
 
-    [DoesNotReturn]
-    public static void ThrowInvalidKey(string reason, Exception inner) => throw new InvalidKeyException(reason, inner);
+    public static InvalidKeyException InvalidKey(string reason, Exception inner) => new(reason, inner);
 
-    [DoesNotReturn]
-    public static void ThrowKeyFile(string message) => throw new KeyFileException(message);
+    public static KeyFileException KeyFile(string message) => new(message);
 
-    [DoesNotReturn]
-    public static void ThrowKeyFile(string message, Exception inner) => throw new KeyFileException(message, inner);
+    public static KeyFileException KeyFile(string message, Exception inner) => new(message, inner);
 
-    [DoesNotReturn]
-    public static void ThrowLength(string paramName, int expected, int actual) =>
-        throw new ArgumentException($"Expected {expected} bytes but got {actual}.", paramName);
+    public static ArgumentException Length(string paramName, int expected, int actual) =>
+        new($"Expected {expected} bytes but got {actual}.", paramName);
 
-    [DoesNotReturn]
-    public static void ThrowDestinationTooSmall(string paramName, int needed, int actual) =>
-        throw new ArgumentException($"The destination needs {needed} bytes but has {actual}.", paramName);
+    public static ArgumentException DestinationTooSmall(string paramName, int needed, int actual) =>
+        new($"The destination needs {needed} bytes but has {actual}.", paramName);
 
-    [DoesNotReturn]
-    public static void ThrowOutOfRange(string paramName, object value, string rule) =>
-        throw new ArgumentOutOfRangeException(paramName, value, rule);
+    public static ArgumentException Overlap(string paramName, string other) =>
+        new($"'{paramName}' must not overlap '{other}'.", paramName);
+
+    public static ArgumentOutOfRangeException OutOfRange(string paramName, object value, string rule) =>
+        new(paramName, value, rule);
 }

@@ -47,6 +47,13 @@ public sealed class Fingerprint : IEquatable<Fingerprint>
             return false;
         }
 
+        // The last character carries two unused bits that decoding ignores: insist on the canonical one,
+        // so that one key has exactly one written fingerprint.
+        if (!string.Equals(Convert.ToBase64String(hash).TrimEnd('='), base64, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
         fingerprint = new Fingerprint(hash);
         return true;
     }

@@ -4,6 +4,8 @@
 // when any other user may read or write them.
 using System.Security.Cryptography;
 using System.Text;
+using System.Runtime.Versioning;
+using Microsoft.Win32.SafeHandles;
 
 namespace SecureChat.Crypto.Identity;
 
@@ -19,67 +21,72 @@ public sealed partial class IdentityKey
         UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
         UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
+    /// <summary>The largest key file read: an 8192-bit key in encrypted PEM is about 7 KB.</summary>
+    private const int MaxFileSize = 64 * 1024;
+
     /// <summary>
-    /// Writes the private key to <paramref name="path"/> as PEM, readable by the owner only, encrypted
-    /// when a <paramref name="passphrase"/> is given. The file appears whole or not at all.
+    /// Writes the private key, unencrypted, to <paramref name="path"/> as PEM readable by the owner only.
+    /// Missing folders are created owner-only too.
     /// </summary>
     /// <exception cref="KeyFileException">The file exists and <paramref name="overwrite"/> is false, or it cannot be written.</exception>
-    public void Save(string path, ReadOnlySpan<char> passphrase = default, bool overwrite = false)
+    public void Save(string path, bool overwrite = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ObjectDisposedException.ThrowIf(_disposed, this);
-
-        byte[] der = passphrase.IsEmpty
-            ? _rsa.ExportPkcs8PrivateKey()
-            : _rsa.ExportEncryptedPkcs8PrivateKey(
-                passphrase,
-                new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, PassphraseIterations));
-        char[] pem = PemEncoding.Write(passphrase.IsEmpty ? PlainLabel : EncryptedLabel, der);
-        byte[] bytes = new byte[Encoding.ASCII.GetByteCount(pem) + 1];
-        try
-        {
-            int length = Encoding.ASCII.GetBytes(pem, bytes);
-            bytes[length] = (byte)'\n';
-            WriteOwnerOnly(Path.GetFullPath(path), bytes, overwrite);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(der);
-            CryptographicOperations.ZeroMemory(bytes);
-            Array.Clear(pem);
-        }
+        Write(path, PlainLabel, _rsa.ExportPkcs8PrivateKey(), overwrite);
     }
 
     /// <summary>
-    /// Reads a key written by <see cref="Save"/> (or any PKCS#8 PEM RSA key). A <paramref name="passphrase"/>
-    /// is needed for an encrypted file and ignored for a plain one.
+    /// Writes the private key to <paramref name="path"/> as PEM encrypted under <paramref name="passphrase"/>
+    /// (PBES2: PBKDF2-HMAC-SHA256, <see cref="PassphraseIterations"/> iterations, AES-256-CBC), owner-only.
+    /// </summary>
+    /// <exception cref="ArgumentException">The passphrase is empty.</exception>
+    /// <exception cref="KeyFileException">The file exists and <paramref name="overwrite"/> is false, or it cannot be written.</exception>
+    public void SaveEncrypted(string path, ReadOnlySpan<char> passphrase, bool overwrite = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (passphrase.IsEmpty)
+        {
+            throw new ArgumentException("A passphrase must not be empty; use Save for an unencrypted key.", nameof(passphrase));
+        }
+
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        byte[] der = _rsa.ExportEncryptedPkcs8PrivateKey(
+            passphrase,
+            new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, PassphraseIterations));
+        Write(path, EncryptedLabel, der, overwrite);
+    }
+
+    /// <summary>
+    /// Reads a key written by <see cref="Save"/> or <see cref="SaveEncrypted"/> (or any single PKCS#8 PEM RSA
+    /// key). A <paramref name="passphrase"/> is needed for an encrypted file and ignored for a plain one.
     /// </summary>
     /// <exception cref="KeyFileException">
-    /// The file is missing or unreadable, accessible by other users, not a PKCS#8 private key, or encrypted
-    /// and the passphrase is missing or wrong.
+    /// The file is missing, unreadable, not a regular file of sensible size, accessible by other users, not
+    /// exactly one PKCS#8 private key, or encrypted and the passphrase is missing or wrong.
     /// </exception>
     public static IdentityKey Load(string path, ReadOnlySpan<char> passphrase = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        RefuseLoosePermissions(path);
-
-        byte[] bytes = ReadFile(path);
+        byte[] bytes = ReadOwnerOnlyFile(path);
         char[] text = new char[bytes.Length];
         byte[]? der = null;
         try
         {
             int charCount = Encoding.ASCII.GetChars(bytes, text);
             ReadOnlySpan<char> pem = text.AsSpan(0, charCount);
-            if (!PemEncoding.TryFind(pem, out PemFields fields))
+            if (!PemEncoding.TryFind(pem, out PemFields fields) ||
+                !pem[..fields.Location.Start].IsWhiteSpace() ||
+                !pem[fields.Location.End..].IsWhiteSpace())
             {
-                Error.ThrowKeyFile($"{path} is not a PEM key file.");
+                throw Error.KeyFile($"{path} is not a key file: it must hold exactly one PEM block.");
             }
 
             ReadOnlySpan<char> label = pem[fields.Label];
             der = new byte[fields.DecodedDataLength];
             if (!Convert.TryFromBase64Chars(pem[fields.Base64Data], der, out _))
             {
-                Error.ThrowKeyFile($"{path} holds damaged PEM data.");
+                throw Error.KeyFile($"{path} holds damaged PEM data.");
             }
 
             if (label.SequenceEqual(PlainLabel))
@@ -92,7 +99,7 @@ public sealed partial class IdentityKey
                 return ImportEncrypted(path, der, passphrase);
             }
 
-            throw new KeyFileException($"{path} holds a '{label}', not a PKCS#8 private key.");
+            throw Error.KeyFile($"{path} holds a '{label}', not a PKCS#8 private key.");
         }
         finally
         {
@@ -113,7 +120,7 @@ public sealed partial class IdentityKey
         }
         catch (InvalidKeyException e)
         {
-            throw new KeyFileException($"{path} does not hold a usable RSA identity key: {e.Message}", e);
+            throw Error.KeyFile($"{path} does not hold a usable RSA identity key: {e.Message}", e);
         }
     }
 
@@ -121,7 +128,7 @@ public sealed partial class IdentityKey
     {
         if (passphrase.IsEmpty)
         {
-            Error.ThrowKeyFile($"{path} is encrypted: a passphrase is needed.");
+            throw Error.KeyFile($"{path} is encrypted: a passphrase is needed.");
         }
 
         RSA rsa = RSA.Create();
@@ -130,10 +137,8 @@ public sealed partial class IdentityKey
             rsa.ImportEncryptedPkcs8PrivateKey(passphrase, der, out int bytesRead);
             if (bytesRead != der.Length)
             {
-                Error.ThrowKeyFile($"{path} has trailing data after its key.");
+                throw Error.KeyFile($"{path} has trailing data after its key.");
             }
-
-            return new IdentityKey(rsa);
         }
         catch (KeyFileException)
         {
@@ -143,67 +148,170 @@ public sealed partial class IdentityKey
         catch (CryptographicException e)
         {
             rsa.Dispose();
-            throw new KeyFileException($"{path} could not be decrypted: wrong passphrase, or the file is damaged.", e);
+            throw Error.KeyFile($"{path} could not be decrypted: wrong passphrase, or the file is damaged.", e);
+        }
+        catch
+        {
+            rsa.Dispose();
+            throw;
+        }
+
+        try
+        {
+            return new IdentityKey(rsa);
+        }
+        catch (InvalidKeyException e)
+        {
+            throw Error.KeyFile($"{path} does not hold a usable RSA identity key: {e.Message}", e);
         }
     }
 
-    private static void RefuseLoosePermissions(string path)
-    {
-        if (OperatingSystem.IsWindows() || !File.Exists(path))
-        {
-            return;
-        }
-
-        UnixFileMode mode = File.GetUnixFileMode(path);
-        if ((mode & GroupOrOther) != 0)
-        {
-            Error.ThrowKeyFile(
-                $"{path} is accessible by other users (mode {Octal(mode)}); a private key must be owner-only. Run: chmod 600 '{path}'");
-        }
-    }
-
-    private static byte[] ReadFile(string path)
+    /// <summary>
+    /// Reads the file through one handle, so the permissions checked are those of the bytes read: no one
+    /// can swap the file between the check and the read.
+    /// </summary>
+    private static byte[] ReadOwnerOnlyFile(string path)
     {
         try
         {
-            return File.ReadAllBytes(path);
+            using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            if (!OperatingSystem.IsWindows())
+            {
+                UnixFileMode mode = File.GetUnixFileMode(handle);
+                if ((mode & GroupOrOther) != 0)
+                {
+                    throw Error.KeyFile(
+                        $"{path} is accessible by other users (mode {Octal(mode)}); a private key must be owner-only. Run: chmod 600 '{path}'");
+                }
+            }
+
+            long length = RandomAccess.GetLength(handle);
+            if (length is <= 0 or > MaxFileSize)
+            {
+                throw Error.KeyFile($"{path} is not a key file ({length} bytes).");
+            }
+
+            byte[] bytes = new byte[length];
+            int read = 0;
+            while (read < bytes.Length)
+            {
+                int n = RandomAccess.Read(handle, bytes.AsSpan(read), read);
+                if (n == 0)
+                {
+                    throw Error.KeyFile($"{path} changed while it was read.");
+                }
+
+                read += n;
+            }
+
+            return bytes;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new KeyFileException($"{path} cannot be read: {e.Message}", e);
+            throw Error.KeyFile($"{path} cannot be read: {e.Message}", e);
         }
     }
 
-    private static void WriteOwnerOnly(string path, byte[] contents, bool overwrite)
+    private static void Write(string path, string label, byte[] der, bool overwrite)
     {
-        if (!overwrite && File.Exists(path))
-        {
-            Error.ThrowKeyFile($"{path} already exists; refusing to overwrite a key.");
-        }
-
-        string directory = Path.GetDirectoryName(path) ?? ".";
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Convert.ToHexString(RandomNumberGenerator.GetBytes(6))}.tmp");
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = OwnerOnly;
-        }
-
+        char[] pem = PemEncoding.Write(label, der);
+        byte[] bytes = new byte[Encoding.ASCII.GetByteCount(pem) + 1];
         try
         {
-            Directory.CreateDirectory(directory);
-            using (var stream = new FileStream(temporary, options))
+            int length = Encoding.ASCII.GetBytes(pem, bytes);
+            bytes[length] = (byte)'\n';
+            WriteOwnerOnly(Path.GetFullPath(path), bytes, overwrite);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(der);
+            CryptographicOperations.ZeroMemory(bytes);
+            Array.Clear(pem);
+        }
+    }
+
+    /// <summary>
+    /// Without <paramref name="overwrite"/>, creates the file exclusively (O_EXCL), so an existing key is never
+    /// replaced, even by a race. With it, writes a temporary file and renames it over the old one, so the
+    /// key file is always whole.
+    /// </summary>
+    private static void WriteOwnerOnly(string path, byte[] contents, bool overwrite)
+    {
+        string directory = Path.GetDirectoryName(path) ?? ".";
+        string target = overwrite
+            ? Path.Combine(directory, $".{Path.GetFileName(path)}.{Convert.ToHexString(RandomNumberGenerator.GetBytes(6))}.tmp")
+            : path;
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        bool created = false;
+        bool done = false;
+        try
+        {
+            if (OperatingSystem.IsWindows())
             {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                options.UnixCreateMode = OwnerOnly;
+                CreateOwnerOnlyDirectories(directory);
+            }
+
+            using (var stream = new FileStream(target, options))
+            {
+                created = true;
                 stream.Write(contents);
                 stream.Flush(flushToDisk: true);
             }
 
-            File.Move(temporary, path, overwrite);
+            if (overwrite)
+            {
+                File.Move(target, path, overwrite: true);
+            }
+
+            done = true;
+        }
+        catch (IOException e) when (!created && File.Exists(target))
+        {
+            throw Error.KeyFile($"{path} already exists; refusing to overwrite a key.", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temporary);
-            throw new KeyFileException($"{path} cannot be written: {e.Message}", e);
+            throw Error.KeyFile($"{path} cannot be written: {e.Message}", e);
+        }
+        finally
+        {
+            if (created && !done)
+            {
+                TryDelete(target);
+            }
+        }
+    }
+
+    /// <summary>Creates every missing folder on the way to <paramref name="directory"/> with mode 0700 (existing ones are left alone).</summary>
+    [UnsupportedOSPlatform("windows")]
+    private static void CreateOwnerOnlyDirectories(string directory)
+    {
+        var missing = new Stack<string>();
+        for (string? dir = directory; !string.IsNullOrEmpty(dir) && !Directory.Exists(dir); dir = Path.GetDirectoryName(dir))
+        {
+            missing.Push(dir);
+        }
+
+        while (missing.TryPop(out string? dir))
+        {
+            Directory.CreateDirectory(dir, OwnerOnly | UnixFileMode.UserExecute);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The original failure is what the caller needs to see; a leftover temporary file is harmless.
         }
     }
 

@@ -44,7 +44,7 @@ public sealed partial class IdentityKey : IDisposable
     {
         if (keySizeBits is < IdentityPublicKey.MinimumKeySizeBits or > IdentityPublicKey.MaximumKeySizeBits || keySizeBits % 1024 != 0)
         {
-            Error.ThrowOutOfRange(nameof(keySizeBits), keySizeBits, "Generate 2048 to 8192 bits, in steps of 1024.");
+            throw Error.OutOfRange(nameof(keySizeBits), keySizeBits, "Generate 2048 to 8192 bits, in steps of 1024.");
         }
 
         return new IdentityKey(RSA.Create(keySizeBits));
@@ -60,13 +60,13 @@ public sealed partial class IdentityKey : IDisposable
             rsa.ImportPkcs8PrivateKey(pkcs8, out int bytesRead);
             if (bytesRead != pkcs8.Length)
             {
-                Error.ThrowInvalidKey("The private key has trailing bytes after its PKCS#8 structure.");
+                throw Error.InvalidKey("The private key has trailing bytes after its PKCS#8 structure.");
             }
         }
         catch (CryptographicException e) when (e is not InvalidKeyException)
         {
             rsa.Dispose();
-            throw new InvalidKeyException("The private key is not a PKCS#8 RSA key.", e);
+            throw Error.InvalidKey("The private key is not a PKCS#8 RSA key.", e);
         }
         catch
         {
@@ -86,7 +86,7 @@ public sealed partial class IdentityKey : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (secret.Length != WrappedSecretSize)
         {
-            Error.ThrowLength(nameof(secret), WrappedSecretSize, secret.Length);
+            throw Error.Length(nameof(secret), WrappedSecretSize, secret.Length);
         }
 
         Span<byte> buffer = stackalloc byte[IdentityPublicKey.MaximumKeySizeBits / 8];
@@ -113,7 +113,7 @@ public sealed partial class IdentityKey : IDisposable
         if (!TryUnwrap(wrapped, secret.Writable))
         {
             secret.Dispose();
-            Error.ThrowAuthenticationFailed();
+            throw Error.AuthenticationFailed();
         }
 
         return secret;

@@ -46,12 +46,12 @@ public sealed class IdentityPublicKey : IEquatable<IdentityPublicKey>
         }
         catch (CryptographicException e)
         {
-            throw new InvalidKeyException("The identity key is not a DER RSA SubjectPublicKeyInfo.", e);
+            throw Error.InvalidKey("The identity key is not a DER RSA SubjectPublicKeyInfo.", e);
         }
 
         if (bytesRead != subjectPublicKeyInfo.Length)
         {
-            Error.ThrowInvalidKey("The identity key has trailing bytes after its SubjectPublicKeyInfo.");
+            throw Error.InvalidKey("The identity key has trailing bytes after its SubjectPublicKeyInfo.");
         }
 
         return FromRsa(rsa, subjectPublicKeyInfo);
@@ -60,15 +60,25 @@ public sealed class IdentityPublicKey : IEquatable<IdentityPublicKey>
     /// <summary>The public half of <paramref name="rsa"/>, checked as <see cref="FromSubjectPublicKeyInfo"/> checks it.</summary>
     internal static IdentityPublicKey FromRsa(RSA rsa, ReadOnlySpan<byte> expectedEncoding = default)
     {
-        if (rsa.KeySize is < MinimumKeySizeBits or > MaximumKeySizeBits)
+        if (rsa.KeySize is < MinimumKeySizeBits or > MaximumKeySizeBits || rsa.KeySize % 8 != 0)
         {
-            Error.ThrowInvalidKey($"An identity key must have {MinimumKeySizeBits} to {MaximumKeySizeBits} bits, not {rsa.KeySize}.");
+            throw Error.InvalidKey($"An identity key must have {MinimumKeySizeBits} to {MaximumKeySizeBits} bits in whole bytes, not {rsa.KeySize}.");
+        }
+
+        // NIST SP 800-56B rev. 2 section 6.2: an odd public exponent with 2^16 < e < 2^256. A tiny or even
+        // exponent is either unusable (OpenSSL refuses to encrypt with it) or a sign of a hostile key.
+        byte[] exponent = rsa.ExportParameters(includePrivateParameters: false).Exponent!;
+        ReadOnlySpan<byte> e = exponent.AsSpan().TrimStart((byte)0);
+        bool exponentOk = e.Length is >= 3 and <= 32 && (e[^1] & 1) == 1 && (e.Length > 3 || e[0] > 0 || e[1] > 0 || e[2] > 1);
+        if (!exponentOk)
+        {
+            throw Error.InvalidKey("An identity key must have an odd public exponent of at least 65537.");
         }
 
         byte[] canonical = rsa.ExportSubjectPublicKeyInfo();
         if (!expectedEncoding.IsEmpty && !expectedEncoding.SequenceEqual(canonical))
         {
-            Error.ThrowInvalidKey("The identity key is not in canonical DER form.");
+            throw Error.InvalidKey("The identity key is not in canonical DER form.");
         }
 
         return new IdentityPublicKey(canonical, rsa.KeySize);
@@ -82,24 +92,16 @@ public sealed class IdentityPublicKey : IEquatable<IdentityPublicKey>
     {
         if (secret.Length != IdentityKey.WrappedSecretSize)
         {
-            Error.ThrowLength(nameof(secret), IdentityKey.WrappedSecretSize, secret.Length);
+            throw Error.Length(nameof(secret), IdentityKey.WrappedSecretSize, secret.Length);
         }
 
         using RSA rsa = RSA.Create();
         rsa.ImportSubjectPublicKeyInfo(_spki, out _);
-        byte[] plaintext = secret.ToArray();
-        try
-        {
-            return RsaOaep.Encrypt(rsa, plaintext);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(plaintext);
-        }
+        return RsaOaep.Encrypt(rsa, secret);
     }
 
     /// <inheritdoc />
-    public bool Equals(IdentityPublicKey? other) => other is not null && _spki.AsSpan().SequenceEqual(other._spki);
+    public bool Equals(IdentityPublicKey? other) => other is not null && CryptographicOperations.FixedTimeEquals(_spki, other._spki);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as IdentityPublicKey);

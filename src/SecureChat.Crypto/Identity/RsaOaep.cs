@@ -9,16 +9,23 @@ internal static class RsaOaep
 {
     public static RSAEncryptionPadding Padding => RSAEncryptionPadding.OaepSHA256;
 
-    /// <summary>The longest message OAEP-SHA256 can carry under a key of <paramref name="keySizeBits"/>.</summary>
-    public static int MaxMessageLength(int keySizeBits) => (keySizeBits / 8) - (2 * SHA256.HashSizeInBytes) - 2;
-
-    public static byte[] Encrypt(RSA publicKey, byte[] message) => publicKey.Encrypt(message, Padding);
+    public static byte[] Encrypt(RSA publicKey, ReadOnlySpan<byte> message)
+    {
+        try
+        {
+            return publicKey.Encrypt(message, Padding);
+        }
+        catch (CryptographicException e)
+        {
+            throw Error.InvalidKey("The recipient's identity key cannot be used for key wrap.", e);
+        }
+    }
 
     /// <summary>Decrypts into <paramref name="destination"/>; <see langword="false"/> for any failure at all.</summary>
     public static bool TryDecrypt(RSA privateKey, ReadOnlySpan<byte> ciphertext, Span<byte> destination, out int bytesWritten)
     {
         bytesWritten = 0;
-        if (ciphertext.Length != privateKey.KeySize / 8)
+        if (ciphertext.Length != (privateKey.KeySize + 7) / 8)
         {
             return false;
         }

@@ -51,12 +51,12 @@ internal static class AesCbc
     {
         if (key.Length is not (16 or 24 or 32))
         {
-            Error.ThrowOutOfRange(nameof(key), key.Length, "An AES key is 16, 24 or 32 bytes.");
+            throw Error.OutOfRange(nameof(key), key.Length, "An AES key is 16, 24 or 32 bytes.");
         }
 
         if (iv.Length != IvSize)
         {
-            Error.ThrowLength(nameof(iv), IvSize, iv.Length);
+            throw Error.Length(nameof(iv), IvSize, iv.Length);
         }
     }
 }

@@ -16,17 +16,25 @@ internal static class Blake2b
     {
         if (key.Length > MaxKeySize)
         {
-            Error.ThrowOutOfRange(nameof(key), key.Length, "A BLAKE2b key is at most 64 bytes.");
+            throw Error.OutOfRange(nameof(key), key.Length, "A BLAKE2b key is at most 64 bytes.");
         }
 
         if (output.Length is < 1 or > MaxOutputSize)
         {
-            Error.ThrowOutOfRange(nameof(output), output.Length, "A BLAKE2b output is 1 to 64 bytes.");
+            throw Error.OutOfRange(nameof(output), output.Length, "A BLAKE2b output is 1 to 64 bytes.");
         }
 
         // BouncyCastle takes the key as an array and treats an empty array as a zero-length key block,
         // which is not unkeyed BLAKE2b: pass null for "no key".
-        byte[]? keyCopy = key.IsEmpty ? null : key.ToArray();
+        byte[]? keyCopy = null;
+        if (!key.IsEmpty)
+        {
+            // Pinned, so no GC compaction leaves an unwiped copy behind. BouncyCastle's own copies are
+            // ordinary arrays that ClearKey() wipes: a small residual risk we accept for a maintained library.
+            keyCopy = GC.AllocateArray<byte>(key.Length, pinned: true);
+            key.CopyTo(keyCopy);
+        }
+
         var digest = new Blake2bDigest(keyCopy, output.Length, null, null);
         try
         {

@@ -9,7 +9,7 @@ internal sealed class Blake2b256Mac : MacAlgorithm
     {
         if (key.Length is < 1 or > Blake2b.MaxKeySize)
         {
-            Error.ThrowOutOfRange(nameof(key), key.Length, "A keyed BLAKE2b key is 1 to 64 bytes.");
+            throw Error.OutOfRange(nameof(key), key.Length, "A keyed BLAKE2b key is 1 to 64 bytes.");
         }
     }
 

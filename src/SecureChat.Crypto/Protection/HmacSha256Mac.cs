@@ -12,7 +12,7 @@ internal sealed class HmacSha256Mac : MacAlgorithm
         // RFC 2104 allows any length, but an empty key is always a caller's mistake here.
         if (key.IsEmpty)
         {
-            Error.ThrowOutOfRange(nameof(key), 0, "An HMAC key must not be empty.");
+            throw Error.OutOfRange(nameof(key), 0, "An HMAC key must not be empty.");
         }
     }
 

@@ -31,7 +31,7 @@ public abstract class MacAlgorithm
         ValidateKey(key);
         if (tag.Length != TagSize)
         {
-            Error.ThrowLength(nameof(tag), TagSize, tag.Length);
+            throw Error.Length(nameof(tag), TagSize, tag.Length);
         }
 
         ComputeCore(key, data, default, default, tag);

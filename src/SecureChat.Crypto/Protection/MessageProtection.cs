@@ -1,8 +1,11 @@
-// Message protection: AES-256-CBC with PKCS#7 padding and a fresh random IV, then a MAC (encrypt-then-MAC,
-// Bellare and Namprempre 2000; the key split follows RFC 7518 section 5.2.2.1).
+// Message protection: AES-256-CBC with a fresh random IV, then a MAC (encrypt-then-MAC, Bellare and
+// Namprempre 2000; the key split follows RFC 7518 section 5.2.2.1).
 //   key (64 bytes)  = MAC key (32) ‖ encryption key (32)
 //   sealed          = IV (16) ‖ ciphertext (16·k, k ≥ 1) ‖ tag (32)
 //   tag             = MAC(MAC key, uint64-be(len(AD)) ‖ AD ‖ IV ‖ ciphertext)
+//   ciphertext      = AES-256-CBC(PKCS#7(plaintext)) without length hiding; with a bucket B (a multiple of
+//                     16), AES-256-CBC without further padding of plaintext ‖ 0x80 ‖ 0x00… up to the next
+//                     multiple of B (that padding already fills whole blocks, so PKCS#7 would only add one).
 // The length prefix keeps the split between associated data and ciphertext unambiguous. On open the
 // tag is checked in constant time before anything is decrypted or unpadded, so padding errors are
 // unobservable; every failure is the same `false`.
@@ -38,6 +41,9 @@ public sealed class MessageProtection
     public const int MaxPlaintextLength = 16 * 1024 * 1024;
 
     private const int MacKeySize = 32;
+
+    // Far above any sealed form of MaxPlaintextLength in any bucket: anything longer is refused unread.
+    private const int MaxSealedLength = MaxPlaintextLength + 65536 + IvSize + AesCbc.BlockSize + TagSize;
     private const int LengthPrefixSize = sizeof(ulong);
     private const int StackLimit = 1024;
 
@@ -67,12 +73,12 @@ public sealed class MessageProtection
         {
             MessageSuite.AesCbcHmacSha256 => MacAlgorithm.HmacSha256,
             MessageSuite.AesCbcBlake2b256 => MacAlgorithm.Blake2b256,
-            _ => throw new ArgumentOutOfRangeException(nameof(suite), suite, "Unknown message suite."),
+            _ => throw Error.OutOfRange(nameof(suite), suite, "Unknown message suite."),
         };
 
         if (paddingBucket < 0 || paddingBucket > 65536 || paddingBucket % AesCbc.BlockSize != 0)
         {
-            Error.ThrowOutOfRange(nameof(paddingBucket), paddingBucket, "The padding bucket is 0 or a multiple of 16 up to 65536.");
+            throw Error.OutOfRange(nameof(paddingBucket), paddingBucket, "The padding bucket is 0 or a multiple of 16 up to 65536.");
         }
 
         return new MessageProtection(suite, mac, paddingBucket);
@@ -83,10 +89,13 @@ public sealed class MessageProtection
     {
         if (plaintextLength is < 0 or > MaxPlaintextLength)
         {
-            Error.ThrowOutOfRange(nameof(plaintextLength), plaintextLength, "A message is 0 to 16 MiB.");
+            throw Error.OutOfRange(nameof(plaintextLength), plaintextLength, "A message is 0 to 16 MiB.");
         }
 
-        return IvSize + CiphertextLength(EncryptedLength(plaintextLength)) + TagSize;
+        int ciphertextLength = PaddingBucket == 0
+            ? ((plaintextLength / AesCbc.BlockSize) + 1) * AesCbc.BlockSize
+            : LengthHiding.PaddedLength(plaintextLength, PaddingBucket);
+        return IvSize + ciphertextLength + TagSize;
     }
 
     /// <summary>Seals <paramref name="plaintext"/> under <paramref name="key"/>, authenticating <paramref name="associatedData"/> too.</summary>
@@ -112,12 +121,24 @@ public sealed class MessageProtection
         int sealedLength = GetSealedLength(plaintext.Length);
         if (destination.Length != sealedLength)
         {
-            Error.ThrowLength(nameof(destination), sealedLength, destination.Length);
+            throw Error.Length(nameof(destination), sealedLength, destination.Length);
         }
 
         if (iv.Length != IvSize)
         {
-            Error.ThrowLength(nameof(iv), IvSize, iv.Length);
+            throw Error.Length(nameof(iv), IvSize, iv.Length);
+        }
+
+        // The IV is written before the plaintext is read and the tag after the data is read: overlapping
+        // buffers would silently give a wrong record.
+        if (destination.Overlaps(plaintext))
+        {
+            throw Error.Overlap(nameof(destination), nameof(plaintext));
+        }
+
+        if (destination.Overlaps(associatedData))
+        {
+            throw Error.Overlap(nameof(destination), nameof(associatedData));
         }
 
         ReadOnlySpan<byte> macKey = key[..MacKeySize];
@@ -140,7 +161,7 @@ public sealed class MessageProtection
             try
             {
                 LengthHiding.Pad(plaintext, padded);
-                AesCbc.Encrypt(encryptionKey, iv, padded, body[IvSize..], PaddingMode.PKCS7);
+                AesCbc.Encrypt(encryptionKey, iv, padded, body[IvSize..], PaddingMode.None);
             }
             finally
             {
@@ -159,22 +180,28 @@ public sealed class MessageProtection
 
     /// <summary>
     /// Opens <paramref name="sealedMessage"/> into <paramref name="destination"/> (at least
-    /// <c>sealedMessage.Length - 48</c> bytes). Returns <see langword="false"/>, writing nothing, if the
-    /// message is not authentic under this key and associated data, or is truncated or malformed.
+    /// <c>sealedMessage.Length - 48</c> bytes). Returns <see langword="false"/>, leaving no plaintext in
+    /// <paramref name="destination"/> (it may have been zeroed), if the message is truncated or malformed or
+    /// its tag does not verify under the key's MAC half and the associated data.
     /// </summary>
+    /// <remarks>
+    /// The two halves of the key are independent keys cut from one KDF output, as in RFC 7518: authenticity
+    /// rests on the MAC half, and a key with the right MAC half but another encryption half cannot arise
+    /// from the key schedule.
+    /// </remarks>
     public bool TryOpen(ReadOnlySpan<byte> key, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> sealedMessage, Span<byte> destination, out int bytesWritten)
     {
         ValidateKey(key);
         bytesWritten = 0;
         int bodyLength = sealedMessage.Length - IvSize - TagSize;
-        if (sealedMessage.Length < MinimumSealedLength || bodyLength % AesCbc.BlockSize != 0)
+        if (sealedMessage.Length < MinimumSealedLength || sealedMessage.Length > MaxSealedLength || bodyLength % AesCbc.BlockSize != 0)
         {
             return false;
         }
 
         if (destination.Length < bodyLength)
         {
-            Error.ThrowDestinationTooSmall(nameof(destination), bodyLength, destination.Length);
+            throw Error.DestinationTooSmall(nameof(destination), bodyLength, destination.Length);
         }
 
         ReadOnlySpan<byte> macKey = key[..MacKeySize];
@@ -200,7 +227,7 @@ public sealed class MessageProtection
             : (rented = ArrayPool<byte>.Shared.Rent(ciphertext.Length));
         try
         {
-            if (!AesCbc.TryDecrypt(encryptionKey, iv, ciphertext, padded, PaddingMode.PKCS7, out int paddedLength))
+            if (!AesCbc.TryDecrypt(encryptionKey, iv, ciphertext, padded, PaddingMode.None, out int paddedLength))
             {
                 return false;
             }
@@ -250,7 +277,7 @@ public sealed class MessageProtection
     {
         if (!TryOpen(key, associatedData, sealedMessage, out byte[]? plaintext))
         {
-            Error.ThrowAuthenticationFailed();
+            throw Error.AuthenticationFailed();
         }
 
         return plaintext;
@@ -264,12 +291,7 @@ public sealed class MessageProtection
     {
         if (key.Length != KeySize)
         {
-            Error.ThrowLength(nameof(key), KeySize, key.Length);
+            throw Error.Length(nameof(key), KeySize, key.Length);
         }
     }
-
-    private static int CiphertextLength(int encryptedLength) => ((encryptedLength / AesCbc.BlockSize) + 1) * AesCbc.BlockSize;
-
-    private int EncryptedLength(int plaintextLength) =>
-        PaddingBucket == 0 ? plaintextLength : LengthHiding.PaddedLength(plaintextLength, PaddingBucket);
 }
