@@ -1,11 +1,9 @@
 // Identity key files: PKCS#8 in PEM (RFC 5958, RFC 7468), optionally encrypted under a passphrase as
 // PKCS#8 EncryptedPrivateKeyInfo with PBES2 (RFC 8018): PBKDF2-HMAC-SHA256, 600,000 iterations (OWASP's
-// 2023 figure), AES-256-CBC. Files are created owner-only (0600) and, like OpenSSH, refused on load
-// when any other user may read or write them.
+// 2023 figure), AES-256-CBC. OwnerOnlyFile does the file-system side: created 0600 and, like OpenSSH,
+// refused on load when any other user may read or write them.
 using System.Security.Cryptography;
 using System.Text;
-using System.Runtime.Versioning;
-using Microsoft.Win32.SafeHandles;
 
 namespace SecureChat.Crypto.Identity;
 
@@ -16,10 +14,6 @@ public sealed partial class IdentityKey
 
     private const string PlainLabel = "PRIVATE KEY";
     private const string EncryptedLabel = "ENCRYPTED PRIVATE KEY";
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private const UnixFileMode GroupOrOther =
-        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
-        UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
     /// <summary>The largest key file read: an 8192-bit key in encrypted PEM is about 7 KB.</summary>
     private const int MaxFileSize = 64 * 1024;
@@ -68,7 +62,7 @@ public sealed partial class IdentityKey
     public static IdentityKey Load(string path, ReadOnlySpan<char> passphrase = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] bytes = ReadOwnerOnlyFile(path);
+        byte[] bytes = OwnerOnlyFile.Read(path, MaxFileSize);
         char[] text = new char[bytes.Length];
         byte[]? der = null;
         try
@@ -166,52 +160,6 @@ public sealed partial class IdentityKey
         }
     }
 
-    /// <summary>
-    /// Reads the file through one handle, so the permissions checked are those of the bytes read: no one
-    /// can swap the file between the check and the read.
-    /// </summary>
-    private static byte[] ReadOwnerOnlyFile(string path)
-    {
-        try
-        {
-            using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            if (!OperatingSystem.IsWindows())
-            {
-                UnixFileMode mode = File.GetUnixFileMode(handle);
-                if ((mode & GroupOrOther) != 0)
-                {
-                    throw Error.KeyFile(
-                        $"{path} is accessible by other users (mode {Octal(mode)}); a private key must be owner-only. Run: chmod 600 '{path}'");
-                }
-            }
-
-            long length = RandomAccess.GetLength(handle);
-            if (length is <= 0 or > MaxFileSize)
-            {
-                throw Error.KeyFile($"{path} is not a key file ({length} bytes).");
-            }
-
-            byte[] bytes = new byte[length];
-            int read = 0;
-            while (read < bytes.Length)
-            {
-                int n = RandomAccess.Read(handle, bytes.AsSpan(read), read);
-                if (n == 0)
-                {
-                    throw Error.KeyFile($"{path} changed while it was read.");
-                }
-
-                read += n;
-            }
-
-            return bytes;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw Error.KeyFile($"{path} cannot be read: {e.Message}", e);
-        }
-    }
-
     private static void Write(string path, string label, byte[] der, bool overwrite)
     {
         char[] pem = PemEncoding.Write(label, der);
@@ -220,7 +168,7 @@ public sealed partial class IdentityKey
         {
             int length = Encoding.ASCII.GetBytes(pem, bytes);
             bytes[length] = (byte)'\n';
-            WriteOwnerOnly(Path.GetFullPath(path), bytes, overwrite);
+            OwnerOnlyFile.Write(Path.GetFullPath(path), bytes, overwrite);
         }
         finally
         {
@@ -229,91 +177,4 @@ public sealed partial class IdentityKey
             Array.Clear(pem);
         }
     }
-
-    /// <summary>
-    /// Without <paramref name="overwrite"/>, creates the file exclusively (O_EXCL), so an existing key is never
-    /// replaced, even by a race. With it, writes a temporary file and renames it over the old one, so the
-    /// key file is always whole.
-    /// </summary>
-    private static void WriteOwnerOnly(string path, byte[] contents, bool overwrite)
-    {
-        string directory = Path.GetDirectoryName(path) ?? ".";
-        string target = overwrite
-            ? Path.Combine(directory, $".{Path.GetFileName(path)}.{Convert.ToHexString(RandomNumberGenerator.GetBytes(6))}.tmp")
-            : path;
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-        bool created = false;
-        bool done = false;
-        try
-        {
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(directory);
-            }
-            else
-            {
-                options.UnixCreateMode = OwnerOnly;
-                CreateOwnerOnlyDirectories(directory);
-            }
-
-            using (var stream = new FileStream(target, options))
-            {
-                created = true;
-                stream.Write(contents);
-                stream.Flush(flushToDisk: true);
-            }
-
-            if (overwrite)
-            {
-                File.Move(target, path, overwrite: true);
-            }
-
-            done = true;
-        }
-        catch (IOException e) when (!created && File.Exists(target))
-        {
-            throw Error.KeyFile($"{path} already exists; refusing to overwrite a key.", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw Error.KeyFile($"{path} cannot be written: {e.Message}", e);
-        }
-        finally
-        {
-            if (created && !done)
-            {
-                TryDelete(target);
-            }
-        }
-    }
-
-    /// <summary>Creates every missing folder on the way to <paramref name="directory"/> with mode 0700 (existing ones are left alone).</summary>
-    [UnsupportedOSPlatform("windows")]
-    private static void CreateOwnerOnlyDirectories(string directory)
-    {
-        var missing = new Stack<string>();
-        for (string? dir = directory; !string.IsNullOrEmpty(dir) && !Directory.Exists(dir); dir = Path.GetDirectoryName(dir))
-        {
-            missing.Push(dir);
-        }
-
-        while (missing.TryPop(out string? dir))
-        {
-            Directory.CreateDirectory(dir, OwnerOnly | UnixFileMode.UserExecute);
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The original failure is what the caller needs to see; a leftover temporary file is harmless.
-        }
-    }
-
-    private static string Octal(UnixFileMode mode) => "0" + Convert.ToString((int)mode & 0x1FF, 8);
 }
