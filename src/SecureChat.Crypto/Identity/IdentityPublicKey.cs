@@ -1,5 +1,6 @@
 // The public half of an identity: an RSA key held as its canonical DER SubjectPublicKeyInfo (RFC 5280
 // section 4.1.2.7, RFC 8017 appendix A.1.1), plus key wrap to it with RSA-OAEP-SHA256.
+using System.Numerics;
 using System.Security.Cryptography;
 
 namespace SecureChat.Crypto.Identity;
@@ -12,6 +13,9 @@ public sealed class IdentityPublicKey : IEquatable<IdentityPublicKey>
 
     /// <summary>The largest RSA modulus accepted, in bits (bounds the work a peer can make us do).</summary>
     public const int MaximumKeySizeBits = 8192;
+
+    private static readonly BigInteger MinimumExponentExclusive = BigInteger.One << 16;
+    private static readonly BigInteger MaximumExponentExclusive = BigInteger.One << 256;
 
     private readonly byte[] _spki;
 
@@ -67,10 +71,8 @@ public sealed class IdentityPublicKey : IEquatable<IdentityPublicKey>
 
         // NIST SP 800-56B rev. 2 section 6.2: an odd public exponent with 2^16 < e < 2^256. A tiny or even
         // exponent is either unusable (OpenSSL refuses to encrypt with it) or a sign of a hostile key.
-        byte[] exponent = rsa.ExportParameters(includePrivateParameters: false).Exponent!;
-        ReadOnlySpan<byte> e = exponent.AsSpan().TrimStart((byte)0);
-        bool exponentOk = e.Length is >= 3 and <= 32 && (e[^1] & 1) == 1 && (e.Length > 3 || e[0] > 0 || e[1] > 0 || e[2] > 1);
-        if (!exponentOk)
+        var exponent = new BigInteger(rsa.ExportParameters(includePrivateParameters: false).Exponent, isUnsigned: true, isBigEndian: true);
+        if (exponent.IsEven || exponent <= MinimumExponentExclusive || exponent >= MaximumExponentExclusive)
         {
             throw Error.InvalidKey("An identity key must have an odd public exponent of at least 65537.");
         }
