@@ -60,7 +60,7 @@ public sealed class ChainKey : IDisposable
             HMACSHA256.HashData(_key, SeedConstant, seed);
             HMACSHA256.HashData(_key, ChainConstant, nextKey);
             nextKey.CopyTo(_key);
-            HKDF.DeriveKey(HashAlgorithmName.SHA256, seed, messageKey, salt: default, info: MessageKeyInfo);
+            KeyDerivation.DeriveKey(seed, salt: default, MessageKeyInfo, messageKey);
             Index++;
         }
         finally

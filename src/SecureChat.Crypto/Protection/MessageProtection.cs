@@ -173,9 +173,7 @@ public sealed class MessageProtection
             }
         }
 
-        Span<byte> lengthPrefix = stackalloc byte[LengthPrefixSize];
-        BinaryPrimitives.WriteUInt64BigEndian(lengthPrefix, (ulong)associatedData.Length);
-        Mac.ComputeCore(macKey, lengthPrefix, associatedData, body, destination[^TagSize..]);
+        ComputeTag(macKey, associatedData, body, destination[^TagSize..]);
     }
 
     /// <summary>
@@ -207,9 +205,7 @@ public sealed class MessageProtection
         ReadOnlySpan<byte> macKey = key[..MacKeySize];
         ReadOnlySpan<byte> encryptionKey = key[MacKeySize..];
         ReadOnlySpan<byte> body = sealedMessage[..^TagSize];
-        Span<byte> lengthPrefix = stackalloc byte[LengthPrefixSize];
-        BinaryPrimitives.WriteUInt64BigEndian(lengthPrefix, (ulong)associatedData.Length);
-        if (!Mac.VerifyCore(macKey, lengthPrefix, associatedData, body, sealedMessage[^TagSize..]))
+        if (!VerifyTag(macKey, associatedData, body, sealedMessage[^TagSize..]))
         {
             return false;
         }
@@ -263,9 +259,13 @@ public sealed class MessageProtection
             return false;
         }
 
-        plaintext = written == buffer.Length ? buffer : buffer[..written];
-        if (!ReferenceEquals(plaintext, buffer))
+        if (written == buffer.Length)
         {
+            plaintext = buffer;
+        }
+        else
+        {
+            plaintext = buffer[..written];
             CryptographicOperations.ZeroMemory(buffer);
         }
 
@@ -286,6 +286,21 @@ public sealed class MessageProtection
     /// <inheritdoc />
     public override string ToString() =>
         PaddingBucket == 0 ? $"AES-256-CBC + {Mac.Name}" : $"AES-256-CBC + {Mac.Name}, padded to {PaddingBucket}";
+
+    // The tag input, the same for sealing and opening: uint64-be(len(AD)) ‖ AD ‖ IV ‖ ciphertext.
+    private void ComputeTag(ReadOnlySpan<byte> macKey, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> ivAndCiphertext, Span<byte> tag)
+    {
+        Span<byte> lengthPrefix = stackalloc byte[LengthPrefixSize];
+        BinaryPrimitives.WriteUInt64BigEndian(lengthPrefix, (ulong)associatedData.Length);
+        Mac.ComputeCore(macKey, lengthPrefix, associatedData, ivAndCiphertext, tag);
+    }
+
+    private bool VerifyTag(ReadOnlySpan<byte> macKey, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> ivAndCiphertext, ReadOnlySpan<byte> tag)
+    {
+        Span<byte> lengthPrefix = stackalloc byte[LengthPrefixSize];
+        BinaryPrimitives.WriteUInt64BigEndian(lengthPrefix, (ulong)associatedData.Length);
+        return Mac.VerifyCore(macKey, lengthPrefix, associatedData, ivAndCiphertext, tag);
+    }
 
     private static void ValidateKey(ReadOnlySpan<byte> key)
     {
