@@ -1,0 +1,32 @@
+// Every random choice a session makes, in one place, so that the deterministic example of
+// docs/protocol.md can be reproduced byte for byte by a test that substitutes fixed values. Production
+// code only ever uses System.
+using System.Security.Cryptography;
+using SecureChat.Crypto.Agreement;
+using SecureChat.Crypto.Identity;
+using SecureChat.Crypto.Secrets;
+
+namespace SecureChat.Protocol.Handshake;
+
+/// <summary>The source of nonces, ephemeral keys, wrapped secrets, record IVs and timestamps.</summary>
+internal class HandshakeEntropy
+{
+    /// <summary>The operating system's CSPRNG and clock.</summary>
+    public static HandshakeEntropy System { get; } = new();
+
+    /// <summary>Whether record IVs come from <see cref="FillIv"/> rather than from message protection itself.</summary>
+    public virtual bool ChoosesIvs => false;
+
+    public virtual void FillNonce(Span<byte> nonce) => RandomNumberGenerator.Fill(nonce);
+
+    public virtual EphemeralKeyPair CreateEphemeral() => EphemeralKeyPair.Generate();
+
+    public virtual Secret CreateSecret() => Secret.Random(IdentityKey.WrappedSecretSize);
+
+    /// <summary>RSA-OAEP is randomised; the example records the ciphertext it got once.</summary>
+    public virtual byte[] Wrap(IdentityPublicKey recipient, ReadOnlySpan<byte> secret) => recipient.Wrap(secret);
+
+    public virtual void FillIv(Span<byte> iv) => RandomNumberGenerator.Fill(iv);
+
+    public virtual DateTimeOffset Now() => DateTimeOffset.UtcNow;
+}

@@ -1,0 +1,199 @@
+// The responder's side of the handshake as an explicit state machine (docs/protocol.md, "Handshake"):
+//   Start --ReadHelloAndCreateHello--> SentHello --ReadFinishAndCreateFinish--> Done
+// Any failure moves to Failed, wipes every secret and leaves in AbortReason the generic reason to tell
+// the peer; an out-of-turn call throws.
+using System.Security.Cryptography;
+using SecureChat.Crypto.Agreement;
+using SecureChat.Crypto.Derivation;
+using SecureChat.Crypto.Identity;
+using SecureChat.Crypto.Protection;
+using SecureChat.Crypto.Secrets;
+using SecureChat.Protocol.Errors;
+using SecureChat.Protocol.Framing;
+
+namespace SecureChat.Protocol.Handshake;
+
+/// <summary>Runs the responder's half of the handshake over frames given to it; does no I/O.</summary>
+internal sealed class ResponderHandshake : IDisposable
+{
+    /// <summary>More offered suites than this is not an offer but an attempt to make us work.</summary>
+    public const int MaxOfferedSuites = 16;
+
+    private readonly IdentityKey _identity;
+    private readonly string _name;
+    private readonly IReadOnlyList<MessageSuite> _suites;
+    private readonly Secret? _preSharedKey;
+    private readonly HandshakeEntropy _entropy;
+    private readonly TranscriptHash _transcript = new();
+    private State _state = State.Start;
+    private byte[] _initiatorNonce = [];
+    private readonly byte[] _nonce = new byte[HandshakeFields.NonceSize];
+    private Secret? _shared;
+    private Secret? _responderSecret;
+    private PeerIdentity? _peer;
+    private MessageSuite _suite;
+
+    public ResponderHandshake(IdentityKey identity, string name, IReadOnlyList<MessageSuite> suites, Secret? preSharedKey, HandshakeEntropy entropy)
+    {
+        _identity = identity;
+        _name = name;
+        _suites = suites;
+        _preSharedKey = preSharedKey;
+        _entropy = entropy;
+    }
+
+    private enum State
+    {
+        Start,
+        SentHello,
+        Done,
+        Failed,
+    }
+
+    /// <summary>The generic reason to give the peer when a step has failed.</summary>
+    public AbortReason AbortReason { get; private set; } = AbortReason.HandshakeFailed;
+
+    /// <summary>Reads frame 1 and answers with frame 2.</summary>
+    public byte[] ReadHelloAndCreateHello(Frame frame)
+    {
+        HandshakeFields.CheckState(_state, State.Start, nameof(ReadHelloAndCreateHello));
+        return Guard(() =>
+        {
+            InitiatorHello hello = Parse<InitiatorHello>(frame, InitiatorHello.TypeName, ProtocolJsonContext.Default.InitiatorHello);
+            if (hello.Version != ProtocolVersion.Current)
+            {
+                AbortReason = AbortReason.UnsupportedVersion;
+                HandshakeFields.CheckVersion(hello.Version);
+            }
+
+            _suite = ChooseSuite(hello.Suites);
+            HandshakeFields.CheckNonce(hello.Nonce);
+            HandshakeFields.CheckEphemeral(hello.Ephemeral);
+            HandshakeFields.CheckName(hello.Name);
+            IdentityPublicKey initiator = HandshakeFields.ParseIdentity(hello.Identity);
+            _transcript.Append(frame.Wire.Span);
+            _initiatorNonce = hello.Nonce;
+
+            _entropy.FillNonce(_nonce);
+            using EphemeralKeyPair ephemeral = _entropy.CreateEphemeral();
+            _shared = HandshakeFields.Agree(ephemeral, hello.Ephemeral);
+            _responderSecret = _entropy.CreateSecret();
+            byte[] wrapped = _entropy.Wrap(initiator, _responderSecret.Span);
+            _peer = new PeerIdentity(initiator, hello.Name, SafetyNumber.Compute(_identity.PublicKey, initiator));
+
+            var reply = new ResponderHello(
+                ProtocolVersion.Current,
+                SuiteNames.ToWireName(_suite),
+                _nonce.ToArray(),
+                ephemeral.PublicKey.ToArray(),
+                _identity.PublicKey.SubjectPublicKeyInfo.ToArray(),
+                _name,
+                wrapped);
+            byte[] replyFrame = FrameJson.Encode(reply, ProtocolJsonContext.Default.ResponderHello);
+            _transcript.Append(replyFrame);
+            _state = State.SentHello;
+            return replyFrame;
+        });
+    }
+
+    /// <summary>Reads frame 3, checks the initiator's confirmation and answers with frame 4 and the result.</summary>
+    public (byte[] Finish, HandshakeResult Result) ReadFinishAndCreateFinish(Frame frame)
+    {
+        HandshakeFields.CheckState(_state, State.SentHello, nameof(ReadFinishAndCreateFinish));
+        return Guard(() =>
+        {
+            InitiatorFinish finish = Parse<InitiatorFinish>(frame, InitiatorFinish.TypeName, ProtocolJsonContext.Default.InitiatorFinish);
+            byte[] th2 = _transcript.GetCurrentHash();
+            using Secret initiatorSecret = Unwrap(finish.Wrapped);
+            using KeySchedule keys = KeySchedule.Create(
+                _shared!.Span, _responderSecret!.Span, initiatorSecret.Span, _preSharedKey, _initiatorNonce, _nonce);
+            if (!CryptographicOperations.FixedTimeEquals(keys.InitiatorConfirmation(th2), finish.Confirm))
+            {
+                throw new IntegrityException(
+                    "The initiator's key confirmation did not verify: the pre-shared keys differ, it does not hold the identity key "
+                    + "it announced, or a handshake frame was changed on the way (someone in between?).");
+            }
+
+            _transcript.Append(frame.Wire.Span);
+            byte[] th3 = _transcript.GetCurrentHash();
+            byte[] reply = FrameJson.Encode(new ResponderFinish(keys.ResponderConfirmation(th3)), ProtocolJsonContext.Default.ResponderFinish);
+            var result = new HandshakeResult(
+                Role.Responder, _suite, _peer!, keys.CreateChain(initiatorToResponder: false, th3), keys.CreateChain(initiatorToResponder: true, th3));
+            _state = State.Done;
+            Wipe();
+            return (reply, result);
+        });
+    }
+
+    public void Dispose()
+    {
+        Wipe();
+        _transcript.Dispose();
+    }
+
+    private static T Parse<T>(Frame frame, string type, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        string actual = FrameJson.ReadType(frame.Payload.Span);
+        if (actual != type)
+        {
+            throw new ProtocolViolationException($"Expected the initiator's {type} frame, got \"{actual}\".");
+        }
+
+        return FrameJson.Parse(frame.Payload.Span, typeInfo);
+    }
+
+    private MessageSuite ChooseSuite(IReadOnlyList<string> offered)
+    {
+        if (offered.Count is 0 or > MaxOfferedSuites)
+        {
+            throw new ProtocolViolationException($"The initiator offered {offered.Count} suites; an offer has 1 to {MaxOfferedSuites}.");
+        }
+
+        foreach (MessageSuite suite in _suites)
+        {
+            if (offered.Contains(SuiteNames.ToWireName(suite)))
+            {
+                return suite;
+            }
+        }
+
+        AbortReason = AbortReason.NoCommonSuite;
+        throw new ProtocolViolationException(
+            $"The initiator offered only {string.Join(", ", offered.Take(4))}; we accept {string.Join(", ", _suites.Select(SuiteNames.ToWireName))}.");
+    }
+
+    private Secret Unwrap(byte[] wrapped)
+    {
+        try
+        {
+            return _identity.Unwrap(wrapped);
+        }
+        catch (Crypto.AuthenticationFailedException e)
+        {
+            throw new IntegrityException(
+                "The secret the initiator wrapped to our identity key did not unwrap: the frame was changed, or it was wrapped to another key (someone in between?).", e);
+        }
+    }
+
+    private T Guard<T>(Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch
+        {
+            _state = State.Failed;
+            Wipe();
+            throw;
+        }
+    }
+
+    private void Wipe()
+    {
+        _shared?.Dispose();
+        _responderSecret?.Dispose();
+        CryptographicOperations.ZeroMemory(_nonce);
+    }
+}

@@ -1,0 +1,76 @@
+// Opens incoming records. Exactly the next sequence number is accepted: anything else (a replay, a
+// reordering, a drop) ends the session. The chain advances before the tag is checked, which is safe
+// only because any failure ends the session: there is never a second try with the same chain.
+using System.Security.Cryptography;
+using System.Text.Json;
+using SecureChat.Crypto.Derivation;
+using SecureChat.Crypto.Protection;
+using SecureChat.Protocol.Errors;
+using SecureChat.Protocol.Framing;
+
+namespace SecureChat.Protocol.Session;
+
+internal sealed class RecordOpener : IDisposable
+{
+    private readonly ChainKey _chain;
+    private readonly MessageProtection _protection;
+    private readonly Direction _direction;
+    private readonly byte[] _messageKey = GC.AllocateUninitializedArray<byte>(ChainKey.MessageKeySize, pinned: true);
+
+    public RecordOpener(ChainKey chain, MessageSuite suite, Direction direction)
+    {
+        _chain = chain;
+        _protection = MessageProtection.Create(suite, MessageProtection.DefaultPaddingBucket);
+        _direction = direction;
+    }
+
+    /// <summary>Opens the record in <paramref name="payload"/> and parses the message inside.</summary>
+    /// <exception cref="IntegrityException">The record is out of sequence or fails its tag.</exception>
+    /// <exception cref="ProtocolViolationException">The frame or the message inside is malformed.</exception>
+    public InnerMessage Open(ReadOnlySpan<byte> payload)
+    {
+        RecordFrame record = FrameJson.Parse(payload, ProtocolJsonContext.Default.RecordFrame);
+        ulong expected = _chain.Index;
+        if (record.Seq != expected)
+        {
+            throw new IntegrityException(record.Seq < expected
+                ? $"Record {record.Seq} arrived again after record {expected - 1}: a replay. The session is ended."
+                : $"Record {record.Seq} arrived where record {expected} was due: records were dropped or reordered. The session is ended.");
+        }
+
+        Span<byte> header = stackalloc byte[RecordHeader.Size];
+        RecordHeader.Write(header, _protection.Suite, _direction, expected);
+        byte[] plaintext = new byte[Math.Max(0, record.Sealed.Length)];
+        try
+        {
+            _chain.Next(_messageKey);
+            if (!_protection.TryOpen(_messageKey, header, record.Sealed, plaintext, out int written))
+            {
+                throw new IntegrityException(
+                    $"Record {expected} failed its integrity check: it was changed, spliced from another session or sent back to us. The session is ended.");
+            }
+
+            return ParseInner(plaintext.AsSpan(0, written));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(_messageKey);
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    public void Dispose() => _chain.Dispose();
+
+    private static InnerMessage ParseInner(ReadOnlySpan<byte> plaintext)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(plaintext, ProtocolJsonContext.Default.InnerMessage)
+                ?? throw new ProtocolViolationException("An authenticated record holds JSON null.");
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException or FormatException)
+        {
+            throw new ProtocolViolationException($"An authenticated record holds a malformed message: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+// Running the handshake over a stream: the two entry points, the handshake deadline, the trust decision,
+// and the generic abort a failing side sends before it closes. The local caller always gets the precise
+// exception; the peer learns at most the phase that failed.
+using SecureChat.Protocol.Errors;
+using SecureChat.Protocol.Framing;
+using SecureChat.Protocol.Handshake;
+
+namespace SecureChat.Protocol.Session;
+
+public sealed partial class SecureSession
+{
+    /// <summary>
+    /// Runs the handshake as the initiator (the side that connected) and returns the established session.
+    /// The session owns <paramref name="stream"/> from now on and closes it on failure.
+    /// </summary>
+    /// <exception cref="SessionException">The handshake failed; the type says how.</exception>
+    public static async Task<SecureSession> InitiateAsync(Stream stream, SessionOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var reader = new FrameReader(stream);
+        var writer = new FrameWriter(stream);
+        using var handshake = new InitiatorHandshake(options.Identity, options.Name, options.Suites, options.PreSharedKey, options.Entropy);
+        HandshakeResult? result = null;
+        try
+        {
+            using (CancellationTokenSource deadline = StartDeadline(options, cancellationToken))
+            {
+                try
+                {
+                    await writer.WriteFrameAsync(handshake.CreateHello(), deadline.Token).ConfigureAwait(false);
+                    Frame hello = await ReadHandshakeFrameAsync(reader, options, deadline.Token).ConfigureAwait(false);
+                    await writer.WriteFrameAsync(handshake.ReadHelloAndCreateFinish(hello), deadline.Token).ConfigureAwait(false);
+                    Frame finish = await ReadHandshakeFrameAsync(reader, options, deadline.Token).ConfigureAwait(false);
+                    result = handshake.ReadFinish(finish);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw HandshakeTimedOut(options);
+                }
+            }
+
+            await DecideTrustAsync(result, options, cancellationToken).ConfigureAwait(false);
+            return new SecureSession(stream, options, result, reader, writer);
+        }
+        catch (Exception e)
+        {
+            result?.Dispose();
+            await AbortAsync(writer, stream, AbortReasonFor(e, AbortReason.HandshakeFailed)).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs the handshake as the responder (the side that listened) and returns the established session.
+    /// The session owns <paramref name="stream"/> from now on and closes it on failure.
+    /// </summary>
+    /// <exception cref="SessionException">The handshake failed; the type says how.</exception>
+    public static async Task<SecureSession> RespondAsync(Stream stream, SessionOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var reader = new FrameReader(stream);
+        var writer = new FrameWriter(stream);
+        using var handshake = new ResponderHandshake(options.Identity, options.Name, options.Suites, options.PreSharedKey, options.Entropy);
+        HandshakeResult? result = null;
+        try
+        {
+            using (CancellationTokenSource deadline = StartDeadline(options, cancellationToken))
+            {
+                try
+                {
+                    Frame hello = await ReadHandshakeFrameAsync(reader, options, deadline.Token).ConfigureAwait(false);
+                    await writer.WriteFrameAsync(handshake.ReadHelloAndCreateHello(hello), deadline.Token).ConfigureAwait(false);
+                    Frame finish = await ReadHandshakeFrameAsync(reader, options, deadline.Token).ConfigureAwait(false);
+                    (byte[] reply, result) = handshake.ReadFinishAndCreateFinish(finish);
+                    await writer.WriteFrameAsync(reply, deadline.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw HandshakeTimedOut(options);
+                }
+            }
+
+            await DecideTrustAsync(result, options, cancellationToken).ConfigureAwait(false);
+            return new SecureSession(stream, options, result, reader, writer);
+        }
+        catch (Exception e)
+        {
+            result?.Dispose();
+            await AbortAsync(writer, stream, AbortReasonFor(e, handshake.AbortReason)).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static CancellationTokenSource StartDeadline(SessionOptions options, CancellationToken cancellationToken)
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.HandshakeTimeout);
+        return deadline;
+    }
+
+    private static SessionTimeoutException HandshakeTimedOut(SessionOptions options) =>
+        new($"The handshake did not finish within {options.HandshakeTimeout.TotalSeconds:0.###} s.");
+
+    private static async ValueTask<Frame> ReadHandshakeFrameAsync(FrameReader reader, SessionOptions options, CancellationToken cancellationToken)
+    {
+        Frame frame = await reader.ReadFrameAsync(options.MaxHandshakePayload, options.FrameTimeout, cancellationToken).ConfigureAwait(false)
+            ?? throw new ConnectionLostException("The peer closed the connection during the handshake.");
+        if (FrameJson.ReadType(frame.Payload.Span) == AbortFrame.TypeName)
+        {
+            throw FrameJson.ParseAbort(frame.Payload.Span);
+        }
+
+        return frame;
+    }
+
+    private static async ValueTask DecideTrustAsync(HandshakeResult result, SessionOptions options, CancellationToken cancellationToken)
+    {
+        if (!await options.TrustPeer(result.Peer, cancellationToken).ConfigureAwait(false))
+        {
+            throw new IdentityRefusedException($"Refused the peer \"{result.Peer.Name}\" ({result.Peer.Fingerprint}).");
+        }
+    }
+
+    /// <summary>The generic reason to send for a failure, or null when the peer needs no word (it left, or it aborted).</summary>
+    private static AbortReason? AbortReasonFor(Exception failure, AbortReason handshakeReason) => failure switch
+    {
+        ConnectionLostException or PeerAbortedException => null,
+        IdentityRefusedException => AbortReason.Refused,
+        SessionTimeoutException => AbortReason.Timeout,
+        OperationCanceledException => null,
+        _ => handshakeReason,
+    };
+
+    private static async ValueTask AbortAsync(FrameWriter writer, Stream stream, AbortReason? reason)
+    {
+        if (reason is { } r)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                await writer.WriteFrameAsync(FrameJson.EncodeAbort(r), timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is SessionException or OperationCanceledException)
+            {
+                // Best effort: the peer may be gone already.
+            }
+        }
+
+        await stream.DisposeAsync().ConfigureAwait(false);
+    }
+}

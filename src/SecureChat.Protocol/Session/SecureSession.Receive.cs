@@ -1,0 +1,272 @@
+// The receiving half of a session: the pump that reads, opens and dispatches records; the keepalive
+// that pings a quiet peer and declares a silent one gone; the background flush of receipts, pongs and
+// pings; and Break, the one way a session fails.
+using System.Text;
+using SecureChat.Protocol.Errors;
+using SecureChat.Protocol.Framing;
+
+namespace SecureChat.Protocol.Session;
+
+public sealed partial class SecureSession
+{
+    private async Task PumpAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                Frame? frame = await _reader.ReadFrameAsync(_options.MaxSessionPayload, _options.FrameTimeout, _lifetime.Token).ConfigureAwait(false);
+                if (frame is null)
+                {
+                    if (_byeSent)
+                    {
+                        break; // we said goodbye and the peer closed: a clean end
+                    }
+
+                    throw new ConnectionLostException(
+                        "The connection closed without the peer's goodbye: the conversation may have been cut short (truncated).");
+                }
+
+                Volatile.Write(ref _lastReceivedAt, Environment.TickCount64);
+                ReadOnlyMemory<byte> payload = frame.Value.Payload;
+                string type = FrameJson.ReadType(payload.Span);
+                if (type == AbortFrame.TypeName)
+                {
+                    throw FrameJson.ParseAbort(payload.Span);
+                }
+
+                if (type != RecordFrame.TypeName)
+                {
+                    throw new ProtocolViolationException($"Expected a record, got a \"{type}\" frame.");
+                }
+
+                if (await DispatchAsync(_opener.Open(payload.Span)).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+
+            _events.Writer.TryComplete();
+        }
+        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+        {
+            _events.Writer.TryComplete();
+        }
+        catch (SessionException e)
+        {
+            Break(e);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+        {
+            Break(new ProtocolViolationException($"The peer's input could not be handled: {e.Message}", e));
+        }
+    }
+
+    /// <summary>Acts on one authenticated message; true when it was the peer's goodbye.</summary>
+    private async ValueTask<bool> DispatchAsync(InnerMessage message)
+    {
+        switch (message.Kind)
+        {
+            case InnerMessage.TextKind when message is { Id: { } id, SentAt: { } sentAt, Text: { } text, Through: null }:
+                await ReceiveTextAsync(id, sentAt, text).ConfigureAwait(false);
+                return false;
+            case InnerMessage.ReceiptKind when message is { Through: { } through, Id: null, SentAt: null, Text: null }:
+                ulong delivered = (ulong)Interlocked.Read(ref _receiptDeliveredThrough);
+                if (through <= delivered || through > Volatile.Read(ref _lastSentId))
+                {
+                    throw new ProtocolViolationException($"The peer acknowledged message {through}, which is not the next unacknowledged message we sent.");
+                }
+
+                Interlocked.Exchange(ref _receiptDeliveredThrough, (long)through);
+                await _events.Writer.WriteAsync(new MessagesDelivered(through), _lifetime.Token).ConfigureAwait(false);
+                return false;
+            case InnerMessage.PingKind when message is { Id: null, SentAt: null, Text: null, Through: null }:
+                Interlocked.Exchange(ref _pongDue, 1);
+                ScheduleFlush();
+                return false;
+            case InnerMessage.PongKind when message is { Id: null, SentAt: null, Text: null, Through: null }:
+                return false;
+            case InnerMessage.ByeKind when message is { Id: null, SentAt: null, Text: null, Through: null }:
+                _byeReceived = true;
+                await _events.Writer.WriteAsync(new PeerClosed(), _lifetime.Token).ConfigureAwait(false);
+                await SendByeAsync(_lifetime.Token).ConfigureAwait(false);
+                return true;
+            default:
+                throw new ProtocolViolationException($"The peer sent a \"{message.Kind}\" message that this version does not know, or with the wrong fields.");
+        }
+    }
+
+    private async ValueTask ReceiveTextAsync(ulong id, long sentAtMilliseconds, string text)
+    {
+        if (id != _lastReceivedId + 1)
+        {
+            throw new ProtocolViolationException($"The peer numbered a message {id}; {_lastReceivedId + 1} was next.");
+        }
+
+        if (text.Length == 0 || Encoding.UTF8.GetByteCount(text) > MaxTextBytes)
+        {
+            throw new ProtocolViolationException($"The peer sent a message of {text.Length} characters; a message is 1 to {MaxTextBytes} bytes.");
+        }
+
+        if (sentAtMilliseconds < 0 || sentAtMilliseconds > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+        {
+            throw new ProtocolViolationException("The peer's timestamp is outside the calendar.");
+        }
+
+        _lastReceivedId = id;
+        var received = new MessageReceived(id, text, DateTimeOffset.FromUnixTimeMilliseconds(sentAtMilliseconds), _options.Entropy.Now());
+        if (!_skewReported && received.ClockSkew.Duration() > ClockSkewWarningThreshold)
+        {
+            _skewReported = true;
+            await _events.Writer.WriteAsync(new ClockSkewDetected(received.ClockSkew), _lifetime.Token).ConfigureAwait(false);
+        }
+
+        await _events.Writer.WriteAsync(received, _lifetime.Token).ConfigureAwait(false);
+        Interlocked.Exchange(ref _receiptDue, (long)id);
+        ScheduleFlush();
+    }
+
+    private void OnKeepaliveTick()
+    {
+        if (Failure is not null || Volatile.Read(ref _shutDown) == 1)
+        {
+            return;
+        }
+
+        long now = Environment.TickCount64;
+        long silence = now - Volatile.Read(ref _lastReceivedAt);
+        if (silence >= (long)_options.PeerTimeout.TotalMilliseconds)
+        {
+            Break(new SessionTimeoutException(
+                $"Nothing from the peer for {_options.PeerTimeout.TotalSeconds:0.###} s, not even an answer to a keepalive: it is gone."));
+        }
+        else if (silence >= (long)_options.KeepaliveInterval.TotalMilliseconds
+            && now - Volatile.Read(ref _lastPingAt) >= (long)_options.KeepaliveInterval.TotalMilliseconds)
+        {
+            Volatile.Write(ref _lastPingAt, now);
+            Interlocked.Exchange(ref _pingDue, 1);
+            ScheduleFlush();
+        }
+    }
+
+    private void ScheduleFlush()
+    {
+        if (Interlocked.Exchange(ref _flushScheduled, 1) == 0)
+        {
+            _ = Task.Run(FlushControlAsync);
+        }
+    }
+
+    /// <summary>Writes whatever receipts, pongs and pings are due, in one turn at the write lock.</summary>
+    private async Task FlushControlAsync()
+    {
+        try
+        {
+            await _writeLock.WaitAsync(_lifetime.Token).ConfigureAwait(false);
+            try
+            {
+                Volatile.Write(ref _flushScheduled, 0);
+                if (Failure is not null || _byeSent)
+                {
+                    return;
+                }
+
+                if (Interlocked.Exchange(ref _pongDue, 0) == 1)
+                {
+                    await WriteRecordLockedAsync(new InnerMessage(InnerMessage.PongKind)).ConfigureAwait(false);
+                }
+
+                if (Interlocked.Exchange(ref _pingDue, 0) == 1)
+                {
+                    await WriteRecordLockedAsync(new InnerMessage(InnerMessage.PingKind)).ConfigureAwait(false);
+                }
+
+                ulong due = (ulong)Interlocked.Read(ref _receiptDue);
+                if (due > _receiptSent)
+                {
+                    _receiptSent = due;
+                    await WriteRecordLockedAsync(new InnerMessage(InnerMessage.ReceiptKind, Through: due)).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+        }
+        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        catch (SessionException e)
+        {
+            Break(e);
+        }
+    }
+
+    /// <summary>Records the first failure, tells the peer a generic reason if it can, and closes.</summary>
+    private void Break(SessionException failure)
+    {
+        if (Interlocked.CompareExchange(ref _failure, failure, null) is not null)
+        {
+            return;
+        }
+
+        _events.Writer.TryComplete();
+        AbortReason? reason = failure switch
+        {
+            IntegrityException or ProtocolViolationException => AbortReason.SessionFailed,
+            SessionTimeoutException => AbortReason.Timeout,
+            _ => null,
+        };
+        _ = Task.Run(() => AbortThenShutDownAsync(reason));
+    }
+
+    private async Task AbortThenShutDownAsync(AbortReason? reason)
+    {
+        // Only if no frame is half-written: an abort spliced into another frame would be garbage.
+        if (reason is { } r && await _writeLock.WaitAsync(TimeSpan.Zero).ConfigureAwait(false))
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                await _writer.WriteFrameAsync(FrameJson.EncodeAbort(r), timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is SessionException or OperationCanceledException)
+            {
+                // Best effort: the peer may be gone already.
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+        }
+
+        await ShutDownAsync().ConfigureAwait(false);
+    }
+
+    private async Task ShutDownAsync()
+    {
+        if (Interlocked.Exchange(ref _shutDown, 1) == 1)
+        {
+            return;
+        }
+
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        await _keepalive.DisposeAsync().ConfigureAwait(false);
+        await _stream.DisposeAsync().ConfigureAwait(false);
+        _events.Writer.TryComplete();
+        await _pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+        // The chains are wiped once no loop can use them; a sender still waiting for the lock finds the session closed.
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _sealer.Dispose();
+            _opener.Dispose();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+}

@@ -1,0 +1,235 @@
+// A secure session: the channel that the handshake's keys protect. One sending loop (SendAsync) and one
+// receiving loop (ReadEventsAsync) may run at the same time. Inside, a pump reads and opens records in
+// order and queues events; a write lock keeps each frame whole and its sequence number in wire order;
+// receipts, pongs and pings go out from a background flush so that the receiving side never waits on a
+// write (two peers each blocked writing to the other would deadlock).
+// Losing sync ends the session: Break records the first cause, sends a generic abort if it can, closes
+// the stream, and every later call fails with that cause.
+using System.Text;
+using System.Threading.Channels;
+using SecureChat.Crypto.Identity;
+using SecureChat.Crypto.Protection;
+using SecureChat.Protocol.Errors;
+using SecureChat.Protocol.Framing;
+using SecureChat.Protocol.Handshake;
+
+namespace SecureChat.Protocol.Session;
+
+/// <summary>An established, mutually authenticated conversation over a stream, which it owns.</summary>
+public sealed partial class SecureSession : IAsyncDisposable
+{
+    /// <summary>The longest text one message may carry, in UTF-8 bytes.</summary>
+    public const int MaxTextBytes = 64 * 1024;
+
+    /// <summary>How far apart the two clocks may be before <see cref="ClockSkewDetected"/> is reported.</summary>
+    public static readonly TimeSpan ClockSkewWarningThreshold = TimeSpan.FromMinutes(5);
+
+    private readonly Stream _stream;
+    private readonly SessionOptions _options;
+    private readonly FrameReader _reader;
+    private readonly FrameWriter _writer;
+    private readonly RecordSealer _sealer;
+    private readonly RecordOpener _opener;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Channel<SessionEvent> _events = Channel.CreateBounded<SessionEvent>(
+        new BoundedChannelOptions(1024) { SingleReader = false, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait });
+
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly Timer _keepalive;
+    private readonly Task _pump;
+    private SessionException? _failure;
+    private int _closing;
+    private int _shutDown;
+    private volatile bool _byeSent;
+    private volatile bool _byeReceived;
+    private ulong _lastSentId;
+    private ulong _receiptSent;
+    private long _receiptDeliveredThrough;
+    private ulong _lastReceivedId;
+    private bool _skewReported;
+    private long _receiptDue;
+    private int _pongDue;
+    private int _pingDue;
+    private int _flushScheduled;
+    private long _lastReceivedAt = Environment.TickCount64;
+    private long _lastPingAt = Environment.TickCount64;
+
+    private SecureSession(Stream stream, SessionOptions options, HandshakeResult handshake, FrameReader reader, FrameWriter writer)
+    {
+        _stream = stream;
+        _options = options;
+        _reader = reader;
+        _writer = writer;
+        Role = handshake.Role;
+        Suite = handshake.Suite;
+        Peer = handshake.Peer;
+        Direction outgoing = Role == Role.Initiator ? Direction.InitiatorToResponder : Direction.ResponderToInitiator;
+        Direction incoming = Role == Role.Initiator ? Direction.ResponderToInitiator : Direction.InitiatorToResponder;
+        _sealer = new RecordSealer(handshake.SendChain, Suite, outgoing, options.Entropy);
+        _opener = new RecordOpener(handshake.ReceiveChain, Suite, incoming);
+        TimeSpan tick = options.KeepaliveInterval / 3;
+        _keepalive = new Timer(_ => OnKeepaliveTick(), null, tick, tick);
+        _pump = Task.Run(PumpAsync);
+    }
+
+    /// <summary>Which side of the handshake we played.</summary>
+    public Role Role { get; }
+
+    /// <summary>The message suite the handshake chose.</summary>
+    public MessageSuite Suite { get; }
+
+    /// <summary>Who the peer proved to be.</summary>
+    public PeerIdentity Peer { get; }
+
+    /// <summary>The fingerprint of our own identity key.</summary>
+    public Fingerprint LocalFingerprint => _options.Identity.Fingerprint;
+
+    /// <summary>The safety number of the two identity keys: the same digits on both screens.</summary>
+    public SafetyNumber SafetyNumber => Peer.SafetyNumber;
+
+    /// <summary>The failure that ended the session, if one did.</summary>
+    public SessionException? Failure => Volatile.Read(ref _failure);
+
+    /// <summary>
+    /// Seals and sends one chat message. Returns its id, which a later <see cref="MessagesDelivered"/>
+    /// confirms. Cancelling gives up waiting for a turn to write; a frame, once begun, is always finished.
+    /// </summary>
+    /// <exception cref="ArgumentException">The text is empty or longer than <see cref="MaxTextBytes"/>.</exception>
+    /// <exception cref="SessionException">The session has failed (the first cause).</exception>
+    /// <exception cref="InvalidOperationException">We have closed the session.</exception>
+    public async ValueTask<ulong> SendAsync(string text, CancellationToken cancellationToken = default)
+    {
+        ValidateText(text);
+        ThrowIfUnusable();
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfUnusable();
+            ulong id = _lastSentId + 1;
+            long sentAt = _options.Entropy.Now().ToUnixTimeMilliseconds();
+            await WriteRecordLockedAsync(new InnerMessage(InnerMessage.TextKind, Id: id, SentAt: sentAt, Text: text)).ConfigureAwait(false);
+            Volatile.Write(ref _lastSentId, id);
+            return id;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// The peer's messages, receipts and goodbye, in order. Ends after <see cref="PeerClosed"/> or our own
+    /// close; throws the session's failure (after every event that arrived intact before it).
+    /// </summary>
+    public async IAsyncEnumerable<SessionEvent> ReadEventsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        while (await _events.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (_events.Reader.TryRead(out SessionEvent? item))
+            {
+                yield return item;
+            }
+        }
+
+        if (Failure is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    /// <summary>
+    /// Ends the conversation gracefully: sends the authenticated goodbye, waits briefly for the peer's,
+    /// and closes the stream. Safe to call more than once and after a failure.
+    /// </summary>
+    public async Task CloseAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _closing, 1) == 0 && Failure is null)
+        {
+            try
+            {
+                await SendByeAsync(cancellationToken).ConfigureAwait(false);
+                await _pump.WaitAsync(_options.FrameTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is SessionException or TimeoutException)
+            {
+                // The peer is gone or slow to say goodbye; our goodbye is sent or the failure recorded.
+            }
+        }
+
+        await ShutDownAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Closes the stream without a goodbye (the peer will report a possible truncation) unless closed already.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Interlocked.Exchange(ref _closing, 1);
+        await ShutDownAsync().ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"SecureSession({Role}, peer {Peer.Name} {Peer.Fingerprint}, {SuiteNames.ToWireName(Suite)})";
+
+    private static void ValidateText(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length == 0 || Encoding.UTF8.GetByteCount(text) > MaxTextBytes)
+        {
+            throw new ArgumentException($"A message is 1 to {MaxTextBytes} bytes of UTF-8.", nameof(text));
+        }
+    }
+
+    private void ThrowIfUnusable()
+    {
+        if (Failure is { } failure)
+        {
+            throw failure;
+        }
+
+        if (Volatile.Read(ref _closing) == 1 || _byeSent)
+        {
+            throw new InvalidOperationException("The session is closed.");
+        }
+
+        if (_byeReceived)
+        {
+            throw new ConnectionLostException("The peer has ended the conversation.");
+        }
+    }
+
+    private async Task SendByeAsync(CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_byeSent && Failure is null)
+            {
+                await WriteRecordLockedAsync(new InnerMessage(InnerMessage.ByeKind)).ConfigureAwait(false);
+                _byeSent = true;
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Seals and writes one record; the caller holds the write lock. A failed write breaks the session.</summary>
+    private async Task WriteRecordLockedAsync(InnerMessage message)
+    {
+        byte[] frame = _sealer.Seal(message);
+        try
+        {
+            // Never the caller's token: a frame abandoned half-written would desynchronise the stream.
+            await _writer.WriteFrameAsync(frame, _lifetime.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+        {
+            throw Failure ?? new ConnectionLostException("The session was closed while a frame was being written.");
+        }
+        catch (SessionException e)
+        {
+            Break(e);
+            throw Failure ?? e;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using SecureChat.Crypto.Identity;
+using SecureChat.Crypto.Protection;
+using SecureChat.Crypto.Secrets;
+using SecureChat.Protocol.Framing;
+using SecureChat.Protocol.Handshake;
+
+namespace SecureChat.Protocol.Session;
+
+/// <summary>Decides whether to talk to a peer that has proved its identity. Return <see langword="false"/> to refuse.</summary>
+public delegate ValueTask<bool> TrustDecision(PeerIdentity peer, CancellationToken cancellationToken);
+
+/// <summary>Who we are, what we accept, and how long we wait. Immutable once a session starts.</summary>
+public sealed class SessionOptions
+{
+    /// <summary>Our long-term identity key. The caller owns it and keeps it alive for the session.</summary>
+    public required IdentityKey Identity { get; init; }
+
+    /// <summary>The display name we announce (see <see cref="PeerName"/>).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Called once the peer has proved its identity, before any chat data flows.</summary>
+    public required TrustDecision TrustPeer { get; init; }
+
+    /// <summary>An optional pre-shared key both sides must hold (any length from 1 byte). The caller owns it.</summary>
+    public Secret? PreSharedKey { get; init; }
+
+    /// <summary>The message suites we offer (initiator) or accept (responder), most preferred first.</summary>
+    public IReadOnlyList<MessageSuite> Suites { get; init; } = [MessageSuite.AesCbcHmacSha256, MessageSuite.AesCbcBlake2b256];
+
+    /// <summary>The whole handshake, frames 1 to 4, must finish within this (default 10 s).</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Once a frame has begun, all of it must arrive within this (default 10 s).</summary>
+    public TimeSpan FrameTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>After this much silence from the peer we send a ping (default 15 s).</summary>
+    public TimeSpan KeepaliveInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>After this much silence from the peer it is declared gone (default 45 s).</summary>
+    public TimeSpan PeerTimeout { get; init; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>The largest frame payload we accept during the handshake (default 64 KiB).</summary>
+    public int MaxHandshakePayload { get; init; } = FrameCodec.DefaultMaxHandshakePayload;
+
+    /// <summary>The largest frame payload we accept once the session is established (default 1 MiB).</summary>
+    public int MaxSessionPayload { get; init; } = FrameCodec.DefaultMaxSessionPayload;
+
+    /// <summary>Randomness and clock; replaced only by the deterministic example's test.</summary>
+    internal HandshakeEntropy Entropy { get; init; } = HandshakeEntropy.System;
+
+    internal void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Identity);
+        ArgumentNullException.ThrowIfNull(TrustPeer);
+        PeerName.Validate(Name, nameof(Name));
+        if (Suites.Count == 0 || Suites.Distinct().Count() != Suites.Count || Suites.Any(s => !Enum.IsDefined(s)))
+        {
+            throw new ArgumentException("Give one or more distinct message suites.", nameof(Suites));
+        }
+
+        if (PreSharedKey is { Length: 0 })
+        {
+            throw new ArgumentException("A pre-shared key is at least one byte.", nameof(PreSharedKey));
+        }
+
+        foreach ((string name, TimeSpan value) in new[]
+        {
+            (nameof(HandshakeTimeout), HandshakeTimeout), (nameof(FrameTimeout), FrameTimeout),
+            (nameof(KeepaliveInterval), KeepaliveInterval), (nameof(PeerTimeout), PeerTimeout),
+        })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                throw new ArgumentOutOfRangeException(name, value, "A timeout is positive.");
+            }
+        }
+
+        if (PeerTimeout <= KeepaliveInterval)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PeerTimeout), PeerTimeout, "The peer timeout is longer than the keepalive interval.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxHandshakePayload, 4096);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxSessionPayload, 4096);
+    }
+}
