@@ -55,6 +55,19 @@ internal static class HandshakeFields
         }
     }
 
+    /// <summary>Wraps our secret to the peer's key; a key that parses but cannot encrypt (say, an even modulus) is the peer's fault.</summary>
+    public static byte[] Wrap(HandshakeEntropy entropy, IdentityPublicKey recipient, ReadOnlySpan<byte> secret)
+    {
+        try
+        {
+            return entropy.Wrap(recipient, secret);
+        }
+        catch (InvalidKeyException e)
+        {
+            throw new ProtocolViolationException($"The peer's identity key is not acceptable: {e.Message}", e);
+        }
+    }
+
     public static Crypto.Secrets.Secret Agree(EphemeralKeyPair ours, byte[] theirs)
     {
         try

@@ -26,7 +26,8 @@ internal sealed class InitiatorHandshake : IDisposable
     private State _state = State.Start;
     private EphemeralKeyPair? _ephemeral;
     private KeySchedule? _keys;
-    private PeerIdentity? _peer;
+    private IdentityPublicKey? _peerKey;
+    private string _peerName = "";
     private MessageSuite _suite;
 
     public InitiatorHandshake(IdentityKey identity, string name, IReadOnlyList<MessageSuite> suites, Secret? preSharedKey, HandshakeEntropy entropy)
@@ -89,9 +90,10 @@ internal sealed class InitiatorHandshake : IDisposable
             using Secret shared = HandshakeFields.Agree(_ephemeral!, hello.Ephemeral);
             using Secret responderSecret = Unwrap(hello.Wrapped);
             using Secret initiatorSecret = _entropy.CreateSecret();
-            byte[] wrapped = _entropy.Wrap(responder, initiatorSecret.Span);
+            byte[] wrapped = HandshakeFields.Wrap(_entropy, responder, initiatorSecret.Span);
             _keys = KeySchedule.Create(shared.Span, responderSecret.Span, initiatorSecret.Span, _preSharedKey, _nonce, hello.Nonce);
-            _peer = new PeerIdentity(responder, hello.Name, SafetyNumber.Compute(_identity.PublicKey, responder));
+            _peerKey = responder;
+            _peerName = hello.Name;
 
             byte[] finish = FrameJson.Encode(new InitiatorFinish(wrapped, _keys.InitiatorConfirmation(th2)), ProtocolJsonContext.Default.InitiatorFinish);
             _transcript.Append(finish);
@@ -118,12 +120,15 @@ internal sealed class InitiatorHandshake : IDisposable
             }
 
             var result = new HandshakeResult(
-                Role.Initiator, _suite, _peer!, _keys.CreateChain(initiatorToResponder: true, th3), _keys.CreateChain(initiatorToResponder: false, th3));
+                Role.Initiator, _suite, PeerIdentity(), _keys.CreateChain(initiatorToResponder: true, th3), _keys.CreateChain(initiatorToResponder: false, th3));
             _state = State.Done;
             Wipe();
             return result;
         });
     }
+
+    /// <summary>The peer, once it has proved itself: the safety number costs thousands of hashes, so only then.</summary>
+    private PeerIdentity PeerIdentity() => new(_peerKey!, _peerName, SafetyNumber.Compute(_identity.PublicKey, _peerKey!));
 
     public void Dispose()
     {

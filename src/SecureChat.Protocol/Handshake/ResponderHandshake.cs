@@ -30,7 +30,8 @@ internal sealed class ResponderHandshake : IDisposable
     private readonly byte[] _nonce = new byte[HandshakeFields.NonceSize];
     private Secret? _shared;
     private Secret? _responderSecret;
-    private PeerIdentity? _peer;
+    private IdentityPublicKey? _peerKey;
+    private string _peerName = "";
     private MessageSuite _suite;
 
     public ResponderHandshake(IdentityKey identity, string name, IReadOnlyList<MessageSuite> suites, Secret? preSharedKey, HandshakeEntropy entropy)
@@ -78,8 +79,9 @@ internal sealed class ResponderHandshake : IDisposable
             using EphemeralKeyPair ephemeral = _entropy.CreateEphemeral();
             _shared = HandshakeFields.Agree(ephemeral, hello.Ephemeral);
             _responderSecret = _entropy.CreateSecret();
-            byte[] wrapped = _entropy.Wrap(initiator, _responderSecret.Span);
-            _peer = new PeerIdentity(initiator, hello.Name, SafetyNumber.Compute(_identity.PublicKey, initiator));
+            byte[] wrapped = HandshakeFields.Wrap(_entropy, initiator, _responderSecret.Span);
+            _peerKey = initiator;
+            _peerName = hello.Name;
 
             var reply = new ResponderHello(
                 ProtocolVersion.Current,
@@ -118,12 +120,15 @@ internal sealed class ResponderHandshake : IDisposable
             byte[] th3 = _transcript.GetCurrentHash();
             byte[] reply = FrameJson.Encode(new ResponderFinish(keys.ResponderConfirmation(th3)), ProtocolJsonContext.Default.ResponderFinish);
             var result = new HandshakeResult(
-                Role.Responder, _suite, _peer!, keys.CreateChain(initiatorToResponder: false, th3), keys.CreateChain(initiatorToResponder: true, th3));
+                Role.Responder, _suite, PeerIdentity(), keys.CreateChain(initiatorToResponder: false, th3), keys.CreateChain(initiatorToResponder: true, th3));
             _state = State.Done;
             Wipe();
             return (reply, result);
         });
     }
+
+    /// <summary>The peer, once it has proved itself: the safety number costs thousands of hashes, so only then.</summary>
+    private PeerIdentity PeerIdentity() => new(_peerKey!, _peerName, SafetyNumber.Compute(_identity.PublicKey, _peerKey!));
 
     public void Dispose()
     {

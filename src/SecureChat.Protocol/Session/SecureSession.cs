@@ -107,8 +107,9 @@ public sealed partial class SecureSession : IAsyncDisposable
             ThrowIfUnusable();
             ulong id = _lastSentId + 1;
             long sentAt = _options.Entropy.Now().ToUnixTimeMilliseconds();
-            await WriteRecordLockedAsync(new InnerMessage(InnerMessage.TextKind, Id: id, SentAt: sentAt, Text: text)).ConfigureAwait(false);
+            // Counted before the write: the peer's receipt can come back before WriteAsync returns.
             Volatile.Write(ref _lastSentId, id);
+            await WriteRecordLockedAsync(new InnerMessage(InnerMessage.TextKind, Id: id, SentAt: sentAt, Text: text)).ConfigureAwait(false);
             return id;
         }
         finally
@@ -185,14 +186,14 @@ public sealed partial class SecureSession : IAsyncDisposable
             throw failure;
         }
 
-        if (Volatile.Read(ref _closing) == 1 || _byeSent)
-        {
-            throw new InvalidOperationException("The session is closed.");
-        }
-
         if (_byeReceived)
         {
             throw new ConnectionLostException("The peer has ended the conversation.");
+        }
+
+        if (Volatile.Read(ref _closing) == 1 || _byeSent)
+        {
+            throw new InvalidOperationException("The session is closed.");
         }
     }
 

@@ -1,0 +1,102 @@
+using System.Threading.Channels;
+using SecureChat.Protocol.Framing;
+
+namespace SecureChat.Protocol.Tests.Infrastructure;
+
+/// <summary>Which way a relayed frame was going.</summary>
+internal enum Toward
+{
+    Responder,
+    Initiator,
+}
+
+/// <summary>A frame in flight: its direction, its number in that direction (from 1) and its bytes.</summary>
+internal sealed record RelayedFrame(Toward Toward, int Number, byte[] Wire);
+
+/// <summary>
+/// A man in the middle for tests: sits between an initiator and a responder, reads whole frames each way,
+/// and forwards whatever <see cref="Tamper"/> returns for each (nothing drops it, two frames duplicate it).
+/// </summary>
+internal sealed class FrameRelay : IAsyncDisposable
+{
+    private readonly DuplexStream _initiatorSide;
+    private readonly DuplexStream _responderSide;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _toResponder;
+    private readonly Task _toInitiator;
+
+    private FrameRelay(DuplexStream initiatorSide, DuplexStream responderSide, Func<RelayedFrame, IEnumerable<byte[]>> tamper)
+    {
+        _initiatorSide = initiatorSide;
+        _responderSide = responderSide;
+        Tamper = tamper;
+        _toResponder = Task.Run(() => PumpAsync(initiatorSide, responderSide, Toward.Responder));
+        _toInitiator = Task.Run(() => PumpAsync(responderSide, initiatorSide, Toward.Initiator));
+    }
+
+    public Func<RelayedFrame, IEnumerable<byte[]>> Tamper { get; set; }
+
+    /// <summary>Every frame seen, in arrival order, before tampering.</summary>
+    public Channel<RelayedFrame> Seen { get; } = Channel.CreateUnbounded<RelayedFrame>();
+
+    /// <summary>The streams to give the initiator and the responder, joined through a new relay.</summary>
+    public static (Stream Initiator, Stream Responder, FrameRelay Relay) Create(Func<RelayedFrame, IEnumerable<byte[]>>? tamper = null)
+    {
+        (DuplexStream initiator, DuplexStream relayToInitiator) = DuplexStream.CreatePair();
+        (DuplexStream responder, DuplexStream relayToResponder) = DuplexStream.CreatePair();
+        var relay = new FrameRelay(relayToInitiator, relayToResponder, tamper ?? (f => [f.Wire]));
+        return (initiator, responder, relay);
+    }
+
+    /// <summary>Writes raw bytes toward one side, as if the other had sent them.</summary>
+    public async Task InjectAsync(Toward toward, byte[] bytes)
+    {
+        DuplexStream target = toward == Toward.Responder ? _responderSide : _initiatorSide;
+        await target.WriteAsync(bytes);
+        await target.FlushAsync();
+    }
+
+    /// <summary>Cuts both connections, as a network failure would: each side sees the stream end.</summary>
+    public async Task CutAsync()
+    {
+        await _stop.CancelAsync();
+        await _initiatorSide.DisposeAsync();
+        await _responderSide.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await CutAsync();
+        await Task.WhenAll(_toResponder, _toInitiator).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stop.Dispose();
+    }
+
+    private async Task PumpAsync(Stream from, Stream to, Toward toward)
+    {
+        byte[] header = new byte[FrameCodec.HeaderSize];
+        int number = 0;
+        try
+        {
+            while (true)
+            {
+                await from.ReadExactlyAsync(header, _stop.Token);
+                int length = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header);
+                byte[] wire = new byte[FrameCodec.HeaderSize + length];
+                header.CopyTo(wire, 0);
+                await from.ReadExactlyAsync(wire.AsMemory(FrameCodec.HeaderSize), _stop.Token);
+                var frame = new RelayedFrame(toward, ++number, wire);
+                Seen.Writer.TryWrite(frame);
+                foreach (byte[] output in Tamper(frame))
+                {
+                    await to.WriteAsync(output, _stop.Token);
+                    await to.FlushAsync(_stop.Token);
+                }
+            }
+        }
+        catch (Exception e) when (e is EndOfStreamException or OperationCanceledException or IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // One side closed or the relay was cut: pass the end on.
+            await to.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,244 @@
+using System.Text;
+using SecureChat.Protocol.Errors;
+using SecureChat.Protocol.Framing;
+using SecureChat.Protocol.Session;
+using SecureChat.Protocol.Tests.Infrastructure;
+
+namespace SecureChat.Protocol.Tests.Session;
+
+/// <summary>
+/// A man in the middle of an established session: every change to the stream of records ends the session
+/// with an integrity error on the side that received it, and the changed content is never delivered.
+/// Frames toward the responder are numbered 1 (hello), 2 (finish), then 3, 4, 5… for Bob's records.
+/// </summary>
+public sealed class SessionTamperingTests
+{
+    private const int FirstRecord = 3;
+
+    [Fact]
+    public async Task Receive_BitFlippedInARecord_EndsWithIntegrityErrorAndNeverShowsIt()
+    {
+        (Drain.Result alice, Drain.Result bob) = await SendThreeThroughAsync(f =>
+            f.Toward == Toward.Responder && f.Number == FirstRecord + 1 ? [Flip(f.Wire, f.Wire.Length - 20)] : [f.Wire]);
+
+        alice.Texts.Should().Equal("one");
+        alice.Failure.Should().BeOfType<IntegrityException>().Which.Message.Should().Contain("integrity check");
+        bob.Failure.Should().BeOfType<PeerAbortedException>().Which.Reason.Should().Be(AbortReason.SessionFailed);
+    }
+
+    [Fact]
+    public async Task Receive_RecordReplayed_EndsWithIntegrityError()
+    {
+        (Drain.Result alice, _) = await SendThreeThroughAsync(f =>
+            f.Toward == Toward.Responder && f.Number == FirstRecord ? [f.Wire, f.Wire] : [f.Wire]);
+
+        alice.Texts.Should().Equal("one");
+        alice.Failure.Should().BeOfType<IntegrityException>().Which.Message.Should().Contain("replay");
+    }
+
+    [Fact]
+    public async Task Receive_RecordsReordered_EndsWithIntegrityError()
+    {
+        byte[]? held = null;
+        (Drain.Result alice, _) = await SendThreeThroughAsync(f =>
+        {
+            if (f.Toward == Toward.Responder && f.Number == FirstRecord)
+            {
+                held = f.Wire;
+                return [];
+            }
+
+            return f.Toward == Toward.Responder && f.Number == FirstRecord + 1 ? [f.Wire, held!] : [f.Wire];
+        });
+
+        alice.Texts.Should().BeEmpty();
+        alice.Failure.Should().BeOfType<IntegrityException>().Which.Message.Should().Contain("dropped or reordered");
+    }
+
+    [Fact]
+    public async Task Receive_RecordDropped_EndsWithIntegrityError()
+    {
+        (Drain.Result alice, _) = await SendThreeThroughAsync(f =>
+            f.Toward == Toward.Responder && f.Number == FirstRecord + 1 ? [] : [f.Wire]);
+
+        alice.Texts.Should().Equal("one");
+        alice.Failure.Should().BeOfType<IntegrityException>();
+    }
+
+    [Fact]
+    public async Task Receive_OwnRecordReflectedBack_EndsWithIntegrityError()
+    {
+        // Alice's own records never reach Bob; Bob's first record is sent back to him with the sequence
+        // number he expects from Alice (0), so only the direction in the header can give it away.
+        (Stream bobStream, Stream aliceStream, FrameRelay relay) = FrameRelay.Create(f =>
+            f.Toward == Toward.Initiator && f.Number > 2 ? [] : [f.Wire]);
+        await using (relay)
+        {
+            (SecureSession bob, SecureSession alice) = await SessionHarness.ConnectAsync(bobStream, aliceStream, SessionHarness.BobOptions(), SessionHarness.AliceOptions());
+            await using (bob)
+            await using (alice)
+            {
+                await bob.SendAsync("look at me");
+                RelayedFrame record = await NextRecordAsync(relay, Toward.Responder);
+                await relay.InjectAsync(Toward.Initiator, record.Wire);
+
+                Drain.Result result = await Drain.EventsAsync(bob);
+
+                result.Texts.Should().BeEmpty();
+                result.Failure.Should().BeOfType<IntegrityException>();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Receive_RecordSplicedFromAnotherSession_EndsWithIntegrityError()
+    {
+        // Session one: capture Bob's first record.
+        byte[] foreign;
+        (Stream bob1Stream, Stream alice1Stream, FrameRelay relay1) = FrameRelay.Create();
+        await using (relay1)
+        {
+            (SecureSession bob1, SecureSession alice1) = await SessionHarness.ConnectAsync(bob1Stream, alice1Stream, SessionHarness.BobOptions(), SessionHarness.AliceOptions());
+            await using (bob1)
+            await using (alice1)
+            {
+                await bob1.SendAsync("from session one");
+                foreign = (await NextRecordAsync(relay1, Toward.Responder)).Wire;
+            }
+        }
+
+        // Session two, same people: the captured record replaces Bob's first one.
+        (Drain.Result alice, _) = await SendThreeThroughAsync(f =>
+            f.Toward == Toward.Responder && f.Number == FirstRecord ? [foreign] : [f.Wire]);
+
+        alice.Texts.Should().BeEmpty();
+        alice.Failure.Should().BeOfType<IntegrityException>();
+    }
+
+    [Fact]
+    public async Task Receive_ConnectionCutWithoutGoodbye_ReportsPossibleTruncation()
+    {
+        (Stream bobStream, Stream aliceStream, FrameRelay relay) = FrameRelay.Create();
+        await using (relay)
+        {
+            (SecureSession bob, SecureSession alice) = await SessionHarness.ConnectAsync(bobStream, aliceStream, SessionHarness.BobOptions(), SessionHarness.AliceOptions());
+            await using (bob)
+            await using (alice)
+            {
+                await bob.SendAsync("one");
+                await using IAsyncEnumerator<SessionEvent> events = alice.ReadEventsAsync().GetAsyncEnumerator();
+                (await Drain.NextTextAsync(events)).Text.Should().Be("one");
+
+                await relay.CutAsync();
+
+                Func<Task> rest = async () => { while (await events.MoveNextAsync()) { } };
+                (await rest.Should().ThrowAsync<ConnectionLostException>()).Which.Message.Should().Contain("truncated");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Receive_GoodbyeThenClose_EndsCleanlyOnBothSides()
+    {
+        (SecureSession bob, SecureSession alice) = await SessionHarness.OverPipesAsync();
+        await using (bob)
+        await using (alice)
+        {
+            await bob.SendAsync("one");
+            await bob.SendAsync("two");
+            Task<Drain.Result> aliceDrain = Drain.EventsAsync(alice);
+            await bob.CloseAsync();
+
+            Drain.Result result = await aliceDrain;
+            result.Failure.Should().BeNull();
+            result.Texts.Should().Equal("one", "two");
+            result.Events[^1].Should().BeOfType<PeerClosed>();
+            (await Drain.EventsAsync(bob)).Failure.Should().BeNull();
+            await FluentActions.Awaiting(() => alice.SendAsync("too late").AsTask()).Should().ThrowAsync<ConnectionLostException>().WithMessage("*peer has ended*");
+        }
+    }
+
+    [Fact]
+    public async Task Receive_HandshakeFrameAfterTheHandshake_EndsWithProtocolViolation()
+    {
+        (Stream bobStream, Stream aliceStream, FrameRelay relay) = FrameRelay.Create();
+        await using (relay)
+        {
+            (SecureSession bob, SecureSession alice) = await SessionHarness.ConnectAsync(bobStream, aliceStream, SessionHarness.BobOptions(), SessionHarness.AliceOptions());
+            await using (bob)
+            await using (alice)
+            {
+                await relay.InjectAsync(Toward.Responder, FrameCodec.Encode("""{"type":"finish","confirm":"AAAA"}"""u8));
+
+                (await Drain.EventsAsync(alice)).Failure.Should().BeOfType<ProtocolViolationException>();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Receive_AbortFrame_EndsWithPeerAbortedAndItsReason()
+    {
+        (Stream bobStream, Stream aliceStream, FrameRelay relay) = FrameRelay.Create();
+        await using (relay)
+        {
+            (SecureSession bob, SecureSession alice) = await SessionHarness.ConnectAsync(bobStream, aliceStream, SessionHarness.BobOptions(), SessionHarness.AliceOptions());
+            await using (bob)
+            await using (alice)
+            {
+                await relay.InjectAsync(Toward.Responder, FrameJson.EncodeAbort(AbortReason.Busy));
+
+                (await Drain.EventsAsync(alice)).Failure.Should().BeOfType<PeerAbortedException>().Which.Reason.Should().Be(AbortReason.Busy);
+            }
+        }
+    }
+
+    /// <summary>Bob sends one, two, three through a tampering relay; returns what each side then saw.</summary>
+    private static async Task<(Drain.Result Alice, Drain.Result Bob)> SendThreeThroughAsync(Func<RelayedFrame, IEnumerable<byte[]>> tamper)
+    {
+        (Stream bobStream, Stream aliceStream, FrameRelay relay) = FrameRelay.Create(tamper);
+        await using (relay)
+        {
+            (SecureSession bob, SecureSession alice) = await SessionHarness.ConnectAsync(bobStream, aliceStream, SessionHarness.BobOptions(), SessionHarness.AliceOptions());
+            await using (bob)
+            await using (alice)
+            {
+                foreach (string text in new[] { "one", "two", "three" })
+                {
+                    try
+                    {
+                        await bob.SendAsync(text);
+                    }
+                    catch (SessionException)
+                    {
+                        break; // Alice may already have ended the session.
+                    }
+                }
+
+                Drain.Result aliceResult = await Drain.EventsAsync(alice);
+                Drain.Result bobResult = await Drain.EventsAsync(bob);
+                return (aliceResult, bobResult);
+            }
+        }
+    }
+
+    private static async Task<RelayedFrame> NextRecordAsync(FrameRelay relay, Toward toward)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await foreach (RelayedFrame frame in relay.Seen.Reader.ReadAllAsync(timeout.Token))
+        {
+            if (frame.Toward == toward && Encoding.UTF8.GetString(frame.Wire).Contains("\"record\"", StringComparison.Ordinal))
+            {
+                return frame;
+            }
+        }
+
+        throw new InvalidOperationException("No record was relayed.");
+    }
+
+    private static byte[] Flip(byte[] wire, int position)
+    {
+        byte[] copy = wire.ToArray();
+        copy[position] ^= 0x01;
+        return copy;
+    }
+}
