@@ -30,6 +30,11 @@ internal sealed class RecordOpener : IDisposable
     public InnerMessage Open(ReadOnlySpan<byte> payload)
     {
         RecordFrame record = FrameJson.Parse(payload, ProtocolJsonContext.Default.RecordFrame);
+        if (record.Type != RecordFrame.TypeName)
+        {
+            throw new ProtocolViolationException($"Expected a record, got a \"{record.Type}\" frame.");
+        }
+
         ulong expected = _chain.Index;
         if (record.Seq != expected)
         {

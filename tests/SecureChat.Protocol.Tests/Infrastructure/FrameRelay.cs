@@ -36,6 +36,9 @@ internal sealed class FrameRelay : IAsyncDisposable
 
     public Func<RelayedFrame, IEnumerable<byte[]>> Tamper { get; set; }
 
+    /// <summary>Whether one side closing closes the other (false: a black hole that keeps both open).</summary>
+    public bool ForwardEnd { get; set; } = true;
+
     /// <summary>Every frame seen, in arrival order, before tampering.</summary>
     public Channel<RelayedFrame> Seen { get; } = Channel.CreateUnbounded<RelayedFrame>();
 
@@ -96,7 +99,10 @@ internal sealed class FrameRelay : IAsyncDisposable
         catch (Exception e) when (e is EndOfStreamException or OperationCanceledException or IOException or ObjectDisposedException or InvalidOperationException)
         {
             // One side closed or the relay was cut: pass the end on.
-            await to.DisposeAsync();
+            if (ForwardEnd || _stop.IsCancellationRequested)
+            {
+                await to.DisposeAsync();
+            }
         }
     }
 }

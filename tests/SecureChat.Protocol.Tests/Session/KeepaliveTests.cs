@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using SecureChat.Protocol.Errors;
+using SecureChat.Protocol.Session;
+using SecureChat.Protocol.Tests.Infrastructure;
+
+namespace SecureChat.Protocol.Tests.Session;
+
+/// <summary>Keepalive, the silent-peer timeout, the stalled-frame timeout and clock skew, on short clocks.</summary>
+public sealed class KeepaliveTests
+{
+    private static SessionOptions Quick(SessionOptions options) => new()
+    {
+        Identity = options.Identity,
+        Name = options.Name,
+        TrustPeer = options.TrustPeer,
+        // Loose enough for a noisy two-core machine, where a process can stall for most of a second.
+        KeepaliveInterval = TimeSpan.FromMilliseconds(250),
+        PeerTimeout = TimeSpan.FromSeconds(2),
+    };
+
+    [Fact]
+    public async Task IdleSession_LongerThanThePeerTimeout_StaysAliveOnPings()
+    {
+        (SecureSession bob, SecureSession alice) = await SessionHarness.OverPipesAsync(Quick(SessionHarness.BobOptions()), Quick(SessionHarness.AliceOptions()));
+        await using (bob)
+        await using (alice)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5));
+
+            bob.Failure.Should().BeNull();
+            alice.Failure.Should().BeNull();
+            await bob.SendAsync("still here");
+            await using IAsyncEnumerator<SessionEvent> events = alice.ReadEventsAsync().GetAsyncEnumerator();
+            (await Drain.NextTextAsync(events)).Text.Should().Be("still here");
+        }
+    }
+
+    [Fact]
+    public async Task SilentPeer_NothingArrives_DeclaredGoneAfterThePeerTimeout()
+    {
+        (Stream bobStream, Stream aliceStream, FrameRelay relay) = FrameRelay.Create(f => f.Number > 2 ? [] : [f.Wire]);
+        relay.ForwardEnd = false;
+        await using (relay)
+        {
+            (SecureSession bob, SecureSession alice) = await SessionHarness.ConnectAsync(
+                bobStream, aliceStream, Quick(SessionHarness.BobOptions()), Quick(SessionHarness.AliceOptions()));
+            await using (bob)
+            await using (alice)
+            {
+                var stopwatch = Stopwatch.StartNew();
+                Drain.Result result = await Drain.EventsAsync(bob);
+
+                result.Failure.Should().BeOfType<SessionTimeoutException>().Which.Message.Should().Contain("gone");
+                stopwatch.Elapsed.Should().BeGreaterThan(TimeSpan.FromMilliseconds(1900)).And.BeLessThan(TimeSpan.FromSeconds(15));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task StalledFrame_BeginsAndStops_TimesOutAfterTheFrameTimeout()
+    {
+        SessionOptions alice = SessionHarness.AliceOptions();
+        (Stream bobStream, Stream aliceStream, FrameRelay relay) = FrameRelay.Create();
+        await using (relay)
+        {
+            (SecureSession bobSession, SecureSession aliceSession) = await SessionHarness.ConnectAsync(
+                bobStream,
+                aliceStream,
+                SessionHarness.BobOptions(),
+                new SessionOptions { Identity = alice.Identity, Name = alice.Name, TrustPeer = alice.TrustPeer, FrameTimeout = TimeSpan.FromMilliseconds(300) });
+            await using (bobSession)
+            await using (aliceSession)
+            {
+                await relay.InjectAsync(Toward.Responder, [0, 0, 1]);
+
+                Drain.Result result = await Drain.EventsAsync(aliceSession);
+
+                result.Failure.Should().BeOfType<SessionTimeoutException>().Which.Message.Should().Contain("did not finish");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ClockSkew_PeerTenMinutesBehind_ReportedOnceBeforeTheMessage()
+    {
+        SessionOptions bob = SessionHarness.BobOptions();
+        var skewed = new SessionOptions { Identity = bob.Identity, Name = bob.Name, TrustPeer = bob.TrustPeer, Entropy = new SkewedClock(TimeSpan.FromMinutes(-10)) };
+        (SecureSession bobSession, SecureSession aliceSession) = await SessionHarness.OverPipesAsync(skewed);
+        await using (bobSession)
+        await using (aliceSession)
+        {
+            await bobSession.SendAsync("one");
+            await bobSession.SendAsync("two");
+            await bobSession.CloseAsync();
+
+            Drain.Result result = await Drain.EventsAsync(aliceSession);
+
+            result.Events.OfType<ClockSkewDetected>().Should().ContainSingle()
+                .Which.Skew.Should().BeCloseTo(TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(30));
+            result.Events[0].Should().BeOfType<ClockSkewDetected>();
+            result.Texts.Should().Equal("one", "two");
+        }
+    }
+
+    [Fact]
+    public async Task ClockSkew_WithinFiveMinutes_NotReported()
+    {
+        SessionOptions bob = SessionHarness.BobOptions();
+        var skewed = new SessionOptions { Identity = bob.Identity, Name = bob.Name, TrustPeer = bob.TrustPeer, Entropy = new SkewedClock(TimeSpan.FromMinutes(-4)) };
+        (SecureSession bobSession, SecureSession aliceSession) = await SessionHarness.OverPipesAsync(skewed);
+        await using (bobSession)
+        await using (aliceSession)
+        {
+            await bobSession.SendAsync("one");
+            await bobSession.CloseAsync();
+
+            (await Drain.EventsAsync(aliceSession)).Events.OfType<ClockSkewDetected>().Should().BeEmpty();
+        }
+    }
+
+    private sealed class SkewedClock(TimeSpan skew) : SecureChat.Protocol.Handshake.HandshakeEntropy
+    {
+        public override DateTimeOffset Now() => base.Now() + skew;
+    }
+}

@@ -1,0 +1,80 @@
+using SecureChat.Crypto.Derivation;
+using SecureChat.Crypto.Protection;
+using SecureChat.Protocol.Errors;
+using SecureChat.Protocol.Framing;
+using SecureChat.Protocol.Handshake;
+using SecureChat.Protocol.Session;
+
+namespace SecureChat.Protocol.Tests.Session;
+
+/// <summary>Every byte of a sealed record frame, flipped one at a time, is rejected by the record layer.</summary>
+public sealed class RecordTamperingTests
+{
+    private static readonly byte[] ChainSeed = Enumerable.Range(1, ChainKey.Size).Select(i => (byte)i).ToArray();
+
+    [Theory]
+    [InlineData(MessageSuite.AesCbcHmacSha256)]
+    [InlineData(MessageSuite.AesCbcBlake2b256)]
+    public void Open_EveryByteOfARecordFrameFlipped_IsRejected(MessageSuite suite)
+    {
+        byte[] frame = SealText(suite, "meet me at noon");
+        Open(suite, frame).Text.Should().Be("meet me at noon", "the untouched frame opens");
+
+        for (int position = 0; position < frame.Length; position++)
+        {
+            byte[] tampered = frame.ToArray();
+            tampered[position] ^= 0x01;
+
+            Action open = () => Open(suite, tampered);
+
+            open.Should().Throw<SessionException>($"byte {position} of {frame.Length} was flipped")
+                .Which.Should().Match(e => e is IntegrityException || e is ProtocolViolationException || e is SessionTimeoutException);
+        }
+    }
+
+    [Fact]
+    public void Open_RecordSealedForTheOtherDirection_IsRejected()
+    {
+        using var sealer = new RecordSealer(new ChainKey(ChainSeed), MessageSuite.AesCbcHmacSha256, Direction.ResponderToInitiator, HandshakeEntropy.System);
+        byte[] frame = sealer.Seal(new InnerMessage(InnerMessage.PingKind));
+
+        FluentActions.Invoking(() => Open(MessageSuite.AesCbcHmacSha256, frame)).Should().Throw<IntegrityException>();
+    }
+
+    [Fact]
+    public void Open_RecordSealedUnderTheOtherSuite_IsRejected()
+    {
+        byte[] frame = SealText(MessageSuite.AesCbcBlake2b256, "hi");
+
+        FluentActions.Invoking(() => Open(MessageSuite.AesCbcHmacSha256, frame)).Should().Throw<IntegrityException>();
+    }
+
+    [Fact]
+    public void Seal_ShortAndLongerTexts_PadToTheSameBucket()
+    {
+        SealText(MessageSuite.AesCbcHmacSha256, "hi").Length.Should().Be(SealText(MessageSuite.AesCbcHmacSha256, "hello, how are you today?").Length);
+    }
+
+    private static byte[] SealText(MessageSuite suite, string text)
+    {
+        using var sealer = new RecordSealer(new ChainKey(ChainSeed), suite, Direction.InitiatorToResponder, HandshakeEntropy.System);
+        return sealer.Seal(new InnerMessage(InnerMessage.TextKind, Id: 1, SentAt: 1_700_000_000_000, Text: text));
+    }
+
+    /// <summary>What a receiver does with the bytes: frame them, then open the record.</summary>
+    private static InnerMessage Open(MessageSuite suite, byte[] wire)
+    {
+        if (!FrameCodec.TryReadFrame(wire, FrameCodec.DefaultMaxSessionPayload, out int length))
+        {
+            throw new SessionTimeoutException("The frame stalled.");
+        }
+
+        if (length != wire.Length)
+        {
+            throw new ProtocolViolationException("Bytes after the frame are not a frame.");
+        }
+
+        using var opener = new RecordOpener(new ChainKey(ChainSeed), suite, Direction.InitiatorToResponder);
+        return opener.Open(wire.AsSpan(FrameCodec.HeaderSize));
+    }
+}
