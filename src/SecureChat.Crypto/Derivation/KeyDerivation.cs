@@ -1,6 +1,6 @@
 // HKDF with SHA-256 (RFC 5869) over System.Security.Cryptography.HKDF, plus a labelled expand in the
-// manner of TLS 1.3's HKDF-Expand-Label (RFC 8446 section 7.1), so that every key SecureChat derives is
-// bound to its purpose:
+// manner of TLS 1.3's HKDF-Expand-Label (RFC 8446 section 7.1), so that every key the handshake derives
+// is bound to its purpose (the ratchet's message keys use plain HKDF with their own info string):
 //   info = uint16-be(output length) ‖ uint8(len) ‖ "securechat " + label ‖ uint8(len) ‖ context
 // Limits: output at most 255 · 32 = 8160 bytes (RFC 5869 section 2.3); label at most 244 ASCII bytes;
 // context at most 255 bytes.

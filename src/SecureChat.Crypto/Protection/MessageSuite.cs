@@ -4,9 +4,9 @@ namespace SecureChat.Crypto.Protection;
 /// <remarks>The numeric values are stable: the protocol may carry them.</remarks>
 public enum MessageSuite
 {
-    /// <summary>AES-256-CBC with PKCS#7 padding, then HMAC-SHA256 over header, IV and ciphertext. The default.</summary>
+    /// <summary>AES-256-CBC (PKCS#7 padding, or ISO/IEC 7816-4 padding to a bucket when length hiding is on), then HMAC-SHA256 over header, IV and ciphertext. The default.</summary>
     AesCbcHmacSha256 = 1,
 
-    /// <summary>AES-256-CBC with PKCS#7 padding, then keyed BLAKE2b-256 over header, IV and ciphertext.</summary>
+    /// <summary>AES-256-CBC (padded as for <see cref="AesCbcHmacSha256"/>), then keyed BLAKE2b-256 over header, IV and ciphertext.</summary>
     AesCbcBlake2b256 = 2,
 }

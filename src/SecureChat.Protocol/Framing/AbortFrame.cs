@@ -11,5 +11,6 @@ internal sealed record AbortFrame(string Reason)
     public const string TypeName = "abort";
 
     /// <summary><c>abort</c>; checked before parsing.</summary>
+    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
     public string Type { get; init; } = TypeName;
 }

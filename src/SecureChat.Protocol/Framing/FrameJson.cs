@@ -50,12 +50,47 @@ public static class FrameJson
                 throw new ProtocolViolationException("A frame has bytes after its JSON object.");
             }
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a type string that is not valid UTF-8 or UTF-16.
             throw new ProtocolViolationException($"A frame is not valid JSON: {e.Message}", e);
         }
 
         return type ?? throw new ProtocolViolationException("A frame has no type field.");
+    }
+
+    /// <summary>
+    /// The top-level integer field <paramref name="name"/> of a JSON object, if there is one; read before a
+    /// strict parse so that a hello from a later protocol version, whose fields differ, is still recognised.
+    /// </summary>
+    public static int? TryReadInt32(ReadOnlySpan<byte> payload, string name)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = MaxDepth });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                bool match = reader.ValueTextEquals(name);
+                reader.Read();
+                if (match)
+                {
+                    return reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int value) ? value : null;
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            // Malformed: the strict parse will say how.
+        }
+
+        return null;
     }
 
     /// <summary>Parses a payload into <typeparamref name="T"/>, refusing anything but an exact match.</summary>

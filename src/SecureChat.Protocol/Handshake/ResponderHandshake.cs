@@ -60,12 +60,14 @@ internal sealed class ResponderHandshake : IDisposable
         HandshakeFields.CheckState(_state, State.Start, nameof(ReadHelloAndCreateHello));
         return Guard(() =>
         {
-            InitiatorHello hello = Parse<InitiatorHello>(frame, InitiatorHello.TypeName, ProtocolJsonContext.Default.InitiatorHello);
-            if (hello.Version != ProtocolVersion.Current)
+            if (FrameJson.TryReadInt32(frame.Payload.Span, "version") is { } version && version != ProtocolVersion.Current)
             {
                 AbortReason = AbortReason.UnsupportedVersion;
-                HandshakeFields.CheckVersion(hello.Version);
+                HandshakeFields.CheckVersion(version);
             }
+
+            InitiatorHello hello = Parse<InitiatorHello>(frame, InitiatorHello.TypeName, ProtocolJsonContext.Default.InitiatorHello);
+            HandshakeFields.CheckVersion(hello.Version);
 
             _suite = ChooseSuite(hello.Suites);
             HandshakeFields.CheckNonce(hello.Nonce);
@@ -150,9 +152,9 @@ internal sealed class ResponderHandshake : IDisposable
 
     private MessageSuite ChooseSuite(IReadOnlyList<string> offered)
     {
-        if (offered.Count is 0 or > MaxOfferedSuites)
+        if (offered.Count is 0 or > MaxOfferedSuites || offered.Any(s => s is null))
         {
-            throw new ProtocolViolationException($"The initiator offered {offered.Count} suites; an offer has 1 to {MaxOfferedSuites}.");
+            throw new ProtocolViolationException($"The initiator offered {offered.Count} suites; an offer has 1 to {MaxOfferedSuites} names, none null.");
         }
 
         foreach (MessageSuite suite in _suites)

@@ -43,6 +43,12 @@ internal sealed class RecordOpener : IDisposable
                 : $"Record {record.Seq} arrived where record {expected} was due: records were dropped or reordered. The session is ended.");
         }
 
+        if ((record.Sealed.Length - MessageProtection.IvSize - MessageProtection.TagSize) % MessageProtection.DefaultPaddingBucket != 0)
+        {
+            // Version 1 pads every record to the bucket; an authentic record of another size cannot exist.
+            throw new ProtocolViolationException($"Record {expected} is {record.Sealed.Length} bytes, not padded to the {MessageProtection.DefaultPaddingBucket}-byte bucket.");
+        }
+
         Span<byte> header = stackalloc byte[RecordHeader.Size];
         RecordHeader.Write(header, _protection.Suite, _direction, expected);
         byte[] plaintext = new byte[Math.Max(0, record.Sealed.Length)];

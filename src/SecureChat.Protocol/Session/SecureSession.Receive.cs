@@ -18,11 +18,7 @@ public sealed partial class SecureSession
                 Frame? frame = await _reader.ReadFrameAsync(_options.MaxSessionPayload, _options.FrameTimeout, _lifetime.Token).ConfigureAwait(false);
                 if (frame is null)
                 {
-                    if (_byeSent)
-                    {
-                        break; // we said goodbye and the peer closed: a clean end
-                    }
-
+                    // Even after our own goodbye: only the peer's proves that none of its last records were cut off.
                     throw new ConnectionLostException(
                         "The connection closed without the peer's goodbye: the conversation may have been cut short (truncated).");
                 }
@@ -74,7 +70,7 @@ public sealed partial class SecureSession
                 ulong delivered = (ulong)Interlocked.Read(ref _receiptDeliveredThrough);
                 if (through <= delivered || through > Volatile.Read(ref _lastSentId))
                 {
-                    throw new ProtocolViolationException($"The peer acknowledged message {through}, which is not the next unacknowledged message we sent.");
+                    throw new ProtocolViolationException($"The peer acknowledged message {through}, but receipts must move forward and cannot run ahead of what we sent.");
                 }
 
                 Interlocked.Exchange(ref _receiptDeliveredThrough, (long)through);

@@ -6,6 +6,7 @@ using SecureChat.Protocol.Tests.Infrastructure;
 namespace SecureChat.Protocol.Tests.Session;
 
 /// <summary>Keepalive, the silent-peer timeout, the stalled-frame timeout and clock skew, on short clocks.</summary>
+[Collection(TimingSensitive.Name)]
 public sealed class KeepaliveTests
 {
     private static SessionOptions Quick(SessionOptions options) => new()

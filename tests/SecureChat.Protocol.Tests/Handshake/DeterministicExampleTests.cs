@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using SecureChat.Crypto.Agreement;
+using SecureChat.Crypto.Derivation;
+using SecureChat.Crypto.Identity;
+using SecureChat.Crypto.Protection;
+using SecureChat.Crypto.Secrets;
+using SecureChat.Protocol.Framing;
+using SecureChat.Protocol.Handshake;
+using SecureChat.Protocol.Session;
+using SecureChat.Protocol.Tests.Infrastructure;
+
+namespace SecureChat.Protocol.Tests.Handshake;
+
+/// <summary>
+/// The full deterministic example of docs/protocol.md: with the inputs it lists (keys, nonces, ephemeral
+/// scalars, secrets, OAEP ciphertexts, IVs, the clock), the real code must produce every frame and every
+/// derived value it lists, byte for byte. To write a fresh example (new RSA keys and OAEP ciphertexts),
+/// run this test with SECURECHAT_WRITE_EXAMPLE=/some/file and paste that file into the specification.
+/// </summary>
+public sealed class DeterministicExampleTests
+{
+    private const string WriteVariable = "SECURECHAT_WRITE_EXAMPLE";
+
+    [Fact]
+    public async Task Example_InTheSpecification_ReproducesByteForByte()
+    {
+        string? target = Environment.GetEnvironmentVariable(WriteVariable);
+        if (!string.IsNullOrEmpty(target))
+        {
+            List<KeyValuePair<string, string>> fresh = await ComputeAsync(FreshInputs());
+            await File.WriteAllTextAsync(target, ExampleBlock.Format(fresh));
+            Assert.Fail($"Wrote a fresh example to {target}; paste it into docs/protocol.md and run again without {WriteVariable}.");
+        }
+
+        string path = ExampleBlock.FindSpecification() ?? throw new FileNotFoundException("docs/protocol.md was not found above the test assembly.");
+        List<KeyValuePair<string, string>> documented = ExampleBlock.Parse(await File.ReadAllTextAsync(path));
+
+        List<KeyValuePair<string, string>> computed = await ComputeAsync(documented.ToDictionary(p => p.Key, p => p.Value));
+
+        computed.Select(p => p.Key).Should().Equal(documented.Select(p => p.Key), "the example lists every value in protocol order");
+        for (int i = 0; i < computed.Count; i++)
+        {
+            computed[i].Value.Should().Be(documented[i].Value, $"{computed[i].Key} is as documented");
+        }
+    }
+
+    /// <summary>Inputs for a new example: patterned bytes, and fresh RSA keys (which cannot be derived from a seed).</summary>
+    private static Dictionary<string, string> FreshInputs()
+    {
+        using RSA bob = RSA.Create(2048);
+        using RSA alice = RSA.Create(2048);
+        return new Dictionary<string, string>
+        {
+            ["initiator.identity.pkcs8"] = Hex(bob.ExportPkcs8PrivateKey()),
+            ["responder.identity.pkcs8"] = Hex(alice.ExportPkcs8PrivateKey()),
+            ["initiator.nonce"] = Hex(Pattern(0x00, 32)),
+            ["responder.nonce"] = Hex(Pattern(0x20, 32)),
+            ["initiator.ephemeral.private"] = Hex(SHA256.HashData("securechat example initiator ephemeral"u8)),
+            ["responder.ephemeral.private"] = Hex(SHA256.HashData("securechat example responder ephemeral"u8)),
+            ["responder.secret"] = Hex(Pattern(0x40, 32)),
+            ["initiator.secret"] = Hex(Pattern(0x60, 32)),
+        };
+    }
+
+    private static async Task<List<KeyValuePair<string, string>>> ComputeAsync(Dictionary<string, string> given)
+    {
+        var values = new List<KeyValuePair<string, string>>();
+        void Add(string name, string value) => values.Add(new(name, value));
+        void AddHex(string name, ReadOnlySpan<byte> bytes) => Add(name, Hex(bytes));
+
+        const string Psk = "example pre-shared key";
+        var time = new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+        using IdentityKey bobKey = IdentityKey.ImportPkcs8(Bytes(given["initiator.identity.pkcs8"]));
+        using IdentityKey aliceKey = IdentityKey.ImportPkcs8(Bytes(given["responder.identity.pkcs8"]));
+        var bobEntropy = new ExampleEntropy(given, "initiator", "responder", ivBase: 0x80, time);
+        var aliceEntropy = new ExampleEntropy(given, "responder", "initiator", ivBase: 0xC0, time);
+
+        // The conversation, through a relay that records every frame.
+        (Stream bobStream, Stream aliceStream, FrameRelay relay) = FrameRelay.Create();
+        await using (relay)
+        {
+            using Secret bobPsk = Secret.Copy(Encoding.UTF8.GetBytes(Psk));
+            using Secret alicePsk = Secret.Copy(Encoding.UTF8.GetBytes(Psk));
+            (SecureSession bob, SecureSession alice) = await SessionHarness.ConnectAsync(
+                bobStream,
+                aliceStream,
+                new SessionOptions { Identity = bobKey, Name = "bob", TrustPeer = SessionHarness.TrustAll, PreSharedKey = bobPsk, Entropy = bobEntropy },
+                new SessionOptions { Identity = aliceKey, Name = "alice", TrustPeer = SessionHarness.TrustAll, PreSharedKey = alicePsk, Entropy = aliceEntropy });
+            await using (bob)
+            await using (alice)
+            {
+                // One turn at a time, so that texts and receipts take their sequence numbers in a fixed order.
+                await using IAsyncEnumerator<SessionEvent> bobEvents = bob.ReadEventsAsync().GetAsyncEnumerator();
+                await using IAsyncEnumerator<SessionEvent> aliceEvents = alice.ReadEventsAsync().GetAsyncEnumerator();
+                await bob.SendAsync("Hello, Alice!");
+                await NextAsync<MessagesDelivered>(bobEvents);
+                await alice.SendAsync("Hi, Bob.");
+                await NextAsync<MessagesDelivered>(aliceEvents);
+                await bob.CloseAsync();
+                await NextAsync<PeerClosed>(aliceEvents);
+                await alice.CloseAsync();
+            }
+        }
+
+        List<RelayedFrame> frames = [];
+        while (relay.Seen.Reader.TryRead(out RelayedFrame? frame))
+        {
+            frames.Add(frame);
+        }
+
+        byte[][] toAlice = frames.Where(f => f.Toward == Toward.Responder).Select(f => f.Wire).ToArray();
+        byte[][] toBob = frames.Where(f => f.Toward == Toward.Initiator).Select(f => f.Wire).ToArray();
+        toAlice.Should().HaveCount(5, "hello, finish, and three records from Bob");
+        toBob.Should().HaveCount(5, "hello, finish, and three records from Alice");
+
+        // Inputs, as the example lists them.
+        Add("initiator.identity.pkcs8", given["initiator.identity.pkcs8"]);
+        Add("initiator.identity.fingerprint", Quote(bobKey.Fingerprint.ToString()));
+        Add("responder.identity.pkcs8", given["responder.identity.pkcs8"]);
+        Add("responder.identity.fingerprint", Quote(aliceKey.Fingerprint.ToString()));
+        Add("psk", Quote(Psk));
+        Add("clock", Quote(time.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)));
+        Add("initiator.nonce", given["initiator.nonce"]);
+        Add("initiator.ephemeral.private", given["initiator.ephemeral.private"]);
+        using EphemeralKeyPair bobEphemeral = EphemeralKeyPair.FromPrivateKey(Bytes(given["initiator.ephemeral.private"]));
+        AddHex("initiator.ephemeral.public", bobEphemeral.PublicKey);
+        AddHex("frame1", toAlice[0]);
+
+        Add("responder.nonce", given["responder.nonce"]);
+        Add("responder.ephemeral.private", given["responder.ephemeral.private"]);
+        using EphemeralKeyPair aliceEphemeral = EphemeralKeyPair.FromPrivateKey(Bytes(given["responder.ephemeral.private"]));
+        AddHex("responder.ephemeral.public", aliceEphemeral.PublicKey);
+        Add("responder.secret", given["responder.secret"]);
+        AddHex("responder.wrapped", aliceEntropy.Wrapped);
+        AddHex("frame2", toBob[0]);
+
+        using Secret dh = bobEphemeral.DeriveSharedSecret(aliceEphemeral.PublicKey);
+        AddHex("dh", dh.Span);
+        byte[] pskKey = new byte[32];
+        using (Secret psk = Secret.Copy(Encoding.UTF8.GetBytes(Psk)))
+        {
+            KeySchedule.DerivePskKey(psk, pskKey);
+        }
+
+        AddHex("psk_key", pskKey);
+        Add("initiator.secret", given["initiator.secret"]);
+        AddHex("initiator.wrapped", bobEntropy.Wrapped);
+        using Secret pskAgain = Secret.Copy(Encoding.UTF8.GetBytes(Psk));
+        using KeySchedule keys = KeySchedule.Create(
+            dh.Span, Bytes(given["responder.secret"]), Bytes(given["initiator.secret"]), pskAgain, Bytes(given["initiator.nonce"]), Bytes(given["responder.nonce"]));
+        AddHex("prk", keys.Prk);
+        byte[] th2 = SHA256.HashData([.. toAlice[0], .. toBob[0]]);
+        AddHex("th2", th2);
+        AddHex("initiator.finished_key", Derive(keys, "initiator finished", th2));
+        AddHex("initiator.confirm", keys.InitiatorConfirmation(th2));
+        AddHex("frame3", toAlice[1]);
+        byte[] th3 = SHA256.HashData([.. toAlice[0], .. toBob[0], .. toAlice[1]]);
+        AddHex("th3", th3);
+        AddHex("responder.finished_key", Derive(keys, "responder finished", th3));
+        AddHex("responder.confirm", keys.ResponderConfirmation(th3));
+        AddHex("frame4", toBob[1]);
+        byte[] chainToAlice = Derive(keys, "initiator chain", th3);
+        byte[] chainToBob = Derive(keys, "responder chain", th3);
+        AddHex("chain.initiator", chainToAlice);
+        AddHex("chain.responder", chainToBob);
+        Add("safety_number", Quote(SafetyNumber.Compute(bobKey.PublicKey, aliceKey.PublicKey).ToString()));
+
+        AddRecords(values, "initiator", chainToAlice, Direction.InitiatorToResponder, toAlice[2..], 0x80);
+        AddRecords(values, "responder", chainToBob, Direction.ResponderToInitiator, toBob[2..], 0xC0);
+        return values;
+    }
+
+    private static void AddRecords(List<KeyValuePair<string, string>> values, string side, byte[] chainKey, Direction direction, byte[][] frames, byte ivBase)
+    {
+        using var chain = new ChainKey(chainKey);
+        MessageProtection protection = MessageProtection.Create(MessageSuite.AesCbcHmacSha256, MessageProtection.DefaultPaddingBucket);
+        for (int seq = 0; seq < frames.Length; seq++)
+        {
+            string name = $"{side}.record{seq}";
+            byte[] messageKey = new byte[ChainKey.MessageKeySize];
+            chain.Next(messageKey);
+            byte[] header = new byte[RecordHeader.Size];
+            RecordHeader.Write(header, MessageSuite.AesCbcHmacSha256, direction, (ulong)seq);
+            string json = Encoding.UTF8.GetString(frames[seq], FrameCodec.HeaderSize, frames[seq].Length - FrameCodec.HeaderSize);
+            byte[] sealedBytes = Convert.FromBase64String(System.Text.Json.Nodes.JsonNode.Parse(json)!["sealed"]!.GetValue<string>());
+            byte[] plaintext = protection.Open(messageKey, header, sealedBytes);
+
+            values.Add(new($"{name}.message_key", Hex(messageKey)));
+            values.Add(new($"{name}.header", Hex(header)));
+            values.Add(new($"{name}.plaintext", Quote(Encoding.UTF8.GetString(plaintext))));
+            values.Add(new($"{name}.iv", Hex(Pattern((byte)(ivBase + (16 * seq)), 16))));
+            values.Add(new($"{name}.frame", Hex(frames[seq])));
+        }
+    }
+
+    private static async Task NextAsync<T>(IAsyncEnumerator<SessionEvent> events)
+    {
+        while (await events.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20)))
+        {
+            if (events.Current is T)
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"No {typeof(T).Name} arrived.");
+    }
+
+    private static byte[] Derive(KeySchedule keys, string label, byte[] transcriptHash)
+    {
+        byte[] key = new byte[32];
+        keys.DeriveKey(label, transcriptHash, key);
+        return key;
+    }
+
+    private static byte[] Pattern(byte first, int length) => Enumerable.Range(0, length).Select(i => (byte)(first + i)).ToArray();
+
+    private static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
+
+    private static byte[] Bytes(string hex) => Convert.FromHexString(hex);
+
+    private static string Quote(string text) => $"\"{text}\"";
+
+    /// <summary>One side's fixed randomness: what the example lists, and the OAEP ciphertext it records.</summary>
+    private sealed class ExampleEntropy(IReadOnlyDictionary<string, string> given, string side, string peer, byte ivBase, DateTimeOffset time) : HandshakeEntropy
+    {
+        private int _ivs;
+
+        public byte[] Wrapped { get; private set; } = [];
+
+        public override bool ChoosesIvs => true;
+
+        public override void FillNonce(Span<byte> nonce) => Bytes(given[$"{side}.nonce"]).CopyTo(nonce);
+
+        public override EphemeralKeyPair CreateEphemeral() => EphemeralKeyPair.FromPrivateKey(Bytes(given[$"{side}.ephemeral.private"]));
+
+        public override Secret CreateSecret() => Secret.Copy(Bytes(given[$"{side}.secret"]));
+
+        public override byte[] Wrap(IdentityPublicKey recipient, ReadOnlySpan<byte> secret)
+        {
+            // RSA-OAEP is randomised: a documented example replays its recorded ciphertext, a fresh one makes one.
+            Wrapped = given.TryGetValue($"{side}.wrapped", out string? recorded) ? Bytes(recorded) : base.Wrap(recipient, secret);
+            return Wrapped;
+        }
+
+        public override void FillIv(Span<byte> iv) => Pattern((byte)(ivBase + (16 * _ivs++)), 16).CopyTo(iv);
+
+        public override DateTimeOffset Now() => time;
+
+        public override string ToString() => $"ExampleEntropy({side} → {peer})";
+    }
+}
