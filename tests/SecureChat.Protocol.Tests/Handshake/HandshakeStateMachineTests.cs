@@ -134,3 +134,53 @@ public sealed class HandshakeStateMachineTests
         return key;
     }
 }
+
+public sealed class ResponderHelloCheckTests
+{
+    [Fact]
+    public void ReadHello_LaterVersionWithNewFields_RefusedAsUnsupportedVersion()
+    {
+        using var responder = new ResponderHandshake(TestIdentities.Alice, "alice", [MessageSuite.AesCbcHmacSha256], null, HandshakeEntropy.System);
+        byte[] hello = FrameCodec.Encode("""{"type":"hello","version":2,"kyber":"AAAA"}"""u8);
+
+        FluentActions.Invoking(() => responder.ReadHelloAndCreateHello(new Frame(hello)))
+            .Should().Throw<ProtocolViolationException>().WithMessage("*version 2*");
+        responder.AbortReason.Should().Be(AbortReason.UnsupportedVersion);
+    }
+
+    [Fact]
+    public void ReadHello_NullInTheSuiteOffer_IsAViolation()
+    {
+        var run = new HandshakeRun
+        {
+            OnTheWire = (n, frame) => n == 1 ? Rewrite(frame, "\"suites\":[", "\"suites\":[null,") : frame,
+        };
+
+        using HandshakeRun.Outcome outcome = run.Run();
+
+        outcome.FailedSide.Should().Be("responder");
+        outcome.Failure.Should().BeOfType<ProtocolViolationException>();
+    }
+
+    [Fact]
+    public void ReadHello_UnknownSuiteNamesBesideAKnownOne_AreIgnored()
+    {
+        var run = new HandshakeRun
+        {
+            OnTheWire = (n, frame) => n == 1 ? Rewrite(frame, "\"suites\":[", "\"suites\":[\"rot13\",") : frame,
+        };
+
+        using HandshakeRun.Outcome outcome = run.Run();
+
+        // The responder accepts the offer, but the changed frame 1 is caught by the transcript.
+        outcome.FailedSide.Should().Be("responder");
+        outcome.Failure.Should().BeOfType<IntegrityException>();
+    }
+
+    private static byte[] Rewrite(byte[] wire, string from, string to)
+    {
+        string json = System.Text.Encoding.UTF8.GetString(wire, FrameCodec.HeaderSize, wire.Length - FrameCodec.HeaderSize);
+        json.Should().Contain(from);
+        return FrameCodec.Encode(System.Text.Encoding.UTF8.GetBytes(json.Replace(from, to, StringComparison.Ordinal)));
+    }
+}

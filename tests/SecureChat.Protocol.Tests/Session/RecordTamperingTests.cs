@@ -50,6 +50,23 @@ public sealed class RecordTamperingTests
     }
 
     [Fact]
+    public void Open_AuthenticRecordNotPaddedToTheBucket_IsAViolation()
+    {
+        // Sealed with the right key and header but without the 160-byte bucket: only a non-conforming
+        // peer could send it, and its length would leak what the bucket hides.
+        using var chain = new ChainKey(ChainSeed);
+        byte[] messageKey = new byte[ChainKey.MessageKeySize];
+        chain.Next(messageKey);
+        byte[] header = new byte[RecordHeader.Size];
+        RecordHeader.Write(header, MessageSuite.AesCbcHmacSha256, Direction.InitiatorToResponder, 0);
+        byte[] sealedBytes = MessageProtection.Create(MessageSuite.AesCbcHmacSha256).Seal(messageKey, header, """{"kind":"ping"}"""u8);
+        byte[] frame = FrameJson.Encode(new RecordFrame(0, sealedBytes), ProtocolJsonContext.Default.RecordFrame);
+
+        FluentActions.Invoking(() => Open(MessageSuite.AesCbcHmacSha256, frame))
+            .Should().Throw<ProtocolViolationException>().WithMessage("*bucket*");
+    }
+
+    [Fact]
     public void Seal_ShortAndLongerTexts_PadToTheSameBucket()
     {
         SealText(MessageSuite.AesCbcHmacSha256, "hi").Length.Should().Be(SealText(MessageSuite.AesCbcHmacSha256, "hello, how are you today?").Length);

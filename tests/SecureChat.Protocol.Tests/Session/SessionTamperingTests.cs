@@ -159,6 +159,33 @@ public sealed class SessionTamperingTests
     }
 
     [Fact]
+    public async Task Close_PeersGoodbyeNeverArrives_ReportedAsPossibleTruncation()
+    {
+        // Bob says goodbye; someone in between swallows everything Alice sends from then on and cuts the
+        // connection, hoping Bob takes the end for Alice's goodbye.
+        bool swallow = false;
+        (Stream bobStream, Stream aliceStream, FrameRelay relay) = FrameRelay.Create(f => swallow && f.Toward == Toward.Initiator ? [] : [f.Wire]);
+        await using (relay)
+        {
+            (SecureSession bob, SecureSession alice) = await SessionHarness.ConnectAsync(bobStream, aliceStream, SessionHarness.BobOptions(), SessionHarness.AliceOptions());
+            await using (bob)
+            await using (alice)
+            {
+                swallow = true;
+                Task<Drain.Result> bobEvents = Drain.EventsAsync(bob);
+                Task closing = bob.CloseAsync();
+                await Drain.EventsAsync(alice);
+                await relay.CutAsync();
+                await closing;
+
+                Drain.Result result = await bobEvents;
+                result.Events.Should().NotContain(e => e is PeerClosed);
+                result.Failure.Should().BeOfType<ConnectionLostException>().Which.Message.Should().Contain("truncated");
+            }
+        }
+    }
+
+    [Fact]
     public async Task Receive_HandshakeFrameAfterTheHandshake_EndsWithProtocolViolation()
     {
         (Stream bobStream, Stream aliceStream, FrameRelay relay) = FrameRelay.Create();
