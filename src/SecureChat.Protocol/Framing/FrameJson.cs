@@ -53,24 +53,25 @@ public static class FrameJson
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             // InvalidOperationException: a type string that is not valid UTF-8 or UTF-16.
-            throw new ProtocolViolationException($"A frame is not valid JSON: {e.Message}", e);
+            throw new ProtocolViolationException($"A frame is not valid JSON{Where(e)}.", e);
         }
 
         return type ?? throw new ProtocolViolationException("A frame has no type field.");
     }
 
     /// <summary>
-    /// The top-level integer field <paramref name="name"/> of a JSON object, if there is one; read before a
-    /// strict parse so that a hello from a later protocol version, whose fields differ, is still recognised.
+    /// Whether the top-level member <paramref name="name"/> of a JSON object is a number other than
+    /// <paramref name="expected"/>; read before a strict parse so that a hello from a later protocol
+    /// version, whose fields differ, is still recognised.
     /// </summary>
-    public static int? TryReadInt32(ReadOnlySpan<byte> payload, string name)
+    public static bool HasNumberOtherThan(ReadOnlySpan<byte> payload, string name, long expected)
     {
         try
         {
             var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = MaxDepth });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                return null;
+                return false;
             }
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -79,18 +80,19 @@ public static class FrameJson
                 reader.Read();
                 if (match)
                 {
-                    return reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int value) ? value : null;
+                    // Any number but the expected one, however large or fractional, is another version.
+                    return reader.TokenType == JsonTokenType.Number && !(reader.TryGetInt64(out long value) && value == expected);
                 }
 
                 reader.Skip();
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            // Malformed: the strict parse will say how.
+            // Malformed (InvalidOperationException: an escaped name that is not valid UTF-16): the strict parse will say how.
         }
 
-        return null;
+        return false;
     }
 
     /// <summary>Parses a payload into <typeparamref name="T"/>, refusing anything but an exact match.</summary>
@@ -105,9 +107,17 @@ public static class FrameJson
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or ArgumentException or FormatException)
         {
-            throw new ProtocolViolationException($"A frame is malformed: {e.Message}", e);
+            throw new ProtocolViolationException($"A frame is malformed{Where(e)}.", e);
         }
     }
+
+    /// <summary>
+    /// Where a parse failed, for an error message: the JSON path (quoted safely: its member names are the
+    /// peer's) and the byte position. The inner exception keeps System.Text.Json's own words.
+    /// </summary>
+    internal static string Where(Exception e) => e is JsonException { Path: { } path } json
+        ? $" at {PeerText.Quote(path)}, byte {json.BytePositionInLine ?? 0}"
+        : string.Empty;
 
     /// <summary>Serialises <paramref name="message"/> into a whole frame, prefix included.</summary>
     public static byte[] Encode<T>(T message, JsonTypeInfo<T> typeInfo) =>

@@ -17,17 +17,34 @@ public sealed class FrameWriter
         _stream = stream;
     }
 
+    /// <summary>
+    /// Whether a write was interrupted or failed, so that a frame may be half-written: nothing more may be
+    /// written, not even an abort, since it would be read as the rest of that frame.
+    /// </summary>
+    public bool IsBroken { get; private set; }
+
     /// <summary>Writes one whole frame (as made by <see cref="FrameCodec.Encode"/>) and flushes it.</summary>
     /// <exception cref="ConnectionLostException">The stream failed.</exception>
     public async ValueTask WriteFrameAsync(ReadOnlyMemory<byte> wire, CancellationToken cancellationToken)
     {
+        if (IsBroken)
+        {
+            throw new ConnectionLostException("An earlier write was interrupted; the connection cannot carry another frame.");
+        }
+
         try
         {
             await _stream.WriteAsync(wire, cancellationToken).ConfigureAwait(false);
             await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (OperationCanceledException)
+        {
+            IsBroken = true;
+            throw;
+        }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {
+            IsBroken = true;
             throw new ConnectionLostException($"The connection failed: {e.Message}", e);
         }
     }

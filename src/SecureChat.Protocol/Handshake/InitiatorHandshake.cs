@@ -77,7 +77,7 @@ internal sealed class InitiatorHandshake : IDisposable
             HandshakeFields.CheckVersion(hello.Version);
             if (!SuiteNames.TryParse(hello.Suite, out _suite) || !_suites.Contains(_suite))
             {
-                throw new ProtocolViolationException($"The responder chose the suite \"{hello.Suite}\", which we did not offer.");
+                throw new ProtocolViolationException($"The responder chose the suite {PeerText.Quote(hello.Suite)}, which we did not offer.");
             }
 
             HandshakeFields.CheckNonce(hello.Nonce);
@@ -142,7 +142,7 @@ internal sealed class InitiatorHandshake : IDisposable
         string actual = FrameJson.ReadType(frame.Payload.Span);
         if (actual != type)
         {
-            throw new ProtocolViolationException($"Expected the responder's {type} frame, got \"{actual}\".");
+            throw new ProtocolViolationException($"Expected the responder's {type} frame, got {PeerText.Quote(actual)}.");
         }
 
         return FrameJson.Parse(frame.Payload.Span, typeInfo);
@@ -167,11 +167,17 @@ internal sealed class InitiatorHandshake : IDisposable
         {
             return step();
         }
-        catch
+        catch (Exception e)
         {
             _state = State.Failed;
             Wipe();
-            throw;
+            if (e is SessionException)
+            {
+                throw;
+            }
+
+            // The contract: whatever a peer's frame makes a lower layer throw surfaces as a protocol violation.
+            throw new ProtocolViolationException($"The peer's frame could not be handled ({e.GetType().Name}).", e);
         }
     }
 

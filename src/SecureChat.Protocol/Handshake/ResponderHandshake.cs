@@ -60,10 +60,10 @@ internal sealed class ResponderHandshake : IDisposable
         HandshakeFields.CheckState(_state, State.Start, nameof(ReadHelloAndCreateHello));
         return Guard(() =>
         {
-            if (FrameJson.TryReadInt32(frame.Payload.Span, "version") is { } version && version != ProtocolVersion.Current)
+            if (FrameJson.HasNumberOtherThan(frame.Payload.Span, "version", ProtocolVersion.Current))
             {
                 AbortReason = AbortReason.UnsupportedVersion;
-                HandshakeFields.CheckVersion(version);
+                throw new ProtocolViolationException($"The peer speaks another protocol version; this program speaks version {ProtocolVersion.Current}.");
             }
 
             InitiatorHello hello = Parse<InitiatorHello>(frame, InitiatorHello.TypeName, ProtocolJsonContext.Default.InitiatorHello);
@@ -144,7 +144,7 @@ internal sealed class ResponderHandshake : IDisposable
         string actual = FrameJson.ReadType(frame.Payload.Span);
         if (actual != type)
         {
-            throw new ProtocolViolationException($"Expected the initiator's {type} frame, got \"{actual}\".");
+            throw new ProtocolViolationException($"Expected the initiator's {type} frame, got {PeerText.Quote(actual)}.");
         }
 
         return FrameJson.Parse(frame.Payload.Span, typeInfo);
@@ -167,7 +167,7 @@ internal sealed class ResponderHandshake : IDisposable
 
         AbortReason = AbortReason.NoCommonSuite;
         throw new ProtocolViolationException(
-            $"The initiator offered only {string.Join(", ", offered.Take(4))}; we accept {string.Join(", ", _suites.Select(SuiteNames.ToWireName))}.");
+            $"The initiator offered only {string.Join(", ", offered.Take(4).Select(PeerText.Quote))}; we accept {string.Join(", ", _suites.Select(SuiteNames.ToWireName))}.");
     }
 
     private Secret Unwrap(byte[] wrapped)
@@ -189,11 +189,17 @@ internal sealed class ResponderHandshake : IDisposable
         {
             return step();
         }
-        catch
+        catch (Exception e)
         {
             _state = State.Failed;
             Wipe();
-            throw;
+            if (e is SessionException)
+            {
+                throw;
+            }
+
+            // The contract: whatever a peer's frame makes a lower layer throw surfaces as a protocol violation.
+            throw new ProtocolViolationException($"The peer's frame could not be handled ({e.GetType().Name}).", e);
         }
     }
 

@@ -32,7 +32,7 @@ internal sealed class RecordOpener : IDisposable
         RecordFrame record = FrameJson.Parse(payload, ProtocolJsonContext.Default.RecordFrame);
         if (record.Type != RecordFrame.TypeName)
         {
-            throw new ProtocolViolationException($"Expected a record, got a \"{record.Type}\" frame.");
+            throw new ProtocolViolationException($"Expected a record, got a {PeerText.Quote(record.Type)} frame.");
         }
 
         ulong expected = _chain.Index;
@@ -81,7 +81,7 @@ internal sealed class RecordOpener : IDisposable
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException or FormatException)
         {
-            throw new ProtocolViolationException($"An authenticated record holds a malformed message: {e.Message}", e);
+            throw new ProtocolViolationException($"An authenticated record holds a malformed message{FrameJson.Where(e)}.", e);
         }
     }
 }

@@ -137,7 +137,7 @@ public sealed partial class SecureSession
 
     private static async ValueTask AbortAsync(FrameWriter writer, Stream stream, AbortReason? reason)
     {
-        if (reason is { } r)
+        if (reason is { } r && !writer.IsBroken)
         {
             try
             {
@@ -150,6 +150,13 @@ public sealed partial class SecureSession
             }
         }
 
-        await stream.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            // Closing failed; the handshake's own failure is what the caller needs to hear.
+        }
     }
 }

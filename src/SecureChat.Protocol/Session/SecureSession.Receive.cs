@@ -33,7 +33,7 @@ public sealed partial class SecureSession
 
                 if (type != RecordFrame.TypeName)
                 {
-                    throw new ProtocolViolationException($"Expected a record, got a \"{type}\" frame.");
+                    throw new ProtocolViolationException($"Expected a record, got a {PeerText.Quote(type)} frame.");
                 }
 
                 if (await DispatchAsync(_opener.Open(payload.Span)).ConfigureAwait(false))
@@ -54,7 +54,7 @@ public sealed partial class SecureSession
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
         {
-            Break(new ProtocolViolationException($"The peer's input could not be handled: {e.Message}", e));
+            Break(new ProtocolViolationException($"The peer's input could not be handled ({e.GetType().Name}).", e));
         }
     }
 
@@ -74,7 +74,7 @@ public sealed partial class SecureSession
                 }
 
                 Interlocked.Exchange(ref _receiptDeliveredThrough, (long)through);
-                await _events.Writer.WriteAsync(new MessagesDelivered(through), _lifetime.Token).ConfigureAwait(false);
+                await PublishAsync(new MessagesDelivered(through)).ConfigureAwait(false);
                 return false;
             case InnerMessage.PingKind when message is { Id: null, SentAt: null, Text: null, Through: null }:
                 Interlocked.Exchange(ref _pongDue, 1);
@@ -84,11 +84,11 @@ public sealed partial class SecureSession
                 return false;
             case InnerMessage.ByeKind when message is { Id: null, SentAt: null, Text: null, Through: null }:
                 _byeReceived = true;
-                await _events.Writer.WriteAsync(new PeerClosed(), _lifetime.Token).ConfigureAwait(false);
+                await PublishAsync(new PeerClosed()).ConfigureAwait(false);
                 await SendByeAsync(_lifetime.Token).ConfigureAwait(false);
                 return true;
             default:
-                throw new ProtocolViolationException($"The peer sent a \"{message.Kind}\" message that this version does not know, or with the wrong fields.");
+                throw new ProtocolViolationException($"The peer sent a {PeerText.Quote(message.Kind)} message that this version does not know, or with the wrong fields.");
         }
     }
 
@@ -114,24 +114,47 @@ public sealed partial class SecureSession
         if (!_skewReported && received.ClockSkew.Duration() > ClockSkewWarningThreshold)
         {
             _skewReported = true;
-            await _events.Writer.WriteAsync(new ClockSkewDetected(received.ClockSkew), _lifetime.Token).ConfigureAwait(false);
+            await PublishAsync(new ClockSkewDetected(received.ClockSkew)).ConfigureAwait(false);
         }
 
-        await _events.Writer.WriteAsync(received, _lifetime.Token).ConfigureAwait(false);
+        await PublishAsync(received).ConfigureAwait(false);
         Interlocked.Exchange(ref _receiptDue, (long)id);
         ScheduleFlush();
     }
 
-    private void OnKeepaliveTick()
+    /// <summary>
+    /// Queues an event for the application. While the queue is full the pump waits and reads nothing, so
+    /// that wait is not counted as the peer's silence (our pings still go out, so the peer hears us).
+    /// </summary>
+    private async ValueTask PublishAsync(SessionEvent item)
     {
-        if (Failure is not null || Volatile.Read(ref _shutDown) == 1)
+        if (_events.Writer.TryWrite(item))
         {
             return;
         }
 
+        Volatile.Write(ref _waitingForApplication, 1);
+        try
+        {
+            await _events.Writer.WriteAsync(item, _lifetime.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _lastReceivedAt, Environment.TickCount64);
+            Volatile.Write(ref _waitingForApplication, 0);
+        }
+    }
+
+    private void OnKeepaliveTick()
+    {
+        if (Failure is not null || Volatile.Read(ref _shutDown) == 1 || _byeReceived)
+        {
+            return; // after the peer's goodbye nothing more is read, so silence means nothing
+        }
+
         long now = Environment.TickCount64;
         long silence = now - Volatile.Read(ref _lastReceivedAt);
-        if (silence >= (long)_options.PeerTimeout.TotalMilliseconds)
+        if (silence >= (long)_options.PeerTimeout.TotalMilliseconds && Volatile.Read(ref _waitingForApplication) == 0)
         {
             Break(new SessionTimeoutException(
                 $"Nothing from the peer for {_options.PeerTimeout.TotalSeconds:0.###} s, not even an answer to a keepalive: it is gone."));
@@ -220,7 +243,7 @@ public sealed partial class SecureSession
     private async Task AbortThenShutDownAsync(AbortReason? reason)
     {
         // Only if no frame is half-written: an abort spliced into another frame would be garbage.
-        if (reason is { } r && await _writeLock.WaitAsync(TimeSpan.Zero).ConfigureAwait(false))
+        if (reason is { } r && !_writer.IsBroken && await _writeLock.WaitAsync(TimeSpan.Zero).ConfigureAwait(false))
         {
             try
             {
@@ -247,22 +270,33 @@ public sealed partial class SecureSession
             return;
         }
 
-        await _lifetime.CancelAsync().ConfigureAwait(false);
-        await _keepalive.DisposeAsync().ConfigureAwait(false);
-        await _stream.DisposeAsync().ConfigureAwait(false);
-        _events.Writer.TryComplete();
-        await _pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-
-        // The chains are wiped once no loop can use them; a sender still waiting for the lock finds the session closed.
-        await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            _sealer.Dispose();
-            _opener.Dispose();
+            await _lifetime.CancelAsync().ConfigureAwait(false);
+            await _keepalive.DisposeAsync().ConfigureAwait(false);
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            // The transport failed to close cleanly; it is closed as far as we are concerned.
         }
         finally
         {
-            _writeLock.Release();
+            _events.Writer.TryComplete();
+            await _pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+            // The chains are wiped once no loop can use them; a sender still waiting for the lock finds the session closed.
+            await _writeLock.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                _sealer.Dispose();
+                _opener.Dispose();
+                ChainsWiped = true;
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
         }
     }
 }

@@ -51,6 +51,7 @@ public sealed partial class SecureSession : IAsyncDisposable
     private int _pongDue;
     private int _pingDue;
     private int _flushScheduled;
+    private int _waitingForApplication;
     private long _lastReceivedAt = Environment.TickCount64;
     private long _lastPingAt = Environment.TickCount64;
 
@@ -86,6 +87,9 @@ public sealed partial class SecureSession : IAsyncDisposable
 
     /// <summary>The safety number of the two identity keys: the same digits on both screens.</summary>
     public SafetyNumber SafetyNumber => Peer.SafetyNumber;
+
+    /// <summary>Whether both ratchet chains have been wiped (for tests of shutdown paths).</summary>
+    internal bool ChainsWiped { get; private set; }
 
     /// <summary>The failure that ended the session, if one did.</summary>
     public SessionException? Failure => Volatile.Read(ref _failure);
@@ -144,20 +148,38 @@ public sealed partial class SecureSession : IAsyncDisposable
     /// </summary>
     public async Task CloseAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref _closing, 1) == 0 && Failure is null)
+        try
         {
-            try
+            if (Interlocked.Exchange(ref _closing, 1) == 0 && Failure is null)
             {
-                await SendByeAsync(cancellationToken).ConfigureAwait(false);
-                await _pump.WaitAsync(_options.FrameTimeout, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is SessionException or TimeoutException)
-            {
-                // The peer is gone or slow to say goodbye; our goodbye is sent or the failure recorded.
+                // Bounded: a peer that stops reading must not hold our close forever.
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                deadline.CancelAfter(_options.FrameTimeout);
+                try
+                {
+                    await SendByeAsync(deadline.Token).ConfigureAwait(false);
+                    await _pump.WaitAsync(deadline.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The peer did not say goodbye in time: its last records may be missing.
+                }
+                catch (SessionException)
+                {
+                    // The failure is recorded; closing goes on.
+                }
+
+                if (!_byeReceived)
+                {
+                    Break(new ConnectionLostException(
+                        "The peer did not answer our goodbye with its own: the conversation may have been cut short (truncated)."));
+                }
             }
         }
-
-        await ShutDownAsync().ConfigureAwait(false);
+        finally
+        {
+            await ShutDownAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Closes the stream without a goodbye (the peer will report a possible truncation) unless closed already.</summary>
@@ -177,6 +199,29 @@ public sealed partial class SecureSession : IAsyncDisposable
         {
             throw new ArgumentException($"A message is 1 to {MaxTextBytes} bytes of UTF-8.", nameof(text));
         }
+
+        // A lone surrogate would be replaced on the way (U+FFFD): refuse rather than send something else.
+        if (!IsWellFormed(text))
+        {
+            throw new ArgumentException("A message must be well-formed text (it has a lone surrogate).", nameof(text));
+        }
+    }
+
+    private static bool IsWellFormed(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void ThrowIfUnusable()

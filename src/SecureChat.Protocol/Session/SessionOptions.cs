@@ -69,9 +69,9 @@ public sealed class SessionOptions
             (nameof(KeepaliveInterval), KeepaliveInterval), (nameof(PeerTimeout), PeerTimeout),
         })
         {
-            if (value <= TimeSpan.Zero)
+            if (value < TimeSpan.FromMilliseconds(3) || value > TimeSpan.FromDays(1))
             {
-                throw new ArgumentOutOfRangeException(name, value, "A timeout is positive.");
+                throw new ArgumentOutOfRangeException(name, value, "A timeout is 3 ms to 1 day.");
             }
         }
 

@@ -12,15 +12,21 @@ internal static class ExampleBlock
     public const string Begin = "<!-- example:begin -->";
     public const string End = "<!-- example:end -->";
 
-    /// <summary>The docs/protocol.md of this checkout, found by walking up from the test assembly.</summary>
-    public static string? FindSpecification()
+    /// <summary>
+    /// The docs/protocol.md of this checkout, found by walking up from the test assembly, or else from
+    /// this source file (for builds whose output lives outside the checkout, as with --artifacts-path).
+    /// </summary>
+    public static string? FindSpecification([System.Runtime.CompilerServices.CallerFilePath] string sourceFile = "")
     {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        foreach (string start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile) ?? "" })
         {
-            string candidate = Path.Combine(dir.FullName, "docs", "protocol.md");
-            if (File.Exists(candidate) && File.Exists(Path.Combine(dir.FullName, "SecureChat.sln")))
+            for (DirectoryInfo? dir = new(start); dir is not null; dir = dir.Parent)
             {
-                return candidate;
+                string candidate = Path.Combine(dir.FullName, "docs", "protocol.md");
+                if (File.Exists(candidate) && File.Exists(Path.Combine(dir.FullName, "SecureChat.sln")))
+                {
+                    return candidate;
+                }
             }
         }
 

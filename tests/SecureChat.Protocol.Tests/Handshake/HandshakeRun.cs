@@ -61,12 +61,12 @@ internal sealed class HandshakeRun
     {
         if (!FrameCodec.TryReadFrame(wire, FrameCodec.DefaultMaxHandshakePayload, out int length))
         {
-            throw new Errors.SessionTimeoutException("The frame stalled.");
+            throw new SecureChat.Protocol.Errors.SessionTimeoutException("The frame stalled.");
         }
 
         if (length != wire.Length)
         {
-            throw new Errors.ProtocolViolationException("Bytes after the frame are not a frame.");
+            throw new SecureChat.Protocol.Errors.ProtocolViolationException("Bytes after the frame are not a frame.");
         }
 
         return new Frame(wire);

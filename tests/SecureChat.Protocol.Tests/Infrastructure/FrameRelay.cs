@@ -10,6 +10,13 @@ internal enum Toward
     Initiator,
 }
 
+/// <summary>What carries the bytes between the relay and each side.</summary>
+public enum Transport
+{
+    Pipes,
+    Tcp,
+}
+
 /// <summary>A frame in flight: its direction, its number in that direction (from 1) and its bytes.</summary>
 internal sealed record RelayedFrame(Toward Toward, int Number, byte[] Wire);
 
@@ -19,13 +26,13 @@ internal sealed record RelayedFrame(Toward Toward, int Number, byte[] Wire);
 /// </summary>
 internal sealed class FrameRelay : IAsyncDisposable
 {
-    private readonly DuplexStream _initiatorSide;
-    private readonly DuplexStream _responderSide;
+    private readonly Stream _initiatorSide;
+    private readonly Stream _responderSide;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _toResponder;
     private readonly Task _toInitiator;
 
-    private FrameRelay(DuplexStream initiatorSide, DuplexStream responderSide, Func<RelayedFrame, IEnumerable<byte[]>> tamper)
+    private FrameRelay(Stream initiatorSide, Stream responderSide, Func<RelayedFrame, IEnumerable<byte[]>> tamper)
     {
         _initiatorSide = initiatorSide;
         _responderSide = responderSide;
@@ -51,10 +58,25 @@ internal sealed class FrameRelay : IAsyncDisposable
         return (initiator, responder, relay);
     }
 
+    /// <summary>The same, over in-memory pipes or over two loopback TCP connections.</summary>
+    public static async Task<(Stream Initiator, Stream Responder, FrameRelay Relay)> CreateAsync(
+        Transport transport, Func<RelayedFrame, IEnumerable<byte[]>>? tamper = null)
+    {
+        if (transport == Transport.Pipes)
+        {
+            return Create(tamper);
+        }
+
+        (Stream initiator, Stream relayToInitiator) = await SessionHarness.TcpPairAsync();
+        (Stream relayToResponder, Stream responder) = await SessionHarness.TcpPairAsync();
+        var relay = new FrameRelay(relayToInitiator, relayToResponder, tamper ?? (f => [f.Wire]));
+        return (initiator, responder, relay);
+    }
+
     /// <summary>Writes raw bytes toward one side, as if the other had sent them.</summary>
     public async Task InjectAsync(Toward toward, byte[] bytes)
     {
-        DuplexStream target = toward == Toward.Responder ? _responderSide : _initiatorSide;
+        Stream target = toward == Toward.Responder ? _responderSide : _initiatorSide;
         await target.WriteAsync(bytes);
         await target.FlushAsync();
     }

@@ -41,12 +41,12 @@ internal static class SessionHarness
     /// <summary>A session pair over a real loopback TCP connection.</summary>
     public static async Task<(SecureSession Initiator, SecureSession Responder)> OverTcpAsync(SessionOptions? initiator = null, SessionOptions? responder = null)
     {
-        (NetworkStream client, NetworkStream server) = await TcpPairAsync();
+        (Stream client, Stream server) = await TcpPairAsync();
         return await ConnectAsync(client, server, initiator ?? BobOptions(), responder ?? AliceOptions());
     }
 
     /// <summary>Two ends of a loopback TCP connection, each owning its socket.</summary>
-    public static async Task<(NetworkStream Client, NetworkStream Server)> TcpPairAsync()
+    public static async Task<(Stream Client, Stream Server)> TcpPairAsync()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

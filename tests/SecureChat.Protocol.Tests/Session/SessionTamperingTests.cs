@@ -15,10 +15,12 @@ public sealed class SessionTamperingTests
 {
     private const int FirstRecord = 3;
 
-    [Fact]
-    public async Task Receive_BitFlippedInARecord_EndsWithIntegrityErrorAndNeverShowsIt()
+    [Theory]
+    [InlineData(Transport.Pipes)]
+    [InlineData(Transport.Tcp)]
+    public async Task Receive_BitFlippedInARecord_EndsWithIntegrityErrorAndNeverShowsIt(Transport transport)
     {
-        (Drain.Result alice, Drain.Result bob) = await SendThreeThroughAsync(f =>
+        (Drain.Result alice, Drain.Result bob) = await SendThreeThroughAsync(transport, f =>
             f.Toward == Toward.Responder && f.Number == FirstRecord + 1 ? [Flip(f.Wire, f.Wire.Length - 20)] : [f.Wire]);
 
         alice.Texts.Should().Equal("one");
@@ -26,21 +28,25 @@ public sealed class SessionTamperingTests
         bob.Failure.Should().BeOfType<PeerAbortedException>().Which.Reason.Should().Be(AbortReason.SessionFailed);
     }
 
-    [Fact]
-    public async Task Receive_RecordReplayed_EndsWithIntegrityError()
+    [Theory]
+    [InlineData(Transport.Pipes)]
+    [InlineData(Transport.Tcp)]
+    public async Task Receive_RecordReplayed_EndsWithIntegrityError(Transport transport)
     {
-        (Drain.Result alice, _) = await SendThreeThroughAsync(f =>
+        (Drain.Result alice, _) = await SendThreeThroughAsync(transport, f =>
             f.Toward == Toward.Responder && f.Number == FirstRecord ? [f.Wire, f.Wire] : [f.Wire]);
 
         alice.Texts.Should().Equal("one");
         alice.Failure.Should().BeOfType<IntegrityException>().Which.Message.Should().Contain("replay");
     }
 
-    [Fact]
-    public async Task Receive_RecordsReordered_EndsWithIntegrityError()
+    [Theory]
+    [InlineData(Transport.Pipes)]
+    [InlineData(Transport.Tcp)]
+    public async Task Receive_RecordsReordered_EndsWithIntegrityError(Transport transport)
     {
         byte[]? held = null;
-        (Drain.Result alice, _) = await SendThreeThroughAsync(f =>
+        (Drain.Result alice, _) = await SendThreeThroughAsync(transport, f =>
         {
             if (f.Toward == Toward.Responder && f.Number == FirstRecord)
             {
@@ -55,22 +61,26 @@ public sealed class SessionTamperingTests
         alice.Failure.Should().BeOfType<IntegrityException>().Which.Message.Should().Contain("dropped or reordered");
     }
 
-    [Fact]
-    public async Task Receive_RecordDropped_EndsWithIntegrityError()
+    [Theory]
+    [InlineData(Transport.Pipes)]
+    [InlineData(Transport.Tcp)]
+    public async Task Receive_RecordDropped_EndsWithIntegrityError(Transport transport)
     {
-        (Drain.Result alice, _) = await SendThreeThroughAsync(f =>
+        (Drain.Result alice, _) = await SendThreeThroughAsync(transport, f =>
             f.Toward == Toward.Responder && f.Number == FirstRecord + 1 ? [] : [f.Wire]);
 
         alice.Texts.Should().Equal("one");
         alice.Failure.Should().BeOfType<IntegrityException>();
     }
 
-    [Fact]
-    public async Task Receive_OwnRecordReflectedBack_EndsWithIntegrityError()
+    [Theory]
+    [InlineData(Transport.Pipes)]
+    [InlineData(Transport.Tcp)]
+    public async Task Receive_OwnRecordReflectedBack_EndsWithIntegrityError(Transport transport)
     {
         // Alice's own records never reach Bob; Bob's first record is sent back to him with the sequence
         // number he expects from Alice (0), so only the direction in the header can give it away.
-        (Stream bobStream, Stream aliceStream, FrameRelay relay) = FrameRelay.Create(f =>
+        (Stream bobStream, Stream aliceStream, FrameRelay relay) = await FrameRelay.CreateAsync(transport, f =>
             f.Toward == Toward.Initiator && f.Number > 2 ? [] : [f.Wire]);
         await using (relay)
         {
@@ -90,12 +100,14 @@ public sealed class SessionTamperingTests
         }
     }
 
-    [Fact]
-    public async Task Receive_RecordSplicedFromAnotherSession_EndsWithIntegrityError()
+    [Theory]
+    [InlineData(Transport.Pipes)]
+    [InlineData(Transport.Tcp)]
+    public async Task Receive_RecordSplicedFromAnotherSession_EndsWithIntegrityError(Transport transport)
     {
         // Session one: capture Bob's first record.
         byte[] foreign;
-        (Stream bob1Stream, Stream alice1Stream, FrameRelay relay1) = FrameRelay.Create();
+        (Stream bob1Stream, Stream alice1Stream, FrameRelay relay1) = await FrameRelay.CreateAsync(transport);
         await using (relay1)
         {
             (SecureSession bob1, SecureSession alice1) = await SessionHarness.ConnectAsync(bob1Stream, alice1Stream, SessionHarness.BobOptions(), SessionHarness.AliceOptions());
@@ -108,17 +120,19 @@ public sealed class SessionTamperingTests
         }
 
         // Session two, same people: the captured record replaces Bob's first one.
-        (Drain.Result alice, _) = await SendThreeThroughAsync(f =>
+        (Drain.Result alice, _) = await SendThreeThroughAsync(transport, f =>
             f.Toward == Toward.Responder && f.Number == FirstRecord ? [foreign] : [f.Wire]);
 
         alice.Texts.Should().BeEmpty();
         alice.Failure.Should().BeOfType<IntegrityException>();
     }
 
-    [Fact]
-    public async Task Receive_ConnectionCutWithoutGoodbye_ReportsPossibleTruncation()
+    [Theory]
+    [InlineData(Transport.Pipes)]
+    [InlineData(Transport.Tcp)]
+    public async Task Receive_ConnectionCutWithoutGoodbye_ReportsPossibleTruncation(Transport transport)
     {
-        (Stream bobStream, Stream aliceStream, FrameRelay relay) = FrameRelay.Create();
+        (Stream bobStream, Stream aliceStream, FrameRelay relay) = await FrameRelay.CreateAsync(transport);
         await using (relay)
         {
             (SecureSession bob, SecureSession alice) = await SessionHarness.ConnectAsync(bobStream, aliceStream, SessionHarness.BobOptions(), SessionHarness.AliceOptions());
@@ -220,9 +234,9 @@ public sealed class SessionTamperingTests
     }
 
     /// <summary>Bob sends one, two, three through a tampering relay; returns what each side then saw.</summary>
-    private static async Task<(Drain.Result Alice, Drain.Result Bob)> SendThreeThroughAsync(Func<RelayedFrame, IEnumerable<byte[]>> tamper)
+    private static async Task<(Drain.Result Alice, Drain.Result Bob)> SendThreeThroughAsync(Transport transport, Func<RelayedFrame, IEnumerable<byte[]>> tamper)
     {
-        (Stream bobStream, Stream aliceStream, FrameRelay relay) = FrameRelay.Create(tamper);
+        (Stream bobStream, Stream aliceStream, FrameRelay relay) = await FrameRelay.CreateAsync(transport, tamper);
         await using (relay)
         {
             (SecureSession bob, SecureSession alice) = await SessionHarness.ConnectAsync(bobStream, aliceStream, SessionHarness.BobOptions(), SessionHarness.AliceOptions());
