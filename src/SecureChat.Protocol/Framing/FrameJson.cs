@@ -19,6 +19,12 @@ public static class FrameJson
     /// <exception cref="ProtocolViolationException">The payload is not such an object.</exception>
     public static string ReadType(ReadOnlySpan<byte> payload)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(payload))
+        {
+            // Utf8JsonReader checks only the strings it decodes; the specification wants all of it UTF-8.
+            throw new ProtocolViolationException("A frame is not valid UTF-8.");
+        }
+
         string? type = null;
         try
         {

@@ -15,7 +15,7 @@ namespace SecureChat.Protocol.Framing;
     RespectRequiredConstructorParameters = true,
     AllowDuplicateProperties = false,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    Converters = [typeof(CanonicalBase64Converter)])]
+    Converters = [typeof(CanonicalBase64Converter), typeof(StringListConverter)])]
 [JsonSerializable(typeof(AbortFrame))]
 [JsonSerializable(typeof(InitiatorHello))]
 [JsonSerializable(typeof(ResponderHello))]
