@@ -1,28 +1,145 @@
-using System.Reflection;
+// The entry point the two apps share: parse, then run the chat or a key/peers command. Program.cs of
+// User1 and User2 is one line that calls RunAsync with its role.
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using SecureChat.Cli.Chat;
+using SecureChat.Cli.Commands;
+using SecureChat.Cli.Home;
+using SecureChat.Cli.Trust;
+using SecureChat.Crypto;
+using SecureChat.Crypto.Identity;
 
 namespace SecureChat.Cli;
 
-/// <summary>The entry point the two apps share.</summary>
+/// <summary>Runs User1 or User2.</summary>
 public static class ChatApplication
 {
-    /// <summary>Runs the app for <paramref name="role"/> and returns its exit code.</summary>
-    /// <remarks>
-    /// The foundation ships the cryptography only: until the protocol and apps issues land, this says so
-    /// plainly instead of pretending to chat.
-    /// </remarks>
-    public static int Run(ChatRole role, IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    /// <summary>Parses <paramref name="args"/>, runs what they ask for, and returns the exit code.</summary>
+    public static async Task<int> RunAsync(ChatRole role, string[] args, ChatConsole console)
     {
         ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(console);
+        var commandLine = new ChatCommandLine(role, console.IsInteractive);
+        commandLine.Root.SetAction((result, ct) => ChatAsync(commandLine, result, console, ct));
+        commandLine.KeyShow.SetAction(result => KeyCommand(commandLine, result, console, rotate: false, mustBeNew: false));
+        commandLine.KeyGenerate.SetAction(result => KeyCommand(commandLine, result, console, rotate: false, mustBeNew: true));
+        commandLine.KeyRotate.SetAction(result => KeyCommand(commandLine, result, console, rotate: true, mustBeNew: false));
+        commandLine.PeersList.SetAction(result => PeersCommand(commandLine, result, console, forget: null));
+        commandLine.PeersForget.SetAction(result => PeersCommand(commandLine, result, console, forget: result.GetValue(commandLine.ForgetTarget)));
+        ParseResult parse = commandLine.Root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (System.CommandLine.Parsing.ParseError error in parse.Errors)
+            {
+                await console.Error.WriteLineAsync(error.Message).ConfigureAwait(false);
+            }
 
-        string name = role == ChatRole.Listener ? "User1" : "User2";
-        string version = typeof(ChatApplication).Assembly
-            .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-        output.WriteLine($"SecureChat {name} {version}");
-        error.WriteLine(
-            $"{name} cannot chat yet: the secure session and the console chat are still being built. " +
-            "Today SecureChat is its cryptography library; run 'dotnet test' to check it.");
-        return ExitCode.Unavailable;
+            await console.Error.WriteLineAsync($"Try '{commandLine.ProgramName} --help'.").ConfigureAwait(false);
+            return ExitCode.Usage;
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration
+        {
+            Output = console.Out,
+            Error = console.Error,
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(5),
+        }).ConfigureAwait(false);
     }
+
+    private static async Task<int> ChatAsync(ChatCommandLine commandLine, ParseResult result, ChatConsole console, CancellationToken cancellationToken)
+    {
+        ChatSettings settings = commandLine.ToSettings(result);
+        using ILoggerFactory loggers = CreateLoggers(settings.Verbosity);
+        IChatTerminal terminal = console.IsInteractive
+            ? new InteractiveTerminal(console.Out, $"{settings.Name}> ", console.UseColour)
+            : new ScriptedTerminal(console.In, console.Out, console.Error);
+        using var runner = new ChatRunner(settings, terminal, loggers.CreateLogger("SecureChat"), console.Environment);
+        return await runner.RunAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static int KeyCommand(ChatCommandLine commandLine, ParseResult result, ChatConsole console, bool rotate, bool mustBeNew)
+    {
+        ChatHome home = ChatHome.Resolve(result.GetValue(commandLine.Home), result.GetValue(commandLine.Name)!, console.Environment);
+        try
+        {
+            if (rotate)
+            {
+                string? old = File.Exists(home.IdentityKeyPath) ? LoadFingerprint(home) : null;
+                using IdentityKey rotated = home.RotateIdentity();
+                console.Out.WriteLine($"New identity key {rotated.Fingerprint} in {home.IdentityKeyPath}.");
+                if (old is not null)
+                {
+                    console.Error.WriteLine($"It replaces {old}. Your peers will see a changed key and refuse it until they run '{Peer(commandLine)} peers forget {result.GetValue(commandLine.Name)}'.");
+                }
+
+                return ExitCode.Success;
+            }
+
+            if (mustBeNew && File.Exists(home.IdentityKeyPath))
+            {
+                console.Error.WriteLine($"You already have an identity key ({LoadFingerprint(home)}) in {home.IdentityKeyPath}. Use 'key rotate' to replace it.");
+                return ExitCode.Configuration;
+            }
+
+            using IdentityKey key = home.LoadOrCreateIdentity(out bool created);
+            console.Out.WriteLine(key.Fingerprint.ToString());
+            console.Error.WriteLine(created ? $"Created {home.IdentityKeyPath}." : $"From {home.IdentityKeyPath}.");
+            return ExitCode.Success;
+        }
+        catch (Exception e) when (e is KeyFileException or IOException or UnauthorizedAccessException)
+        {
+            console.Error.WriteLine(e.Message);
+            return ExitCode.Configuration;
+        }
+    }
+
+    private static int PeersCommand(ChatCommandLine commandLine, ParseResult result, ChatConsole console, string? forget)
+    {
+        ChatHome home = ChatHome.Resolve(result.GetValue(commandLine.Home), result.GetValue(commandLine.Name)!, console.Environment);
+        try
+        {
+            KnownPeers known = KnownPeers.Load(home.KnownPeersPath);
+            if (forget is null)
+            {
+                foreach (KnownPeer peer in known.Entries)
+                {
+                    console.Out.WriteLine($"{peer.Label,-32} {peer.Fingerprint}  since {peer.FirstSeen:yyyy-MM-dd}");
+                }
+
+                if (known.Entries.Count == 0)
+                {
+                    console.Error.WriteLine($"No known peers yet ({home.KnownPeersPath}).");
+                }
+
+                return ExitCode.Success;
+            }
+
+            int removed = known.Forget(forget);
+            console.Error.WriteLine(removed == 0 ? $"No known peer matches {forget}." : $"Forgot {removed} entr{(removed == 1 ? "y" : "ies")} for {forget}.");
+            return removed == 0 ? ExitCode.Usage : ExitCode.Success;
+        }
+        catch (Exception e) when (e is KnownPeersException or IOException or UnauthorizedAccessException)
+        {
+            console.Error.WriteLine(e.Message);
+            return ExitCode.Configuration;
+        }
+    }
+
+    private static string LoadFingerprint(ChatHome home)
+    {
+        using IdentityKey key = IdentityKey.Load(home.IdentityKeyPath);
+        return key.Fingerprint.ToString();
+    }
+
+    private static string Peer(ChatCommandLine commandLine) => commandLine.Role == ChatRole.Listener ? "User2" : "User1";
+
+    /// <summary>Logs go to stderr only, so stdout carries nothing but the conversation.</summary>
+    private static ILoggerFactory CreateLoggers(LogLevel level) => LoggerFactory.Create(builder => builder
+        .SetMinimumLevel(level)
+        .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace)
+        .AddSimpleConsole(options =>
+        {
+            options.SingleLine = true;
+            options.TimestampFormat = "HH:mm:ss ";
+        }));
 }

@@ -1,3 +1,3 @@
 using SecureChat.Cli;
 
-return ChatApplication.Run(ChatRole.Listener, args, Console.Out, Console.Error);
+return await ChatApplication.RunAsync(ChatRole.Listener, args, ChatConsole.System);

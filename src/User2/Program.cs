@@ -1,3 +1,3 @@
 using SecureChat.Cli;
 
-return ChatApplication.Run(ChatRole.Connector, args, Console.Out, Console.Error);
+return await ChatApplication.RunAsync(ChatRole.Connector, args, ChatConsole.System);

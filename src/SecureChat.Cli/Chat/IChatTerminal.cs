@@ -1,0 +1,26 @@
+namespace SecureChat.Cli.Chat;
+
+/// <summary>
+/// Where the chat reads lines and shows what happens: a real terminal (a prompt, colours, a line editor
+/// that never garbles what is being typed) or plain streams for scripts and tests.
+/// </summary>
+public interface IChatTerminal
+{
+    /// <summary>Whether a person is typing at a terminal (prompts, colours, the trust question).</summary>
+    bool IsInteractive { get; }
+
+    /// <summary>The next line typed or piped in, or <see langword="null"/> at the end of input.</summary>
+    Task<string?> ReadLineAsync(CancellationToken cancellationToken);
+
+    /// <summary>A message from the peer.</summary>
+    void ShowIncoming(DateTimeOffset at, string name, string text);
+
+    /// <summary>A message we sent (shown at a terminal only; scripts already know what they sent).</summary>
+    void ShowOwn(DateTimeOffset at, string name, string text);
+
+    /// <summary>A line about the conversation: connected, delivered, left.</summary>
+    void ShowSystem(string line);
+
+    /// <summary>A line about something that went wrong or needs attention.</summary>
+    void ShowWarning(string line);
+}

@@ -1,0 +1,132 @@
+// The terminal for people. A small line editor owns the input line, so that a message arriving while
+// someone types never garbles it: clear the line, print the message, redraw the prompt and what was
+// typed. Colours follow the no-color.org convention (none with NO_COLOR set).
+using System.Globalization;
+using System.Text;
+using System.Threading.Channels;
+
+namespace SecureChat.Cli.Chat;
+
+/// <summary>The interactive console: a prompt, colours, and an input line that incoming messages never garble.</summary>
+public sealed class InteractiveTerminal : IChatTerminal
+{
+    private const string ClearLine = "\r\u001b[2K";
+    private readonly TextWriter _out;
+    private readonly bool _colour;
+    private readonly string _prompt;
+    private readonly StringBuilder _typed = new();
+    private readonly Lock _gate = new();
+    private readonly Channel<string?> _lines = Channel.CreateUnbounded<string?>();
+    private int _started;
+
+    /// <summary>Writes to <paramref name="output"/> (the console), with colours if <paramref name="colour"/>.</summary>
+    public InteractiveTerminal(TextWriter output, string prompt, bool colour)
+    {
+        _out = output;
+        _prompt = prompt;
+        _colour = colour;
+    }
+
+    /// <inheritdoc />
+    public bool IsInteractive => true;
+
+    /// <inheritdoc />
+    public async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            var keys = new Thread(ReadKeys) { IsBackground = true, Name = "SecureChat keyboard" };
+            keys.Start();
+            lock (_gate)
+            {
+                _out.Write(_prompt);
+                _out.Flush();
+            }
+        }
+
+        return await _lines.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public void ShowIncoming(DateTimeOffset at, string name, string text) =>
+        Print($"{Dim(Time(at))} {Paint("32", SafeText.ForTerminal(name))}: {SafeText.ForTerminal(text)}");
+
+    /// <inheritdoc />
+    public void ShowOwn(DateTimeOffset at, string name, string text) =>
+        Print($"{Dim(Time(at))} {Paint("36", SafeText.ForTerminal(name))}: {SafeText.ForTerminal(text)}");
+
+    /// <inheritdoc />
+    public void ShowSystem(string line) => Print(Dim("* " + line));
+
+    /// <inheritdoc />
+    public void ShowWarning(string line) => Print(Paint("33", "! " + line));
+
+    private static string Time(DateTimeOffset at) => at.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+
+    private string Paint(string code, string text) => _colour ? $"\u001b[{code}m{text}\u001b[0m" : text;
+
+    private string Dim(string text) => Paint("2", text);
+
+    private void Print(string line)
+    {
+        lock (_gate)
+        {
+            _out.Write(ClearLine);
+            _out.WriteLine(line);
+            _out.Write(_prompt);
+            _out.Write(_typed.ToString());
+            _out.Flush();
+        }
+    }
+
+    private void ReadKeys()
+    {
+        while (true)
+        {
+            ConsoleKeyInfo key;
+            try
+            {
+                key = Console.ReadKey(intercept: true);
+            }
+            catch (InvalidOperationException)
+            {
+                _lines.Writer.TryWrite(null); // the console went away
+                return;
+            }
+
+            lock (_gate)
+            {
+                switch (key.Key)
+                {
+                    case ConsoleKey.Enter:
+                        string line = _typed.ToString();
+                        _typed.Clear();
+                        _out.Write(ClearLine + _prompt);
+                        _lines.Writer.TryWrite(line);
+                        break;
+                    case ConsoleKey.Backspace when _typed.Length > 0:
+                        _typed.Length--;
+                        _out.Write("\b \b");
+                        break;
+                    case ConsoleKey.Escape:
+                        _typed.Clear();
+                        _out.Write(ClearLine + _prompt);
+                        break;
+                    case ConsoleKey.D when key.Modifiers.HasFlag(ConsoleModifiers.Control) && _typed.Length == 0:
+                        _lines.Writer.TryWrite(null);
+                        return;
+                    default:
+                        if (!char.IsControl(key.KeyChar) && key.KeyChar != '\0')
+                        {
+                            _typed.Append(key.KeyChar);
+                            _out.Write(key.KeyChar);
+                        }
+
+                        break;
+                }
+
+                _out.Flush();
+            }
+        }
+    }
+}

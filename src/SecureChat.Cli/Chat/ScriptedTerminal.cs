@@ -1,0 +1,62 @@
+using System.Globalization;
+
+namespace SecureChat.Cli.Chat;
+
+/// <summary>
+/// The terminal for scripts and pipes: each input line is one message; each received message is one
+/// output line <c>HH:mm:ss name: text</c>; everything else goes to the error stream.
+/// </summary>
+public sealed class ScriptedTerminal : IChatTerminal
+{
+    private readonly TextReader _input;
+    private readonly TextWriter _output;
+    private readonly TextWriter _error;
+    private readonly Lock _gate = new();
+    private Task<string?>? _pending;
+
+    /// <summary>Reads <paramref name="input"/>; writes messages to <paramref name="output"/> and the rest to <paramref name="error"/>.</summary>
+    public ScriptedTerminal(TextReader input, TextWriter output, TextWriter error)
+    {
+        _input = input;
+        _output = output;
+        _error = error;
+    }
+
+    /// <inheritdoc />
+    public bool IsInteractive => false;
+
+    /// <inheritdoc />
+    public async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
+    {
+        // A read that was abandoned (the conversation ended while waiting) is picked up by the next call,
+        // so no line is lost between conversations.
+        _pending ??= _input.ReadLineAsync(CancellationToken.None).AsTask();
+        string? line = await _pending.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _pending = null;
+        return line;
+    }
+
+    /// <inheritdoc />
+    public void ShowIncoming(DateTimeOffset at, string name, string text) =>
+        Write(_output, $"{at.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture)} {SafeText.ForTerminal(name)}: {SafeText.ForTerminal(text)}");
+
+    /// <inheritdoc />
+    public void ShowOwn(DateTimeOffset at, string name, string text)
+    {
+    }
+
+    /// <inheritdoc />
+    public void ShowSystem(string line) => Write(_error, line);
+
+    /// <inheritdoc />
+    public void ShowWarning(string line) => Write(_error, "warning: " + line);
+
+    private void Write(TextWriter writer, string line)
+    {
+        lock (_gate)
+        {
+            writer.WriteLine(line);
+            writer.Flush();
+        }
+    }
+}

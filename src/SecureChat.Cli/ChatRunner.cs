@@ -1,0 +1,395 @@
+// One run of the chat: load the home folder, then listen (User1) or connect (User2), decide trust, and
+// run conversations. User1 keeps listening after a peer leaves, one conversation at a time: a second
+// caller gets a polite "busy", and a connection that fails the handshake is logged and dropped.
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using SecureChat.Cli.Chat;
+using SecureChat.Cli.Commands;
+using SecureChat.Cli.Home;
+using SecureChat.Cli.Logging;
+using SecureChat.Cli.Network;
+using SecureChat.Cli.Trust;
+using SecureChat.Crypto;
+using SecureChat.Crypto.Identity;
+using SecureChat.Crypto.Secrets;
+using SecureChat.Protocol.Errors;
+using SecureChat.Protocol.Framing;
+using SecureChat.Protocol.Handshake;
+using SecureChat.Protocol.Session;
+
+namespace SecureChat.Cli;
+
+/// <summary>Runs User1 or User2 with settings from the command line.</summary>
+public sealed class ChatRunner : IDisposable
+{
+    /// <summary>At most this many handshakes run at once on the listener; more callers are closed at once.</summary>
+    public const int MaxConcurrentHandshakes = 16;
+
+    private readonly ChatSettings _settings;
+    private readonly IChatTerminal _terminal;
+    private readonly ILogger _logger;
+    private readonly Func<string, string?> _environment;
+    private readonly SemaphoreSlim _trustTurn = new(1, 1);
+    private int _inConversation;
+
+    /// <summary>Runs with <paramref name="settings"/>, talking through <paramref name="terminal"/>.</summary>
+    public ChatRunner(ChatSettings settings, IChatTerminal terminal, ILogger logger, Func<string, string?> environment)
+    {
+        _settings = settings;
+        _terminal = terminal;
+        _logger = logger;
+        _environment = environment;
+    }
+
+    /// <summary>Runs until the conversation (User2) or the listening (User1) ends; returns the exit code.</summary>
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        ChatHome home = ChatHome.Resolve(_settings.Home, _settings.Name, _environment);
+        IdentityKey identity;
+        KnownPeers known;
+        Secret? psk;
+        try
+        {
+            identity = home.LoadOrCreateIdentity(out bool created);
+            if (created)
+            {
+                Log.KeyCreated(_logger, identity.Fingerprint.ToString(), home.IdentityKeyPath);
+                _terminal.ShowSystem($"Created your identity key {identity.Fingerprint} in {home.IdentityKeyPath}");
+            }
+
+            known = KnownPeers.Load(home.KnownPeersPath);
+            psk = LoadPsk();
+        }
+        catch (Exception e) when (e is KeyFileException or KnownPeersException or IOException or UnauthorizedAccessException or ConfigurationException)
+        {
+            _terminal.ShowWarning(e.Message);
+            return ExitCode.Configuration;
+        }
+
+        using (identity)
+        using (psk)
+        {
+            var gate = new TrustGate(known, _settings.Trust, _settings.PinnedPeer, _terminal.IsInteractive ? AskAsync : null, _settings.ProgramName);
+            return _settings.Role == ChatRole.Listener
+                ? await ListenAsync(identity, psk, gate, cancellationToken).ConfigureAwait(false)
+                : await ConnectAsync(identity, psk, gate, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Releases the trust prompt's turn lock.</summary>
+    public void Dispose() => _trustTurn.Dispose();
+
+    private SessionOptions Options(IdentityKey identity, Secret? psk, TrustGate gate, Func<PeerIdentity, IReadOnlyList<PeerLabel>> labels) => new()
+    {
+        Identity = identity,
+        Name = _settings.Name,
+        PreSharedKey = psk,
+        Suites = _settings.Suites,
+        TrustPeer = async (peer, ct) =>
+        {
+            // One question at a time, even if two callers finish their handshakes together.
+            await _trustTurn.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                TrustVerdict verdict = await gate.DecideAsync(peer, labels(peer), ct).ConfigureAwait(false);
+                if (!verdict.Accepted)
+                {
+                    _terminal.ShowWarning(verdict.Message);
+                }
+                else if (verdict.Reason == TrustReason.NewAccepted)
+                {
+                    _terminal.ShowSystem($"First contact with {peer.Name}: remembered its key {peer.Fingerprint}. Safety number (compare it aloud; it is the same on both screens): {peer.SafetyNumber}");
+                }
+
+                return verdict.Accepted;
+            }
+            finally
+            {
+                _trustTurn.Release();
+            }
+        },
+    };
+
+    private async ValueTask<TrustAnswer> AskAsync(PeerIdentity peer, CancellationToken cancellationToken)
+    {
+        _terminal.ShowSystem($"First contact with \"{peer.Name}\".");
+        _terminal.ShowSystem($"  Fingerprint:   {peer.Fingerprint}");
+        _terminal.ShowSystem($"  Safety number: {peer.SafetyNumber}");
+        _terminal.ShowSystem("Compare the safety number with them (it is the same on both screens). Type yes to trust and remember, once for this time only, no to refuse, or paste the fingerprint you were given.");
+        string answer = (await _terminal.ReadLineAsync(cancellationToken).ConfigureAwait(false) ?? "no").Trim();
+        if (Fingerprint.TryParse(answer, out Fingerprint? typed))
+        {
+            if (typed.Equals(peer.Fingerprint))
+            {
+                return TrustAnswer.Accept;
+            }
+
+            _terminal.ShowWarning($"That fingerprint does not match: {peer.Name} presented {peer.Fingerprint}.");
+            return TrustAnswer.Refuse;
+        }
+
+        return answer.ToLowerInvariant() switch
+        {
+            "y" or "yes" => TrustAnswer.Accept,
+            "o" or "once" => TrustAnswer.Once,
+            _ => TrustAnswer.Refuse,
+        };
+    }
+
+    private async Task<int> ConnectAsync(IdentityKey identity, Secret? psk, TrustGate gate, CancellationToken cancellationToken)
+    {
+        NetworkStream? stream;
+        try
+        {
+            stream = await ChatConnector.ConnectAsync(_settings.Host, _settings.Port, _settings.Retries, _logger, _terminal.ShowWarning, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCode.Success;
+        }
+
+        if (stream is null)
+        {
+            return ExitCode.ConnectionFailed;
+        }
+
+        SessionOptions options = Options(identity, psk, gate, peer => [PeerLabel.Address(_settings.Host, _settings.Port), PeerLabel.Name(peer.Name)]);
+        SecureSession session;
+        try
+        {
+            session = await SecureSession.InitiateAsync(stream, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SessionException e)
+        {
+            Log.FailureDetail(_logger, e);
+            if (e is not IdentityRefusedException)
+            {
+                _terminal.ShowWarning(Failures.Describe(e, $"{_settings.Host}:{_settings.Port}"));
+            }
+
+            return Failures.ExitCodeFor(e);
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCode.Success;
+        }
+
+        await using (session)
+        {
+            return (await ConverseAsync(session, cancellationToken).ConfigureAwait(false)).ExitCode;
+        }
+    }
+
+    private async Task<ChatOutcome> ConverseAsync(SecureSession session, CancellationToken cancellationToken)
+    {
+        Log.Established(_logger, session.Peer.Fingerprint.ToString(), SuiteNames.ToWireName(session.Suite));
+        _terminal.ShowSystem($"Connected to {session.Peer.Name} ({session.Peer.Fingerprint}). Type /help for commands, /verify to compare the safety number.");
+        return await new ChatLoop(session, _terminal, _settings.Name, _logger, _settings.ReceiptWait).RunAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int> ListenAsync(IdentityKey identity, Secret? psk, TrustGate gate, CancellationToken cancellationToken)
+    {
+        using var listener = new TcpListener(ParseAddress(_settings.Host), _settings.Port);
+        try
+        {
+            listener.Start();
+        }
+        catch (SocketException e)
+        {
+            _terminal.ShowWarning(e.SocketErrorCode == SocketError.AddressAlreadyInUse
+                ? $"Cannot listen on {_settings.Host}:{_settings.Port}: the port is in use (is another User1 running?). Choose another with --port."
+                : $"Cannot listen on {_settings.Host}:{_settings.Port}: {e.Message}");
+            return ExitCode.ConnectionFailed;
+        }
+
+        Log.Listening(_logger, listener.LocalEndpoint);
+        _terminal.ShowSystem($"Listening on {listener.LocalEndpoint} as {_settings.Name} ({identity.Fingerprint}). Waiting for User2…");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var handshakes = new SemaphoreSlim(MaxConcurrentHandshakes, MaxConcurrentHandshakes);
+        SessionOptions options = Options(identity, psk, gate, peer => [PeerLabel.Name(peer.Name)]);
+        int exitCode = ExitCode.Success;
+        var running = new List<Task>();
+        while (!stop.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptSocketAsync(stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            socket.NoDelay = true;
+            EndPoint? remote = socket.RemoteEndPoint;
+            Log.Accepted(_logger, remote);
+            if (Volatile.Read(ref _inConversation) == 1 || !handshakes.Wait(0, CancellationToken.None))
+            {
+                running.Add(RefuseBusyAsync(socket, remote));
+                continue;
+            }
+
+            running.RemoveAll(t => t.IsCompleted);
+            running.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    int? result = await ServeAsync(new NetworkStream(socket, ownsSocket: true), remote, options, handshakes, stop.Token).ConfigureAwait(false);
+                    if (result is { } code)
+                    {
+                        exitCode = code;
+                        await stop.CancelAsync().ConfigureAwait(false);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    // Shutting down.
+                }
+            }, CancellationToken.None));
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false);
+        return exitCode;
+    }
+
+    /// <summary>Handshake and conversation with one caller; an exit code when listening should stop.</summary>
+    private async Task<int?> ServeAsync(NetworkStream stream, EndPoint? remote, SessionOptions options, SemaphoreSlim handshakes, CancellationToken cancellationToken)
+    {
+        SecureSession session;
+        try
+        {
+            session = await SecureSession.RespondAsync(stream, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SessionException e)
+        {
+            Log.HandshakeFailed(_logger, remote, e.GetType().Name, e.Message);
+            Log.FailureDetail(_logger, e);
+            if (e is not IdentityRefusedException)
+            {
+                _terminal.ShowWarning($"A connection from {remote} failed the handshake and was dropped: {Failures.Describe(e, remote?.ToString() ?? "the caller")}");
+            }
+
+            return null;
+        }
+        finally
+        {
+            handshakes.Release();
+        }
+
+        if (Interlocked.CompareExchange(ref _inConversation, 1, 0) != 0)
+        {
+            // Two handshakes finished together: the later caller is told we are busy.
+            await session.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
+
+        try
+        {
+            await using (session)
+            {
+                ChatOutcome outcome = await ConverseAsync(session, cancellationToken).ConfigureAwait(false);
+                bool weEnded = !outcome.PeerLeft && session.Failure is null;
+                if (_settings.Once || weEnded || cancellationToken.IsCancellationRequested)
+                {
+                    return outcome.ExitCode;
+                }
+
+                _terminal.ShowSystem($"Still listening on port {_settings.Port}. Waiting for User2…");
+                return null;
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _inConversation, 0);
+        }
+    }
+
+    private async Task RefuseBusyAsync(Socket socket, EndPoint? remote)
+    {
+        Log.Busy(_logger, remote);
+        using (socket)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await socket.SendAsync(FrameJson.EncodeAbort(AbortReason.Busy), SocketFlags.None, timeout.Token).ConfigureAwait(false);
+                socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                // The caller left first.
+            }
+        }
+    }
+
+    private Secret? LoadPsk()
+    {
+        if (_settings.PskFile is { } file)
+        {
+            byte[] bytes;
+            try
+            {
+                bytes = File.ReadAllBytes(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ConfigurationException($"Cannot read the pre-shared key file {file}: {e.Message}");
+            }
+
+            try
+            {
+                int length = bytes.Length;
+                while (length > 0 && bytes[length - 1] is (byte)'\n' or (byte)'\r')
+                {
+                    length--; // an editor's trailing newline is not part of the key
+                }
+
+                return length == 0 ? throw new ConfigurationException($"The pre-shared key file {file} is empty.") : Secret.Copy(bytes.AsSpan(0, length));
+            }
+            finally
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
+            }
+        }
+
+        if (_settings.PskVariable is { } variable)
+        {
+            string value = _environment(variable) is { Length: > 0 } v
+                ? v
+                : throw new ConfigurationException($"The environment variable {variable} (given with --psk-env) is not set or empty.");
+            return Secret.Copy(Encoding.UTF8.GetBytes(value));
+        }
+
+        return null;
+    }
+
+    private static IPAddress ParseAddress(string host) =>
+        host == "localhost" ? IPAddress.Loopback
+        : IPAddress.TryParse(host, out IPAddress? address) ? address
+        : Dns.GetHostAddresses(host).First();
+}
+
+/// <summary>A setting that cannot be used: a missing PSK variable, an unreadable PSK file.</summary>
+public sealed class ConfigurationException : Exception
+{
+    /// <summary>Creates the exception with a default message.</summary>
+    public ConfigurationException()
+        : base("A setting cannot be used.")
+    {
+    }
+
+    /// <summary>Creates the exception with a message that says what to fix.</summary>
+    public ConfigurationException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and its cause.</summary>
+    public ConfigurationException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

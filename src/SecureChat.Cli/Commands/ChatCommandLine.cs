@@ -1,0 +1,276 @@
+// The command line of both apps, with System.CommandLine: the chat itself (the root command) and the
+// key and peers subcommands. Bad values are reported with AddError, and any parse error exits 2.
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using SecureChat.Cli.Trust;
+using SecureChat.Crypto.Identity;
+using SecureChat.Crypto.Protection;
+
+namespace SecureChat.Cli.Commands;
+
+/// <summary>The options and subcommands of User1 and User2.</summary>
+public sealed class ChatCommandLine
+{
+    private const string ChatHomeVariable = global::SecureChat.Cli.Home.ChatHome.HomeVariable;
+
+    /// <summary>The port User1 listens on and User2 dials when none is given.</summary>
+    public const int DefaultPort = 47100;
+
+    /// <summary>Builds the command line for <paramref name="role"/>; <paramref name="interactive"/> picks the default trust policy.</summary>
+    public ChatCommandLine(ChatRole role, bool interactive)
+    {
+        Role = role;
+        ProgramName = role == ChatRole.Listener ? "User1" : "User2";
+        Host = new Option<string>("--host")
+        {
+            Description = role == ChatRole.Listener ? "The address to listen on." : "The address of User1.",
+            DefaultValueFactory = _ => "127.0.0.1",
+        };
+        Host.Validators.Add(r =>
+        {
+            if (Uri.CheckHostName(ValueOr<string?>(r, null)) == UriHostNameType.Unknown)
+            {
+                r.AddError("--host must be an IP address or a host name.");
+            }
+        });
+        Port = new Option<int>("--port", "-p")
+        {
+            Description = role == ChatRole.Listener ? "The TCP port to listen on." : "The TCP port User1 listens on.",
+            DefaultValueFactory = _ => DefaultPort,
+        };
+        Port.Validators.Add(r =>
+        {
+            if (ValueOr(r, 0) is < 1 or > 65535)
+            {
+                r.AddError("--port must be 1 to 65535.");
+            }
+        });
+        Home = new Option<string?>("--home")
+        {
+            Description = $"The folder for all state (identity key, known peers). Also {ChatHomeVariable}. Default: ~/.config/securechat/<name>/.",
+            Recursive = true,
+        };
+        Name = new Option<string>("--name", "-n")
+        {
+            Description = "Your display name, announced to the peer (authenticated).",
+            DefaultValueFactory = _ => ProgramName,
+            Recursive = true,
+        };
+        Name.Validators.Add(r =>
+        {
+            if (!Protocol.Handshake.PeerName.IsValid(ValueOr<string?>(r, null)))
+            {
+                r.AddError("--name must be 1 to 64 characters, with no control characters and no space at either end.");
+            }
+        });
+        PskFile = new Option<string?>("--psk-file") { Description = "A file holding a pre-shared key that both sides must have." };
+        PskEnv = new Option<string?>("--psk-env") { Description = "An environment variable holding the pre-shared key (for example SHARED_SECRET_KEY)." };
+        PeerFingerprint = new Option<Fingerprint?>("--peer-fingerprint")
+        {
+            Description = "Accept only the peer with this key (SHA256:…); anything else is refused.",
+            CustomParser = r =>
+            {
+                string text = r.Tokens.Count == 1 ? r.Tokens[0].Value : string.Empty;
+                if (Fingerprint.TryParse(text, out Fingerprint? fingerprint))
+                {
+                    return fingerprint;
+                }
+
+                r.AddError("--peer-fingerprint must look like SHA256: followed by 43 base64 characters (see /verify on the other side).");
+                return null;
+            },
+        };
+        Trust = new Option<string>("--trust")
+        {
+            Description = "A new peer: ask (the default at a terminal), accept-new (remember it; the default for scripts), strict (known or pinned peers only). A changed key is always refused.",
+            DefaultValueFactory = _ => interactive ? "ask" : "accept-new",
+        };
+        Trust.AcceptOnlyFromAmong("ask", "accept-new", "strict");
+        Suite = new Option<string?>("--suite") { Description = "Offer or accept only this message suite: hmac-sha256 or blake2b (default: both)." };
+        Suite.AcceptOnlyFromAmong("hmac-sha256", "blake2b");
+        Verbosity = new Option<string>("--verbosity", "-v")
+        {
+            Description = "Log level on stderr: trace, debug, information, warning, error, none. Logs never hold keys or message text.",
+            DefaultValueFactory = _ => "warning",
+            Recursive = true,
+        };
+        Verbosity.AcceptOnlyFromAmong("trace", "debug", "information", "warning", "error", "critical", "none");
+        Retry = new Option<int>("--retry") { Description = "If nobody is listening, try this many more times, waiting longer each time." };
+        Retry.Validators.Add(r =>
+        {
+            if (ValueOr(r, 0) is < 0 or > 100)
+            {
+                r.AddError("--retry must be 0 to 100.");
+            }
+        });
+        Once = new Option<bool>("--once") { Description = "Stop listening after one conversation." };
+        Wait = new Option<double>("--wait")
+        {
+            Description = "Scripted use: seconds to wait at the end of input for the last messages to be confirmed delivered.",
+            DefaultValueFactory = _ => 10,
+        };
+        Wait.Validators.Add(r =>
+        {
+            if (ValueOr(r, 0d) is < 0 or > 3600)
+            {
+                r.AddError("--wait must be 0 to 3600 seconds.");
+            }
+        });
+
+        Root = new RootCommand(
+            (role == ChatRole.Listener
+                ? "SecureChat User1: waits for User2 and chats with it, end to end encrypted and authenticated."
+                : "SecureChat User2: connects to User1 and chats with it, end to end encrypted and authenticated.")
+            + Environment.NewLine + Environment.NewLine + ExitCode.Table);
+        foreach (Option option in new Option[] { Host, Port, Home, Name, PskFile, PskEnv, PeerFingerprint, Trust, Suite, Verbosity })
+        {
+            Root.Options.Add(option);
+        }
+
+        Root.Options.Add(role == ChatRole.Listener ? Once : Retry);
+        Root.Options.Add(Wait);
+        Root.Validators.Add(r =>
+        {
+            if (r.GetResult(PskFile) is not null && r.GetResult(PskEnv) is not null)
+            {
+                r.AddError("Give --psk-file or --psk-env, not both.");
+            }
+        });
+
+        var keyShow = new Command("show", "Show your identity key's fingerprint (creating the key if there is none).");
+        var keyGenerate = new Command("generate", "Create your identity key if there is none.");
+        var keyRotate = new Command("rotate", "Replace your identity key with a new one. Peers will see a changed key and must forget the old one.");
+        KeyShow = keyShow;
+        KeyGenerate = keyGenerate;
+        KeyRotate = keyRotate;
+        var key = new Command("key", "Your identity key.") { keyShow, keyGenerate, keyRotate };
+        PeersList = new Command("list", "List the peers you know and their fingerprints.");
+        ForgetTarget = new Argument<string>("peer") { Description = "A name, an address (host:port) or a fingerprint." };
+        PeersForget = new Command("forget", "Forget a known peer's key, for example after it was rotated.") { ForgetTarget };
+        var peers = new Command("peers", "The peers you know (the known_peers file).") { PeersList, PeersForget };
+        Root.Subcommands.Add(key);
+        Root.Subcommands.Add(peers);
+    }
+
+    /// <summary>Which app this is.</summary>
+    public ChatRole Role { get; }
+
+    /// <summary>User1 or User2.</summary>
+    public string ProgramName { get; }
+
+    /// <summary>The root command: the chat.</summary>
+    public RootCommand Root { get; }
+
+    /// <summary>--host.</summary>
+    public Option<string> Host { get; }
+
+    /// <summary>--port.</summary>
+    public Option<int> Port { get; }
+
+    /// <summary>--home.</summary>
+    public Option<string?> Home { get; }
+
+    /// <summary>--name.</summary>
+    public Option<string> Name { get; }
+
+    /// <summary>--psk-file.</summary>
+    public Option<string?> PskFile { get; }
+
+    /// <summary>--psk-env.</summary>
+    public Option<string?> PskEnv { get; }
+
+    /// <summary>--peer-fingerprint.</summary>
+    public Option<Fingerprint?> PeerFingerprint { get; }
+
+    /// <summary>--trust.</summary>
+    public Option<string> Trust { get; }
+
+    /// <summary>--suite.</summary>
+    public Option<string?> Suite { get; }
+
+    /// <summary>--verbosity.</summary>
+    public Option<string> Verbosity { get; }
+
+    /// <summary>--retry (User2).</summary>
+    public Option<int> Retry { get; }
+
+    /// <summary>--once (User1).</summary>
+    public Option<bool> Once { get; }
+
+    /// <summary>--wait.</summary>
+    public Option<double> Wait { get; }
+
+    /// <summary>key show.</summary>
+    public Command KeyShow { get; }
+
+    /// <summary>key generate.</summary>
+    public Command KeyGenerate { get; }
+
+    /// <summary>key rotate.</summary>
+    public Command KeyRotate { get; }
+
+    /// <summary>peers list.</summary>
+    public Command PeersList { get; }
+
+    /// <summary>peers forget.</summary>
+    public Command PeersForget { get; }
+
+    /// <summary>The peer argument of peers forget.</summary>
+    public Argument<string> ForgetTarget { get; }
+
+    /// <summary>The option's value, or <paramref name="fallback"/> when it did not even convert (already reported).</summary>
+    private static T ValueOr<T>(System.CommandLine.Parsing.OptionResult result, T fallback)
+    {
+        try
+        {
+            return result.GetValueOrDefault<T>();
+        }
+        catch (InvalidOperationException)
+        {
+            return fallback;
+        }
+    }
+
+    /// <summary>The chat settings a successful parse gives.</summary>
+    public ChatSettings ToSettings(ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new ChatSettings
+        {
+            Role = Role,
+            ProgramName = ProgramName,
+            Host = result.GetValue(Host)!,
+            Port = result.GetValue(Port),
+            Home = result.GetValue(Home),
+            Name = result.GetValue(Name)!,
+            PskFile = result.GetValue(PskFile),
+            PskVariable = result.GetValue(PskEnv),
+            PinnedPeer = result.GetValue(PeerFingerprint),
+            Trust = result.GetValue(Trust) switch
+            {
+                "strict" => TrustPolicy.Strict,
+                "accept-new" => TrustPolicy.AcceptNew,
+                _ => TrustPolicy.Ask,
+            },
+            Suites = result.GetValue(Suite) switch
+            {
+                "hmac-sha256" => [MessageSuite.AesCbcHmacSha256],
+                "blake2b" => [MessageSuite.AesCbcBlake2b256],
+                _ => [MessageSuite.AesCbcHmacSha256, MessageSuite.AesCbcBlake2b256],
+            },
+            Verbosity = result.GetValue(Verbosity) switch
+            {
+                "trace" => LogLevel.Trace,
+                "debug" => LogLevel.Debug,
+                "information" => LogLevel.Information,
+                "error" => LogLevel.Error,
+                "critical" => LogLevel.Critical,
+                "none" => LogLevel.None,
+                _ => LogLevel.Warning,
+            },
+            Retries = Role == ChatRole.Connector ? result.GetValue(Retry) : 0,
+            Once = Role == ChatRole.Listener && result.GetValue(Once),
+            ReceiptWait = TimeSpan.FromSeconds(result.GetValue(Wait)),
+        };
+    }
+}

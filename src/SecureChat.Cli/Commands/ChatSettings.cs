@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Logging;
+using SecureChat.Cli.Trust;
+using SecureChat.Crypto.Identity;
+using SecureChat.Crypto.Protection;
+
+namespace SecureChat.Cli.Commands;
+
+/// <summary>Everything the command line decided for one run of the chat.</summary>
+public sealed record ChatSettings
+{
+    /// <summary>User1 or User2.</summary>
+    public required ChatRole Role { get; init; }
+
+    /// <summary>The program name shown in messages (User1 or User2).</summary>
+    public required string ProgramName { get; init; }
+
+    /// <summary>The address to listen on (User1) or connect to (User2).</summary>
+    public required string Host { get; init; }
+
+    /// <summary>The TCP port.</summary>
+    public required int Port { get; init; }
+
+    /// <summary>The state folder given with --home, if any.</summary>
+    public string? Home { get; init; }
+
+    /// <summary>Our display name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>A file holding the pre-shared key.</summary>
+    public string? PskFile { get; init; }
+
+    /// <summary>An environment variable holding the pre-shared key.</summary>
+    public string? PskVariable { get; init; }
+
+    /// <summary>The only peer key to accept, if pinned.</summary>
+    public Fingerprint? PinnedPeer { get; init; }
+
+    /// <summary>How to treat a peer seen for the first time.</summary>
+    public required TrustPolicy Trust { get; init; }
+
+    /// <summary>The suites to offer or accept.</summary>
+    public required IReadOnlyList<MessageSuite> Suites { get; init; }
+
+    /// <summary>The lowest log level written to stderr.</summary>
+    public required LogLevel Verbosity { get; init; }
+
+    /// <summary>User2: how many more times to try when nobody is listening.</summary>
+    public int Retries { get; init; }
+
+    /// <summary>User1: stop after one conversation.</summary>
+    public bool Once { get; init; }
+
+    /// <summary>Scripted use: how long to wait at the end of input for the last receipts.</summary>
+    public TimeSpan ReceiptWait { get; init; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,42 @@
+// Every log line the console front end writes, with fixed event ids. Logs carry endpoints, sizes,
+// fingerprints and failure classes, never key bytes, pre-shared keys or message text.
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace SecureChat.Cli.Logging;
+
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Listening on {Endpoint}")]
+    public static partial void Listening(ILogger logger, EndPoint endpoint);
+
+    [LoggerMessage(2, LogLevel.Information, "Connection from {Remote}")]
+    public static partial void Accepted(ILogger logger, EndPoint? remote);
+
+    [LoggerMessage(3, LogLevel.Warning, "Handshake with {Remote} failed ({FailureClass}): {Reason}")]
+    public static partial void HandshakeFailed(ILogger logger, EndPoint? remote, string failureClass, string reason);
+
+    [LoggerMessage(4, LogLevel.Information, "Refused {Remote}: already in a conversation")]
+    public static partial void Busy(ILogger logger, EndPoint? remote);
+
+    [LoggerMessage(5, LogLevel.Information, "Session established with {PeerFingerprint} using {Suite}")]
+    public static partial void Established(ILogger logger, string peerFingerprint, string suite);
+
+    [LoggerMessage(6, LogLevel.Information, "Session ended: {Outcome}")]
+    public static partial void Ended(ILogger logger, string outcome);
+
+    [LoggerMessage(7, LogLevel.Debug, "Session failure detail")]
+    public static partial void FailureDetail(ILogger logger, Exception exception);
+
+    [LoggerMessage(8, LogLevel.Information, "Connecting to {Host}:{Port} (attempt {Attempt})")]
+    public static partial void Connecting(ILogger logger, string host, int port, int attempt);
+
+    [LoggerMessage(9, LogLevel.Debug, "Sent message {Id} ({Bytes} bytes)")]
+    public static partial void Sent(ILogger logger, ulong id, int bytes);
+
+    [LoggerMessage(10, LogLevel.Debug, "Received message {Id} ({Bytes} bytes)")]
+    public static partial void Received(ILogger logger, ulong id, int bytes);
+
+    [LoggerMessage(11, LogLevel.Information, "Created identity key {Fingerprint} in {Path}")]
+    public static partial void KeyCreated(ILogger logger, string fingerprint, string path);
+}

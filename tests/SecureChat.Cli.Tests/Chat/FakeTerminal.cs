@@ -1,0 +1,66 @@
+using System.Threading.Channels;
+using SecureChat.Cli.Chat;
+
+namespace SecureChat.Cli.Tests.Chat;
+
+/// <summary>A terminal driven by the test: lines go in through <see cref="Type"/>, everything shown is recorded.</summary>
+internal sealed class FakeTerminal(bool interactive = false) : IChatTerminal
+{
+    private readonly Channel<string?> _input = Channel.CreateUnbounded<string?>();
+    private readonly Lock _gate = new();
+    private readonly List<string> _shown = [];
+
+    public bool IsInteractive => interactive;
+
+    public IReadOnlyList<string> Shown
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _shown];
+            }
+        }
+    }
+
+    public void Type(string line) => _input.Writer.TryWrite(line);
+
+    public void EndInput() => _input.Writer.TryWrite(null);
+
+    public async Task<string?> ReadLineAsync(CancellationToken cancellationToken) =>
+        await _input.Reader.ReadAsync(cancellationToken);
+
+    public void ShowIncoming(DateTimeOffset at, string name, string text) => Record($"in {name}: {text}");
+
+    public void ShowOwn(DateTimeOffset at, string name, string text) => Record($"me {name}: {text}");
+
+    public void ShowSystem(string line) => Record($"system {line}");
+
+    public void ShowWarning(string line) => Record($"warning {line}");
+
+    /// <summary>Waits until something matching <paramref name="predicate"/> has been shown.</summary>
+    public async Task<string> WaitForAsync(Func<string, bool> predicate, TimeSpan? timeout = null)
+    {
+        DateTime deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (DateTime.UtcNow < deadline)
+        {
+            string? match = Shown.FirstOrDefault(predicate);
+            if (match is not null)
+            {
+                return match;
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"Nothing matching was shown. Shown:\n{string.Join("\n", Shown)}");
+    }
+
+    private void Record(string line)
+    {
+        lock (_gate)
+        {
+            _shown.Add(line);
+        }
+    }
+}

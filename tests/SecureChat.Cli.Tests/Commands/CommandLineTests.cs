@@ -1,0 +1,155 @@
+namespace SecureChat.Cli.Tests.Commands;
+
+public sealed class CommandLineTests
+{
+    [Theory]
+    [InlineData(ChatRole.Listener, "--once")]
+    [InlineData(ChatRole.Connector, "--retry")]
+    public async Task Help_ListsOptionsAndExitCodes(ChatRole role, string roleOption)
+    {
+        AppRun run = await AppRun.RunAsync(role, "--help");
+
+        run.ExitCode.Should().Be(ExitCode.Success);
+        run.Output.Should().Contain("--port").And.Contain("--home").And.Contain("--psk-env").And.Contain("--peer-fingerprint")
+            .And.Contain("--trust").And.Contain("--suite").And.Contain("--verbosity").And.Contain(roleOption)
+            .And.Contain("Exit codes:").And.Contain("77");
+    }
+
+    [Fact]
+    public async Task Version_PrintsAVersionAndSucceeds()
+    {
+        AppRun run = await AppRun.RunAsync(ChatRole.Listener, "--version");
+
+        run.ExitCode.Should().Be(ExitCode.Success);
+        run.Output.Trim().Should().NotBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("--bogus")]
+    [InlineData("--port", "0")]
+    [InlineData("--port", "70000")]
+    [InlineData("--port", "many")]
+    [InlineData("--trust", "maybe")]
+    [InlineData("--suite", "rot13")]
+    [InlineData("--peer-fingerprint", "SHA256:nope")]
+    [InlineData("--name", " padded ")]
+    [InlineData("--psk-file", "a", "--psk-env", "B")]
+    [InlineData("--verbosity", "loud")]
+    [InlineData("--host", "not a host")]
+    public async Task BadUsage_ExitsTwoWithAMessageAndAHint(params string[] args)
+    {
+        AppRun run = await AppRun.RunAsync(ChatRole.Listener, args);
+
+        run.ExitCode.Should().Be(ExitCode.Usage);
+        run.Error.Should().Contain("Try 'User1 --help'.");
+        run.Output.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task KeyShow_FirstRun_CreatesTheKeyAndPrintsItsFingerprint()
+    {
+        using var home = new TempHome();
+
+        AppRun first = await AppRun.RunAsync(ChatRole.Listener, "key", "show", "--home", home.Path);
+        AppRun second = await AppRun.RunAsync(ChatRole.Listener, "key", "show", "--home", home.Path);
+
+        first.ExitCode.Should().Be(ExitCode.Success);
+        first.Output.Trim().Should().StartWith("SHA256:");
+        first.Error.Should().Contain("Created");
+        second.Output.Should().Be(first.Output, "the key is kept");
+        File.Exists(Path.Combine(home.Path, "identity.pem")).Should().BeTrue();
+        if (!OperatingSystem.IsWindows())
+        {
+            File.GetUnixFileMode(Path.Combine(home.Path, "identity.pem")).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
+    [Fact]
+    public async Task KeyGenerate_KeyExists_RefusesAndPointsToRotate()
+    {
+        using var home = new TempHome();
+        await AppRun.RunAsync(ChatRole.Listener, "key", "generate", "--home", home.Path);
+
+        AppRun again = await AppRun.RunAsync(ChatRole.Listener, "key", "generate", "--home", home.Path);
+
+        again.ExitCode.Should().Be(ExitCode.Configuration);
+        again.Error.Should().Contain("key rotate");
+    }
+
+    [Fact]
+    public async Task KeyRotate_ReplacesTheKeyAndWarnsThatPeersWillSeeItChanged()
+    {
+        using var home = new TempHome();
+        AppRun before = await AppRun.RunAsync(ChatRole.Connector, "key", "show", "--home", home.Path);
+
+        AppRun rotate = await AppRun.RunAsync(ChatRole.Connector, "key", "rotate", "--home", home.Path);
+        AppRun after = await AppRun.RunAsync(ChatRole.Connector, "key", "show", "--home", home.Path);
+
+        rotate.ExitCode.Should().Be(ExitCode.Success);
+        rotate.Error.Should().Contain(before.Output.Trim()).And.Contain("peers forget");
+        after.Output.Should().NotBe(before.Output);
+    }
+
+    [Fact]
+    public async Task PeersForget_UnknownPeer_SaysSoAndExitsTwo()
+    {
+        using var home = new TempHome();
+
+        AppRun list = await AppRun.RunAsync(ChatRole.Listener, "peers", "list", "--home", home.Path);
+        AppRun forget = await AppRun.RunAsync(ChatRole.Listener, "peers", "forget", "nobody", "--home", home.Path);
+
+        list.ExitCode.Should().Be(ExitCode.Success);
+        list.Error.Should().Contain("No known peers");
+        forget.ExitCode.Should().Be(ExitCode.Usage);
+        forget.Error.Should().Contain("No known peer matches nobody");
+    }
+
+    [Fact]
+    public async Task Chat_PskVariableMissing_ExitsWithAConfigurationErrorBeforeListening()
+    {
+        using var home = new TempHome();
+
+        AppRun run = await AppRun.RunWithInputAsync(ChatRole.Listener, string.Empty, new Dictionary<string, string>(), "--home", home.Path, "--psk-env", "SHARED_SECRET_KEY", "--port", "1");
+
+        run.ExitCode.Should().Be(ExitCode.Configuration);
+        run.Error.Should().Contain("SHARED_SECRET_KEY").And.NotContain("Listening");
+    }
+
+    [Fact]
+    public async Task Chat_NobodyListening_SaysSoAndExits69()
+    {
+        using var home = new TempHome();
+        int port = FreePort();
+
+        AppRun run = await AppRun.RunAsync(ChatRole.Connector, "--home", home.Path, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        run.ExitCode.Should().Be(ExitCode.ConnectionFailed);
+        run.Error.Should().Contain("Nobody is listening");
+        run.Output.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Chat_TwoAppsInMemory_ChatAndBothExitZero()
+    {
+        using var home1 = new TempHome();
+        using var home2 = new TempHome();
+        string port = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        Task<AppRun> user1 = AppRun.RunWithInputAsync(ChatRole.Listener, "from one\n", null, "--home", home1.Path, "--port", port, "--once");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        AppRun user2 = await AppRun.RunWithInputAsync(ChatRole.Connector, "from two\n", null, "--home", home2.Path, "--port", port, "--retry", "5");
+        AppRun listener = await user1;
+
+        user2.ExitCode.Should().Be(ExitCode.Success, user2.Error);
+        user2.Output.Should().MatchRegex(@"^\d\d:\d\d:\d\d User1: from one\r?\n$");
+        listener.ExitCode.Should().Be(ExitCode.Success, listener.Error);
+        listener.Output.Should().MatchRegex(@"^\d\d:\d\d:\d\d User2: from two\r?\n$");
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}
