@@ -23,6 +23,7 @@ public sealed class ChatLoop
     private readonly DateTimeOffset _started = DateTimeOffset.Now;
     private readonly List<string> _unsent = [];
     private TaskCompletionSource? _allDelivered;
+    private volatile bool _leaving;
     private int _sent;
     private int _received;
 
@@ -70,6 +71,8 @@ public sealed class ChatLoop
             await Task.WhenAny(delivered, receiving, Task.Delay(_receiptWait, CancellationToken.None)).ConfigureAwait(false);
         }
 
+        _leaving = true;
+        _terminal.ShowSystem("You left the conversation.");
         await _session.CloseAsync(CancellationToken.None).ConfigureAwait(false);
         await ended.CancelAsync().ConfigureAwait(false);
         SessionException? late = await receiving.ConfigureAwait(false);
@@ -205,7 +208,7 @@ public sealed class ChatLoop
                         _terminal.ShowWarning(string.Create(CultureInfo.InvariantCulture,
                             $"{_session.Peer.Name}'s clock differs from yours by about {Math.Abs(skew.Skew.TotalMinutes):0} minutes; message times may mislead (their order does not)."));
                         break;
-                    case PeerClosed:
+                    case PeerClosed when !_leaving:
                         _terminal.ShowSystem($"{_session.Peer.Name} left the conversation.");
                         break;
                 }
