@@ -1,9 +1,13 @@
-// Checks shared by both sides on the fields of a peer's hello. Each failure is a protocol violation
-// with a sentence that says which field was wrong; nothing here is secret.
-using SecureChat.Crypto.Agreement;
+// What both sides of the handshake do alike: parse the frame the peer was due to send, check the fields
+// of its hello, agree, wrap and unwrap. Each failure says which field or step failed; nothing here is
+// secret.
+using System.Text.Json.Serialization.Metadata;
 using SecureChat.Crypto;
+using SecureChat.Crypto.Agreement;
 using SecureChat.Crypto.Identity;
+using SecureChat.Crypto.Secrets;
 using SecureChat.Protocol.Errors;
+using SecureChat.Protocol.Framing;
 
 namespace SecureChat.Protocol.Handshake;
 
@@ -68,7 +72,7 @@ internal static class HandshakeFields
         }
     }
 
-    public static Crypto.Secrets.Secret Agree(EphemeralKeyPair ours, byte[] theirs)
+    public static Secret Agree(EphemeralKeyPair ours, byte[] theirs)
     {
         try
         {
@@ -77,6 +81,33 @@ internal static class HandshakeFields
         catch (InvalidKeyException e)
         {
             throw new ProtocolViolationException($"The peer's ephemeral key is not acceptable: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Parses the frame the <paramref name="sender"/> was due to send, refusing any other type.</summary>
+    public static T Parse<T>(Frame frame, string type, string sender, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        string actual = FrameJson.ReadType(frame.Payload.Span);
+        if (actual != type)
+        {
+            throw new ProtocolViolationException($"Expected the {sender}'s {type} frame, got {PeerText.Quote(actual)}.");
+        }
+
+        return FrameJson.Parse(frame.Payload.Span, typeInfo);
+    }
+
+    /// <summary>Unwraps the secret the <paramref name="sender"/> wrapped to our key; failing is an integrity failure.</summary>
+    public static Secret Unwrap(IdentityKey identity, byte[] wrapped, string sender)
+    {
+        try
+        {
+            return identity.Unwrap(wrapped);
+        }
+        catch (AuthenticationFailedException e)
+        {
+            throw new IntegrityException(
+                $"The secret the {sender} wrapped to our identity key did not unwrap: the frame was changed, or it was wrapped to another key (someone in between?).", e);
         }
     }
 

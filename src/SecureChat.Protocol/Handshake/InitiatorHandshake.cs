@@ -73,7 +73,7 @@ internal sealed class InitiatorHandshake : IDisposable
         HandshakeFields.CheckState(_state, State.SentHello, nameof(ReadHelloAndCreateFinish));
         return Guard(() =>
         {
-            ResponderHello hello = Parse(frame, ResponderHello.TypeName, ProtocolJsonContext.Default.ResponderHello);
+            ResponderHello hello = HandshakeFields.Parse(frame, ResponderHello.TypeName, "responder", ProtocolJsonContext.Default.ResponderHello);
             HandshakeFields.CheckVersion(hello.Version);
             if (!SuiteNames.TryParse(hello.Suite, out _suite) || !_suites.Contains(_suite))
             {
@@ -88,7 +88,7 @@ internal sealed class InitiatorHandshake : IDisposable
             byte[] th2 = _transcript.GetCurrentHash();
 
             using Secret shared = HandshakeFields.Agree(_ephemeral!, hello.Ephemeral);
-            using Secret responderSecret = Unwrap(hello.Wrapped);
+            using Secret responderSecret = HandshakeFields.Unwrap(_identity, hello.Wrapped, "responder");
             using Secret initiatorSecret = _entropy.CreateSecret();
             byte[] wrapped = HandshakeFields.Wrap(_entropy, responder, initiatorSecret.Span);
             _keys = KeySchedule.Create(shared.Span, responderSecret.Span, initiatorSecret.Span, _preSharedKey, _nonce, hello.Nonce);
@@ -109,7 +109,7 @@ internal sealed class InitiatorHandshake : IDisposable
         HandshakeFields.CheckState(_state, State.SentFinish, nameof(ReadFinish));
         return Guard(() =>
         {
-            ResponderFinish finish = Parse(frame, ResponderFinish.TypeName, ProtocolJsonContext.Default.ResponderFinish);
+            ResponderFinish finish = HandshakeFields.Parse(frame, ResponderFinish.TypeName, "responder", ProtocolJsonContext.Default.ResponderFinish);
             byte[] th3 = _transcript.GetCurrentHash();
             byte[] expected = _keys!.ResponderConfirmation(th3);
             if (!CryptographicOperations.FixedTimeEquals(expected, finish.Confirm))
@@ -146,19 +146,6 @@ internal sealed class InitiatorHandshake : IDisposable
         }
 
         return FrameJson.Parse(frame.Payload.Span, typeInfo);
-    }
-
-    private Secret Unwrap(byte[] wrapped)
-    {
-        try
-        {
-            return _identity.Unwrap(wrapped);
-        }
-        catch (Crypto.AuthenticationFailedException e)
-        {
-            throw new IntegrityException(
-                "The secret the responder wrapped to our identity key did not unwrap: the frame was changed, or it was wrapped to another key (someone in between?).", e);
-        }
     }
 
     private T Guard<T>(Func<T> step)

@@ -66,7 +66,7 @@ internal sealed class ResponderHandshake : IDisposable
                 throw new ProtocolViolationException($"The peer speaks another protocol version; this program speaks version {ProtocolVersion.Current}.");
             }
 
-            InitiatorHello hello = Parse<InitiatorHello>(frame, InitiatorHello.TypeName, ProtocolJsonContext.Default.InitiatorHello);
+            InitiatorHello hello = HandshakeFields.Parse(frame, InitiatorHello.TypeName, "initiator", ProtocolJsonContext.Default.InitiatorHello);
             HandshakeFields.CheckVersion(hello.Version);
 
             _suite = ChooseSuite(hello.Suites);
@@ -106,9 +106,9 @@ internal sealed class ResponderHandshake : IDisposable
         HandshakeFields.CheckState(_state, State.SentHello, nameof(ReadFinishAndCreateFinish));
         return Guard(() =>
         {
-            InitiatorFinish finish = Parse<InitiatorFinish>(frame, InitiatorFinish.TypeName, ProtocolJsonContext.Default.InitiatorFinish);
+            InitiatorFinish finish = HandshakeFields.Parse(frame, InitiatorFinish.TypeName, "initiator", ProtocolJsonContext.Default.InitiatorFinish);
             byte[] th2 = _transcript.GetCurrentHash();
-            using Secret initiatorSecret = Unwrap(finish.Wrapped);
+            using Secret initiatorSecret = HandshakeFields.Unwrap(_identity, finish.Wrapped, "initiator");
             using KeySchedule keys = KeySchedule.Create(
                 _shared!.Span, _responderSecret!.Span, initiatorSecret.Span, _preSharedKey, _initiatorNonce, _nonce);
             if (!CryptographicOperations.FixedTimeEquals(keys.InitiatorConfirmation(th2), finish.Confirm))
@@ -168,19 +168,6 @@ internal sealed class ResponderHandshake : IDisposable
         AbortReason = AbortReason.NoCommonSuite;
         throw new ProtocolViolationException(
             $"The initiator offered only {string.Join(", ", offered.Take(4).Select(PeerText.Quote))}; we accept {string.Join(", ", _suites.Select(SuiteNames.ToWireName))}.");
-    }
-
-    private Secret Unwrap(byte[] wrapped)
-    {
-        try
-        {
-            return _identity.Unwrap(wrapped);
-        }
-        catch (Crypto.AuthenticationFailedException e)
-        {
-            throw new IntegrityException(
-                "The secret the initiator wrapped to our identity key did not unwrap: the frame was changed, or it was wrapped to another key (someone in between?).", e);
-        }
     }
 
     private T Guard<T>(Func<T> step)

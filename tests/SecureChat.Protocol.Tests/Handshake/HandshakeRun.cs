@@ -53,24 +53,7 @@ internal sealed class HandshakeRun
         }
     }
 
-    /// <summary>
-    /// What a frame reader makes of the bytes: a length prefix that promises more than arrives would stall
-    /// (and time out), one that promises less leaves bytes that are not a frame.
-    /// </summary>
-    private static Frame AsFrame(byte[] wire)
-    {
-        if (!FrameCodec.TryReadFrame(wire, FrameCodec.DefaultMaxHandshakePayload, out int length))
-        {
-            throw new SecureChat.Protocol.Errors.SessionTimeoutException("The frame stalled.");
-        }
-
-        if (length != wire.Length)
-        {
-            throw new SecureChat.Protocol.Errors.ProtocolViolationException("Bytes after the frame are not a frame.");
-        }
-
-        return new Frame(wire);
-    }
+    private static Frame AsFrame(byte[] wire) => Received.SingleFrame(wire, FrameCodec.DefaultMaxHandshakePayload);
 
     private static T Step<T>(string side, Func<T> step)
     {

@@ -4,6 +4,7 @@ using SecureChat.Protocol.Errors;
 using SecureChat.Protocol.Framing;
 using SecureChat.Protocol.Handshake;
 using SecureChat.Protocol.Session;
+using SecureChat.Protocol.Tests.Infrastructure;
 
 namespace SecureChat.Protocol.Tests.Session;
 
@@ -81,17 +82,9 @@ public sealed class RecordTamperingTests
     /// <summary>What a receiver does with the bytes: frame them, then open the record.</summary>
     private static InnerMessage Open(MessageSuite suite, byte[] wire)
     {
-        if (!FrameCodec.TryReadFrame(wire, FrameCodec.DefaultMaxSessionPayload, out int length))
-        {
-            throw new SessionTimeoutException("The frame stalled.");
-        }
-
-        if (length != wire.Length)
-        {
-            throw new ProtocolViolationException("Bytes after the frame are not a frame.");
-        }
+        Frame frame = Received.SingleFrame(wire, FrameCodec.DefaultMaxSessionPayload);
 
         using var opener = new RecordOpener(new ChainKey(ChainSeed), suite, Direction.InitiatorToResponder);
-        return opener.Open(wire.AsSpan(FrameCodec.HeaderSize));
+        return opener.Open(frame.Payload.Span);
     }
 }
