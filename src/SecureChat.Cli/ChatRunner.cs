@@ -166,7 +166,7 @@ public sealed class ChatRunner : IDisposable
             Log.FailureDetail(_logger, e);
             if (e is not IdentityRefusedException)
             {
-                _terminal.ShowWarning(Failures.Describe(e, $"{_settings.Host}:{_settings.Port}"));
+                _terminal.ShowWarning(Failures.Describe(e, $"User1 at {_settings.Host}:{_settings.Port}"));
             }
 
             return Failures.ExitCodeFor(e);

@@ -21,6 +21,7 @@ public static class Failures
     {
         IntegrityException => $"A message or handshake from {peerName} failed its integrity check, so the conversation was ended: someone may be tampering with the connection, or the pre-shared keys differ. ({failure.Message})",
         IdentityRefusedException => $"The conversation was refused: {failure.Message}",
+        PeerAbortedException { Reason: AbortReason.Busy } => $"{peerName} is busy in another conversation; try again later.",
         PeerAbortedException aborted => $"{peerName} ended the conversation: {AbortReasons.Describe(aborted.Reason)}",
         ProtocolViolationException => $"{peerName} broke the protocol, so the conversation was ended. ({failure.Message})",
         SessionTimeoutException => $"{peerName} stopped answering. ({failure.Message}) Check the network and try again.",

@@ -28,9 +28,10 @@ public sealed class ScriptedTerminal : IChatTerminal
     /// <inheritdoc />
     public async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
     {
-        // A read that was abandoned (the conversation ended while waiting) is picked up by the next call,
-        // so no line is lost between conversations.
-        _pending ??= _input.ReadLineAsync(CancellationToken.None).AsTask();
+        // Console.In's ReadLineAsync is a blocking ReadLine in disguise, so the read runs on its own thread
+        // and the wait for it is what gets cancelled (the peer left while the script had nothing to say).
+        // A read that was abandoned is picked up by the next call, so no line is lost between conversations.
+        _pending ??= Task.Factory.StartNew(_input.ReadLine, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         string? line = await _pending.WaitAsync(cancellationToken).ConfigureAwait(false);
         _pending = null;
         return line;

@@ -1,0 +1,64 @@
+// Where the built User1.dll and User2.dll are. The csproj records the path of each app the build produced
+// in an AssemblyMetadata attribute (right for any configuration and for --artifacts-path); if that is
+// missing or stale, the usual bin/<Configuration>/net10.0 folder of a clone is tried.
+using System.Reflection;
+
+namespace SecureChat.EndToEnd.Tests.Harness;
+
+/// <summary>The two apps under test.</summary>
+public enum ChatApp
+{
+    /// <summary>The listener.</summary>
+    User1,
+
+    /// <summary>The connector.</summary>
+    User2,
+}
+
+/// <summary>Finds the built apps.</summary>
+public static class ChatApps
+{
+    private static readonly Assembly TestAssembly = typeof(ChatApps).Assembly;
+
+    /// <summary>The full path of the app's dll, to run with <c>dotnet</c>.</summary>
+    /// <exception cref="FileNotFoundException">The app was not built.</exception>
+    public static string DllPath(ChatApp app)
+    {
+        string name = app.ToString();
+        var tried = new List<string>();
+
+        string? recorded = TestAssembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == $"ChatApp:{name}")?.Value;
+        if (!string.IsNullOrEmpty(recorded))
+        {
+            if (File.Exists(recorded))
+            {
+                return recorded;
+            }
+
+            tried.Add(recorded);
+        }
+
+        string configuration = TestAssembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SecureChat.sln")))
+            {
+                string candidate = Path.Combine(dir.FullName, "src", name, "bin", configuration, "net10.0", $"{name}.dll");
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+
+                tried.Add(candidate);
+                break;
+            }
+        }
+
+        throw new FileNotFoundException($"{name}.dll was not found (tried: {string.Join(", ", tried)}). Build the solution first.");
+    }
+
+    /// <summary>The dotnet host that runs the tests (so the apps run on the same runtime).</summary>
+    public static string DotnetHost =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+}

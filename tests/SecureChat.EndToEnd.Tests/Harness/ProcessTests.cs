@@ -1,0 +1,12 @@
+namespace SecureChat.EndToEnd.Tests.Harness;
+
+/// <summary>
+/// Every test that starts processes runs in this one collection, one at a time: on a two-core machine,
+/// several pairs of apps starting together make the timing-sensitive waits flaky.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessTests
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "Processes";
+}
