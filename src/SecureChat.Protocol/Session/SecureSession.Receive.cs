@@ -181,6 +181,7 @@ public sealed partial class SecureSession
     {
         try
         {
+            await ControlFlushDelay.WaitAsync(_lifetime.Token).ConfigureAwait(false);
             await _writeLock.WaitAsync(_lifetime.Token).ConfigureAwait(false);
             try
             {

@@ -88,6 +88,12 @@ public sealed partial class SecureSession : IAsyncDisposable
     /// <summary>The safety number of the two identity keys: the same digits on both screens.</summary>
     public SafetyNumber SafetyNumber => Peer.SafetyNumber;
 
+    /// <summary>
+    /// Awaited before each background flush of receipts, pongs and pings: lets a test hold the flush back
+    /// to show that nothing depends on it winning a race. Always complete in production.
+    /// </summary>
+    internal Task ControlFlushDelay { get; set; } = Task.CompletedTask;
+
     /// <summary>Whether both ratchet chains have been wiped (for tests of shutdown paths).</summary>
     internal bool ChainsWiped { get; private set; }
 
@@ -249,6 +255,15 @@ public sealed partial class SecureSession : IAsyncDisposable
         {
             if (!_byeSent && Failure is null)
             {
+                // Nothing may follow our goodbye, so a receipt still due goes first: what we received
+                // (and showed) before leaving is confirmed to its sender.
+                ulong due = (ulong)Interlocked.Read(ref _receiptDue);
+                if (due > _receiptSent)
+                {
+                    _receiptSent = due;
+                    await WriteRecordLockedAsync(new InnerMessage(InnerMessage.ReceiptKind, Through: due)).ConfigureAwait(false);
+                }
+
                 await WriteRecordLockedAsync(new InnerMessage(InnerMessage.ByeKind)).ConfigureAwait(false);
                 _byeSent = true;
             }

@@ -6,14 +6,52 @@ internal sealed record AppRun(int ExitCode, string Output, string Error)
     public static async Task<AppRun> RunWithInputAsync(ChatRole role, string input, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         using var stdin = new StringReader(input);
-        using var stdout = new StringWriter();
+        return await RunWithInputAsync(role, stdin, new StringWriter(), environment, args);
+    }
+
+    /// <summary>Runs with <paramref name="stdin"/> as input, writing stdout into <paramref name="stdout"/> as it goes.</summary>
+    public static async Task<AppRun> RunWithInputAsync(ChatRole role, TextReader stdin, StringWriter stdout, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
         using var stderr = new StringWriter();
-        var console = new ChatConsole(stdin, stdout, stderr, IsInteractive: false, name => environment?.GetValueOrDefault(name));
+        var console = new ChatConsole(stdin, TextWriter.Synchronized(stdout), TextWriter.Synchronized(stderr), IsInteractive: false, name => environment?.GetValueOrDefault(name));
         int exitCode = await ChatApplication.RunAsync(role, args, console).WaitAsync(TimeSpan.FromSeconds(60));
         return new AppRun(exitCode, stdout.ToString(), stderr.ToString());
     }
 
     public static Task<AppRun> RunAsync(ChatRole role, params string[] args) => RunWithInputAsync(role, string.Empty, null, args);
+}
+
+/// <summary>Input that gives its lines, then waits (like an open pipe) until <see cref="End"/>.</summary>
+internal sealed class GatedInput(params string[] lines) : TextReader
+{
+    private readonly Queue<string> _lines = new(lines);
+    private readonly ManualResetEventSlim _ended = new();
+
+    public void End() => _ended.Set();
+
+    public override string? ReadLine()
+    {
+        lock (_lines)
+        {
+            if (_lines.TryDequeue(out string? line))
+            {
+                return line;
+            }
+        }
+
+        _ended.Wait();
+        return null;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _ended.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
 }
 
 /// <summary>A temporary home folder, deleted afterwards.</summary>

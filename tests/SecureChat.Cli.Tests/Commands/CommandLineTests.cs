@@ -134,16 +134,33 @@ public sealed class CommandLineTests
         using var home1 = new TempHome();
         using var home2 = new TempHome();
         string port = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var input1 = new GatedInput("from one");
+        using var input2 = new GatedInput("from two");
+        using var output1 = new StringWriter();
+        using var output2 = new StringWriter();
 
-        Task<AppRun> user1 = AppRun.RunWithInputAsync(ChatRole.Listener, "from one\n", null, "--home", home1.Path, "--port", port, "--once");
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        AppRun user2 = await AppRun.RunWithInputAsync(ChatRole.Connector, "from two\n", null, "--home", home2.Path, "--port", port, "--retry", "5");
+        Task<AppRun> user1 = AppRun.RunWithInputAsync(ChatRole.Listener, input1, output1, null, "--home", home1.Path, "--port", port, "--once");
+        Task<AppRun> user2 = AppRun.RunWithInputAsync(ChatRole.Connector, input2, output2, null, "--home", home2.Path, "--port", port, "--retry", "5");
+        await WaitUntilAsync(() => output1.ToString().Contains("from two", StringComparison.Ordinal) && output2.ToString().Contains("from one", StringComparison.Ordinal));
+        input2.End();
+        AppRun connector = await user2;
+        input1.End();
         AppRun listener = await user1;
 
-        user2.ExitCode.Should().Be(ExitCode.Success, user2.Error);
-        user2.Output.Should().MatchRegex(@"^\d\d:\d\d:\d\d User1: from one\r?\n$");
+        connector.ExitCode.Should().Be(ExitCode.Success, connector.Error);
+        connector.Output.Should().MatchRegex(@"^\d\d:\d\d:\d\d User1: from one\r?\n$");
         listener.ExitCode.Should().Be(ExitCode.Success, listener.Error);
         listener.Output.Should().MatchRegex(@"^\d\d:\d\d:\d\d User2: from two\r?\n$");
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "both apps should have shown the other's line by now");
+            await Task.Delay(50);
+        }
     }
 
     private static int FreePort()

@@ -91,6 +91,30 @@ public sealed class SessionRegressionTests
     }
 
     [Fact]
+    public async Task Close_WhileAReceiptIsStillDue_TheReceiptGoesOutBeforeTheGoodbye()
+    {
+        // Found by the apps' end-to-end tests: the receipt waited for a background flush that the goodbye
+        // could overtake, and nothing may follow a goodbye. The flush is held back here to lose that race.
+        (SecureSession bob, SecureSession alice) = await SessionHarness.OverPipesAsync();
+        await using (bob)
+        await using (alice)
+        {
+            var heldBack = new TaskCompletionSource();
+            alice.ControlFlushDelay = heldBack.Task;
+            ulong id = await bob.SendAsync("last words");
+            await using (IAsyncEnumerator<SessionEvent> aliceEvents = alice.ReadEventsAsync().GetAsyncEnumerator())
+            {
+                (await Drain.NextTextAsync(aliceEvents)).Text.Should().Be("last words");
+                await alice.CloseAsync();
+            }
+
+            heldBack.SetResult();
+            Drain.Result bobSaw = await Drain.EventsAsync(bob);
+            bobSaw.Events.Should().ContainInOrder(new MessagesDelivered(id), new PeerClosed());
+        }
+    }
+
+    [Fact]
     public async Task Keepalive_TinyInterval_StillDeclaresASilentPeerGone()
     {
         (Stream bobStream, Stream aliceStream, FrameRelay relay) = FrameRelay.Create(f => f.Number > 2 ? [] : [f.Wire]);
