@@ -117,8 +117,9 @@ public sealed partial class SecureSession
             await PublishAsync(new ClockSkewDetected(received.ClockSkew)).ConfigureAwait(false);
         }
 
-        await PublishAsync(received).ConfigureAwait(false);
+        // Due before the application sees the text: once it has been shown, a goodbye must carry its receipt.
         Interlocked.Exchange(ref _receiptDue, (long)id);
+        await PublishAsync(received).ConfigureAwait(false);
         ScheduleFlush();
     }
 
