@@ -42,7 +42,7 @@ public static class ChatApplication
         {
             Output = console.Out,
             Error = console.Error,
-            ProcessTerminationTimeout = TimeSpan.FromSeconds(5),
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(15), // longer than a goodbye may take (the frame timeout)
         }).ConfigureAwait(false);
     }
 

@@ -48,7 +48,6 @@ public sealed class ChatRunner : IDisposable
     {
         ChatHome home = ChatHome.Resolve(_settings.Home, _settings.Name, _environment);
         IdentityKey identity;
-        KnownPeers known;
         Secret? psk;
         try
         {
@@ -59,7 +58,7 @@ public sealed class ChatRunner : IDisposable
                 _terminal.ShowSystem($"Created your identity key {identity.Fingerprint} in {home.IdentityKeyPath}");
             }
 
-            known = KnownPeers.Load(home.KnownPeersPath);
+            _ = KnownPeers.Load(home.KnownPeersPath); // a malformed file is reported now, not mid-handshake
             psk = LoadPsk();
         }
         catch (Exception e) when (e is KeyFileException or KnownPeersException or IOException or UnauthorizedAccessException or ConfigurationException)
@@ -71,17 +70,16 @@ public sealed class ChatRunner : IDisposable
         using (identity)
         using (psk)
         {
-            var gate = new TrustGate(known, _settings.Trust, _settings.PinnedPeer, _terminal.IsInteractive ? AskAsync : null, _settings.ProgramName);
             return _settings.Role == ChatRole.Listener
-                ? await ListenAsync(identity, psk, gate, cancellationToken).ConfigureAwait(false)
-                : await ConnectAsync(identity, psk, gate, cancellationToken).ConfigureAwait(false);
+                ? await ListenAsync(identity, psk, home, cancellationToken).ConfigureAwait(false)
+                : await ConnectAsync(identity, psk, home, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>Releases the trust prompt's turn lock.</summary>
     public void Dispose() => _trustTurn.Dispose();
 
-    private SessionOptions Options(IdentityKey identity, Secret? psk, TrustGate gate, Func<PeerIdentity, IReadOnlyList<PeerLabel>> labels) => new()
+    private SessionOptions Options(IdentityKey identity, Secret? psk, ChatHome home, Func<PeerIdentity, IReadOnlyList<PeerLabel>> labels, bool reserveConversation) => new()
     {
         Identity = identity,
         Name = _settings.Name,
@@ -91,8 +89,24 @@ public sealed class ChatRunner : IDisposable
         {
             // One question at a time, even if two callers finish their handshakes together.
             await _trustTurn.WaitAsync(ct).ConfigureAwait(false);
+            bool reserved = false;
             try
             {
+                // The listener claims its one conversation before asking anything: a caller that finishes
+                // its handshake while another conversation runs (or is being decided) never gets a prompt.
+                if (reserveConversation)
+                {
+                    if (Interlocked.CompareExchange(ref _inConversation, 1, 0) != 0)
+                    {
+                        _terminal.ShowWarning($"Turned away \"{SafeText.ForTerminal(peer.Name)}\" ({peer.Fingerprint}): already in a conversation.");
+                        return false;
+                    }
+
+                    reserved = true;
+                }
+
+                // Read afresh each time, so that 'peers forget' run while we listen takes effect.
+                var gate = new TrustGate(KnownPeers.Load(home.KnownPeersPath), _settings.Trust, _settings.PinnedPeer, _terminal.IsInteractive ? AskAsync : null, ForgetCommandPrefix());
                 TrustVerdict verdict = await gate.DecideAsync(peer, labels(peer), ct).ConfigureAwait(false);
                 if (!verdict.Accepted)
                 {
@@ -103,14 +117,31 @@ public sealed class ChatRunner : IDisposable
                     _terminal.ShowSystem($"First contact with {peer.Name}: remembered its key {peer.Fingerprint}. Safety number (compare it aloud; it is the same on both screens): {peer.SafetyNumber}");
                 }
 
+                reserved &= !verdict.Accepted;
                 return verdict.Accepted;
+            }
+            catch (KnownPeersException e)
+            {
+                _terminal.ShowWarning($"Could not check the known peers, so the connection is refused: {e.Message}");
+                return false;
             }
             finally
             {
+                if (reserved)
+                {
+                    Volatile.Write(ref _inConversation, 0); // refused: the slot is free again
+                }
+
                 _trustTurn.Release();
             }
         },
     };
+
+    /// <summary>How the user runs 'peers forget' for this same home, for the changed-key message.</summary>
+    private string ForgetCommandPrefix() =>
+        _settings.Home is { } home ? $"{_settings.ProgramName} --home {home}"
+        : _settings.Name == _settings.ProgramName ? _settings.ProgramName
+        : $"{_settings.ProgramName} --name {_settings.Name}";
 
     private async ValueTask<TrustAnswer> AskAsync(PeerIdentity peer, CancellationToken cancellationToken)
     {
@@ -118,6 +149,7 @@ public sealed class ChatRunner : IDisposable
         _terminal.ShowSystem($"  Fingerprint:   {peer.Fingerprint}");
         _terminal.ShowSystem($"  Safety number: {peer.SafetyNumber}");
         _terminal.ShowSystem("Compare the safety number with them (it is the same on both screens). Type yes to trust and remember, once for this time only, no to refuse, or paste the fingerprint you were given.");
+        _terminal.DiscardPendingInput(); // only what is typed after the question answers it
         string answer = (await _terminal.ReadLineAsync(cancellationToken).ConfigureAwait(false) ?? "no").Trim();
         if (Fingerprint.TryParse(answer, out Fingerprint? typed))
         {
@@ -138,7 +170,7 @@ public sealed class ChatRunner : IDisposable
         };
     }
 
-    private async Task<int> ConnectAsync(IdentityKey identity, Secret? psk, TrustGate gate, CancellationToken cancellationToken)
+    private async Task<int> ConnectAsync(IdentityKey identity, Secret? psk, ChatHome home, CancellationToken cancellationToken)
     {
         NetworkStream? stream;
         try
@@ -155,7 +187,7 @@ public sealed class ChatRunner : IDisposable
             return ExitCode.ConnectionFailed;
         }
 
-        SessionOptions options = Options(identity, psk, gate, peer => [PeerLabel.Address(_settings.Host, _settings.Port), PeerLabel.Name(peer.Name)]);
+        SessionOptions options = Options(identity, psk, home, peer => [PeerLabel.Address(_settings.Host, _settings.Port), PeerLabel.Name(peer.Name)], reserveConversation: false);
         SecureSession session;
         try
         {
@@ -189,9 +221,20 @@ public sealed class ChatRunner : IDisposable
         return await new ChatLoop(session, _terminal, _settings.Name, _logger, _settings.ReceiptWait).RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<int> ListenAsync(IdentityKey identity, Secret? psk, TrustGate gate, CancellationToken cancellationToken)
+    private async Task<int> ListenAsync(IdentityKey identity, Secret? psk, ChatHome home, CancellationToken cancellationToken)
     {
-        using var listener = new TcpListener(ParseAddress(_settings.Host), _settings.Port);
+        IPAddress address;
+        try
+        {
+            address = ParseAddress(_settings.Host);
+        }
+        catch (SocketException e)
+        {
+            _terminal.ShowWarning($"Cannot listen on {_settings.Host}: the name does not resolve ({e.Message}). Check --host.");
+            return ExitCode.ConnectionFailed;
+        }
+
+        using var listener = new TcpListener(address, _settings.Port);
         try
         {
             listener.Start();
@@ -208,7 +251,7 @@ public sealed class ChatRunner : IDisposable
         _terminal.ShowSystem($"Listening on {listener.LocalEndpoint} as {_settings.Name} ({identity.Fingerprint}). Waiting for User2…");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var handshakes = new SemaphoreSlim(MaxConcurrentHandshakes, MaxConcurrentHandshakes);
-        SessionOptions options = Options(identity, psk, gate, peer => [PeerLabel.Name(peer.Name)]);
+        SessionOptions options = Options(identity, psk, home, peer => [PeerLabel.Name(peer.Name)], reserveConversation: true);
         int exitCode = ExitCode.Success;
         var running = new List<Task>();
         while (!stop.IsCancellationRequested)
@@ -226,13 +269,13 @@ public sealed class ChatRunner : IDisposable
             socket.NoDelay = true;
             EndPoint? remote = socket.RemoteEndPoint;
             Log.Accepted(_logger, remote);
+            running.RemoveAll(t => t.IsCompleted);
             if (Volatile.Read(ref _inConversation) == 1 || !handshakes.Wait(0, CancellationToken.None))
             {
                 running.Add(RefuseBusyAsync(socket, remote));
                 continue;
             }
 
-            running.RemoveAll(t => t.IsCompleted);
             running.Add(Task.Run(async () =>
             {
                 try
@@ -279,24 +322,18 @@ public sealed class ChatRunner : IDisposable
             handshakes.Release();
         }
 
-        if (Interlocked.CompareExchange(ref _inConversation, 1, 0) != 0)
-        {
-            // Two handshakes finished together: the later caller is told we are busy.
-            await session.DisposeAsync().ConfigureAwait(false);
-            return null;
-        }
-
+        // The conversation slot was claimed in the trust decision.
         try
         {
             await using (session)
             {
                 ChatOutcome outcome = await ConverseAsync(session, cancellationToken).ConfigureAwait(false);
-                bool weEnded = !outcome.PeerLeft && session.Failure is null;
-                if (_settings.Once || weEnded || cancellationToken.IsCancellationRequested)
+                if (_settings.Once || outcome.WeLeft || cancellationToken.IsCancellationRequested)
                 {
                     return outcome.ExitCode;
                 }
 
+                _terminal.DiscardPendingInput(); // nothing typed for this conversation goes to the next caller
                 _terminal.ShowSystem($"Still listening on port {_settings.Port}. Waiting for User2…");
                 return null;
             }

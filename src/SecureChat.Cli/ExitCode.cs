@@ -15,7 +15,7 @@ public static class ExitCode
     /// <summary>Nobody listening, the connection lost, or the peer silent past the timeout (EX_UNAVAILABLE).</summary>
     public const int ConnectionFailed = 69;
 
-    /// <summary>A key file, PSK file or known-peers file is missing, unreadable or too open (EX_CONFIG).</summary>
+    /// <summary>The identity key file is unreadable or too open, or a PSK or known-peers file cannot be read (EX_CONFIG).</summary>
     public const int Configuration = 78;
 
     /// <summary>Some sent messages were never confirmed delivered; they are listed on stderr (EX_TEMPFAIL).</summary>
@@ -40,6 +40,6 @@ public static class ExitCode
           75  some messages were never confirmed delivered (they are listed)
           76  the peer broke the protocol
           77  authentication failed: changed or refused key, pin mismatch, wrong pre-shared key, tampering
-          78  a key, PSK or known-peers file is missing, unreadable or too open
+          78  the identity key file is unreadable or too open, or a PSK or known-peers file cannot be read
         """;
 }

@@ -73,7 +73,7 @@ public sealed class TrustTests(ITestOutputHelper output) : EndToEndTest(output)
         after.StderrText.Should().Contain("refused our identity");
         after.Stdout.Should().BeEmpty();
         string warning = await user1.WaitForStderrAsync("has changed");
-        warning.Should().Contain($"was {oldFingerprint}").And.Contain($"now {newFingerprint}").And.Contain("User1 peers forget User2");
+        warning.Should().Contain($"was {oldFingerprint}").And.Contain($"now {newFingerprint}").And.Contain(" --home ").And.Contain("peers forget name:User2");
         user1.Stdout.Should().BeEmpty();
         await user1.ShouldStillRunAsync(TimeSpan.FromMilliseconds(300));
     }

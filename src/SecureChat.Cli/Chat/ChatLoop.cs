@@ -24,6 +24,7 @@ public sealed class ChatLoop
     private readonly List<string> _unsent = [];
     private TaskCompletionSource? _allDelivered;
     private volatile bool _leaving;
+    private ulong _deliveredThrough;
     private int _sent;
     private int _received;
 
@@ -68,7 +69,8 @@ public sealed class ChatLoop
                 delivered = _allDelivered?.Task ?? Task.CompletedTask;
             }
 
-            await Task.WhenAny(delivered, receiving, Task.Delay(_receiptWait, CancellationToken.None)).ConfigureAwait(false);
+            // Ctrl+C cuts the wait short: the goodbye still goes out and the undelivered are listed.
+            await Task.WhenAny(delivered, receiving, Task.Delay(_receiptWait, cancellationToken)).ConfigureAwait(false);
         }
 
         _leaving = true;
@@ -111,7 +113,8 @@ public sealed class ChatLoop
                 continue;
             }
 
-            if (line.StartsWith('/') && !line.StartsWith("//", StringComparison.Ordinal))
+            // Commands are for people; a script's lines are all messages, slashes included.
+            if (_terminal.IsInteractive && line.StartsWith('/') && !line.StartsWith("//", StringComparison.Ordinal))
             {
                 if (RunCommand(line.Trim()))
                 {
@@ -121,13 +124,18 @@ public sealed class ChatLoop
                 continue;
             }
 
-            string text = line.StartsWith("//", StringComparison.Ordinal) ? line[1..] : line;
+            string text = _terminal.IsInteractive && line.StartsWith("//", StringComparison.Ordinal) ? line[1..] : line;
             try
             {
                 ulong id = await _session.SendAsync(text, cancellationToken).ConfigureAwait(false);
                 lock (_gate)
                 {
-                    _pending[id] = text;
+                    // The receipt can overtake SendAsync's return: then the line is delivered already.
+                    if (id > _deliveredThrough)
+                    {
+                        _pending[id] = text;
+                    }
+
                     _sent++;
                 }
 
@@ -137,6 +145,13 @@ public sealed class ChatLoop
             catch (ArgumentException e)
             {
                 _terminal.ShowWarning($"Not sent: {e.Message.Split(" (Parameter", 2)[0]}");
+                if (!_terminal.IsInteractive)
+                {
+                    lock (_gate)
+                    {
+                        _unsent.Add(text.Length > 60 ? text[..60] + "…" : text); // a script learns it through the exit code
+                    }
+                }
             }
             catch (Exception e) when (e is InvalidOperationException or Protocol.Errors.SessionException)
             {
@@ -233,6 +248,7 @@ public sealed class ChatLoop
         int count = 0;
         lock (_gate)
         {
+            _deliveredThrough = Math.Max(_deliveredThrough, through);
             foreach (ulong id in _pending.Keys.Where(id => id <= through).ToList())
             {
                 last = _pending[id];
@@ -279,7 +295,7 @@ public sealed class ChatLoop
             : undelivered.Count > 0 && !quit ? ExitCode.Undelivered
             : ExitCode.Success;
         Log.Ended(_logger, failure?.GetType().Name ?? (peerLeft ? "peer left" : "closed"));
-        return new ChatOutcome(exitCode, undelivered, peerLeft);
+        return new ChatOutcome(exitCode, undelivered, peerLeft, WeLeft: _leaving);
     }
 
     private enum ChatEnd
@@ -294,4 +310,5 @@ public sealed class ChatLoop
 /// <param name="ExitCode">The exit code it calls for.</param>
 /// <param name="Undelivered">Messages sent but never confirmed delivered.</param>
 /// <param name="PeerLeft">Whether the peer said goodbye.</param>
-public sealed record ChatOutcome(int ExitCode, IReadOnlyList<string> Undelivered, bool PeerLeft);
+/// <param name="WeLeft">Whether we ended it (end of input, /quit, Ctrl+C).</param>
+public sealed record ChatOutcome(int ExitCode, IReadOnlyList<string> Undelivered, bool PeerLeft, bool WeLeft = false);

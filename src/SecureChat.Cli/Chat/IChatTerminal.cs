@@ -12,6 +12,12 @@ public interface IChatTerminal
     /// <summary>The next line typed or piped in, or <see langword="null"/> at the end of input.</summary>
     Task<string?> ReadLineAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Forgets lines typed ahead, so that a question (trust this peer?) is answered only by what is typed
+    /// after it is shown, and nothing typed for one conversation goes to the next.
+    /// </summary>
+    void DiscardPendingInput();
+
     /// <summary>A message from the peer.</summary>
     void ShowIncoming(DateTimeOffset at, string name, string text);
 

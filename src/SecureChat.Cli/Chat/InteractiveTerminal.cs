@@ -48,6 +48,19 @@ public sealed class InteractiveTerminal : IChatTerminal
     }
 
     /// <inheritdoc />
+    public void DiscardPendingInput()
+    {
+        while (_lines.Reader.TryRead(out string? line))
+        {
+            if (line is null)
+            {
+                _lines.Writer.TryWrite(null); // the end of input stays
+                return;
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public void ShowIncoming(DateTimeOffset at, string name, string text) =>
         Print($"{Dim(Time(at))} {Paint("32", SafeText.ForTerminal(name))}: {SafeText.ForTerminal(text)}");
 

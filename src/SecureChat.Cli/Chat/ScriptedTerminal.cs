@@ -38,6 +38,12 @@ public sealed class ScriptedTerminal : IChatTerminal
     }
 
     /// <inheritdoc />
+    /// <remarks>A script's lines are its messages, written in advance on purpose: nothing to discard.</remarks>
+    public void DiscardPendingInput()
+    {
+    }
+
+    /// <inheritdoc />
     public void ShowIncoming(DateTimeOffset at, string name, string text) =>
         Write(_output, $"{at.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture)} {SafeText.ForTerminal(name)}: {SafeText.ForTerminal(text)}");
 

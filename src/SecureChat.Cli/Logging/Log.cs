@@ -13,7 +13,7 @@ internal static partial class Log
     [LoggerMessage(2, LogLevel.Information, "Connection from {Remote}")]
     public static partial void Accepted(ILogger logger, EndPoint? remote);
 
-    [LoggerMessage(3, LogLevel.Warning, "Handshake with {Remote} failed ({FailureClass}): {Reason}")]
+    [LoggerMessage(3, LogLevel.Information, "Handshake with {Remote} failed ({FailureClass}): {Reason}")]
     public static partial void HandshakeFailed(ILogger logger, EndPoint? remote, string failureClass, string reason);
 
     [LoggerMessage(4, LogLevel.Information, "Refused {Remote}: already in a conversation")]

@@ -112,8 +112,12 @@ public sealed class KnownPeers
         PeerLabel? address = PeerLabel.TryParseAddress(text, out PeerLabel canonical) ? canonical : null;
 
         List<KnownPeer> entries = Read(Path);
-        int removed = entries.RemoveAll(entry =>
-            entry.Label.Value == text || entry.Label.ToString() == text || entry.Label == address || entry.Fingerprint.Equals(fingerprint));
+        bool IsLabel(KnownPeer entry) => entry.Label.Value == text || entry.Label.ToString() == text || entry.Label == address;
+
+        // A peer may call itself "SHA256:…" after someone else's key: a matching label wins, and only when
+        // no label matches is the text taken as a fingerprint (which removes every label of that key).
+        bool anyLabel = entries.Any(IsLabel);
+        int removed = entries.RemoveAll(entry => anyLabel ? IsLabel(entry) : entry.Fingerprint.Equals(fingerprint));
         if (removed > 0)
         {
             Save(entries);

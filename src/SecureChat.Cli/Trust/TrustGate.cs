@@ -138,11 +138,11 @@ public sealed class TrustGate
     private static string Quote(string name) => $"\"{name}\"";
 
     /// <summary>
-    /// What to forget: the label, unless several labels changed (forgetting the old key removes them all) or the
-    /// label starts with '-', which the command line would read as an option.
+    /// What to forget: the full label (<c>name:bob</c>, which no peer can make look like a fingerprint or an
+    /// option), unless several labels changed (forgetting the old key removes them all).
     /// </summary>
     private static string ForgetTarget(PeerLabel label, Fingerprint old, int changedLabels) =>
-        changedLabels == 1 && !label.Value.StartsWith('-') ? label.Value : old.ToString();
+        changedLabels == 1 ? label.ToString() : old.ToString();
 
     /// <summary>The argument as a POSIX shell needs it: bare when plain, else single-quoted.</summary>
     private static string ShellWord(string value) =>

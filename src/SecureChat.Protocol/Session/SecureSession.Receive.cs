@@ -24,6 +24,7 @@ public sealed partial class SecureSession
                 }
 
                 Volatile.Write(ref _lastReceivedAt, Environment.TickCount64);
+                _heardFromPeer = true;
                 ReadOnlyMemory<byte> payload = frame.Value.Payload;
                 string type = FrameJson.ReadType(payload.Span);
                 if (type == AbortFrame.TypeName)
@@ -155,10 +156,11 @@ public sealed partial class SecureSession
 
         long now = Environment.TickCount64;
         long silence = now - Volatile.Read(ref _lastReceivedAt);
-        if (silence >= (long)_options.PeerTimeout.TotalMilliseconds && Volatile.Read(ref _waitingForApplication) == 0)
+        TimeSpan limit = _heardFromPeer ? _options.PeerTimeout : TimeSpan.FromTicks(Math.Max(_options.PeerTimeout.Ticks, _options.PeerDecisionTimeout.Ticks));
+        if (silence >= (long)limit.TotalMilliseconds && Volatile.Read(ref _waitingForApplication) == 0)
         {
             Break(new SessionTimeoutException(
-                $"Nothing from the peer for {_options.PeerTimeout.TotalSeconds:0.###} s, not even an answer to a keepalive: it is gone."));
+                $"Nothing from the peer for {limit.TotalSeconds:0.###} s, not even an answer to a keepalive: it is gone."));
         }
         else if (silence >= (long)_options.KeepaliveInterval.TotalMilliseconds
             && now - Volatile.Read(ref _lastPingAt) >= (long)_options.KeepaliveInterval.TotalMilliseconds)

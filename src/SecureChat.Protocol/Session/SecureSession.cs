@@ -52,6 +52,7 @@ public sealed partial class SecureSession : IAsyncDisposable
     private int _pingDue;
     private int _flushScheduled;
     private int _waitingForApplication;
+    private volatile bool _heardFromPeer;
     private long _lastReceivedAt = Environment.TickCount64;
     private long _lastPingAt = Environment.TickCount64;
 

@@ -39,6 +39,12 @@ public sealed class SessionOptions
     /// <summary>After this much silence from the peer it is declared gone (default 45 s).</summary>
     public TimeSpan PeerTimeout { get; init; } = TimeSpan.FromSeconds(45);
 
+    /// <summary>
+    /// How long the peer may stay silent before its first record (default 5 min): its user may still be
+    /// comparing the safety number before accepting us, and only then does its session start reading.
+    /// </summary>
+    public TimeSpan PeerDecisionTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The largest frame payload we accept during the handshake (default 64 KiB).</summary>
     public int MaxHandshakePayload { get; init; } = FrameCodec.DefaultMaxHandshakePayload;
 
@@ -66,7 +72,7 @@ public sealed class SessionOptions
         foreach ((string name, TimeSpan value) in new[]
         {
             (nameof(HandshakeTimeout), HandshakeTimeout), (nameof(FrameTimeout), FrameTimeout),
-            (nameof(KeepaliveInterval), KeepaliveInterval), (nameof(PeerTimeout), PeerTimeout),
+            (nameof(KeepaliveInterval), KeepaliveInterval), (nameof(PeerTimeout), PeerTimeout), (nameof(PeerDecisionTimeout), PeerDecisionTimeout),
         })
         {
             if (value < TimeSpan.FromMilliseconds(3) || value > TimeSpan.FromDays(1))

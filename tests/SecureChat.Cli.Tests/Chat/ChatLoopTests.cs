@@ -39,7 +39,7 @@ public sealed class ChatLoopTests
         await using (bob)
         await using (alice)
         {
-            var bobScreen = new FakeTerminal();
+            var bobScreen = new FakeTerminal(interactive: true);
             var aliceScreen = new FakeTerminal();
             Task<ChatOutcome> bobChat = Loop(bob, bobScreen, "bob").RunAsync(default);
             Task<ChatOutcome> aliceChat = Loop(alice, aliceScreen, "alice").RunAsync(default);
@@ -58,7 +58,7 @@ public sealed class ChatLoopTests
         await using (bob)
         await using (alice)
         {
-            var bobScreen = new FakeTerminal();
+            var bobScreen = new FakeTerminal(interactive: true);
             var aliceScreen = new FakeTerminal();
             Task<ChatOutcome> bobChat = Loop(bob, bobScreen, "bob").RunAsync(default);
             Task<ChatOutcome> aliceChat = Loop(alice, aliceScreen, "alice").RunAsync(default);
@@ -81,7 +81,7 @@ public sealed class ChatLoopTests
         await using (bob)
         await using (alice)
         {
-            var bobScreen = new FakeTerminal();
+            var bobScreen = new FakeTerminal(interactive: true);
             Task<ChatOutcome> bobChat = Loop(bob, bobScreen, "bob").RunAsync(default);
             Task<ChatOutcome> aliceChat = Loop(alice, new FakeTerminal(), "alice").RunAsync(default);
 
@@ -103,7 +103,7 @@ public sealed class ChatLoopTests
         await using (bob)
         await using (alice)
         {
-            var bobScreen = new FakeTerminal();
+            var bobScreen = new FakeTerminal(interactive: true);
             var aliceScreen = new FakeTerminal();
             Task<ChatOutcome> bobChat = Loop(bob, bobScreen, "bob").RunAsync(default);
             Task<ChatOutcome> aliceChat = Loop(alice, aliceScreen, "alice").RunAsync(default);
@@ -189,6 +189,51 @@ public sealed class ChatLoopTests
             outcome.Undelivered.Should().BeEmpty();
             await aliceChat;
             aliceScreen.Shown.Where(s => s.StartsWith("in ", StringComparison.Ordinal)).Should().HaveCount(50);
+        }
+    }
+
+    [Fact]
+    public async Task Run_Scripted_SendsEveryLineAsIsSlashesIncluded()
+    {
+        (SecureSession bob, SecureSession alice) = await SessionPair.ConnectAsync();
+        await using (bob)
+        await using (alice)
+        {
+            var bobScreen = new FakeTerminal();
+            var aliceScreen = new FakeTerminal();
+            Task<ChatOutcome> aliceChat = Loop(alice, aliceScreen, "alice").RunAsync(default);
+            bobScreen.Type("/var/log/build.log: finished");
+            bobScreen.Type("/quit");
+            bobScreen.Type("//twice");
+            bobScreen.EndInput();
+
+            ChatOutcome outcome = await Loop(bob, bobScreen, "bob").RunAsync(default);
+
+            outcome.ExitCode.Should().Be(ExitCode.Success);
+            await aliceChat;
+            aliceScreen.Shown.Where(s => s.StartsWith("in ", StringComparison.Ordinal))
+                .Should().Equal("in bob: /var/log/build.log: finished", "in bob: /quit", "in bob: //twice");
+        }
+    }
+
+    [Fact]
+    public async Task Run_ScriptedLineTooLongToSend_CountsAsUndelivered()
+    {
+        (SecureSession bob, SecureSession alice) = await SessionPair.ConnectAsync();
+        await using (bob)
+        await using (alice)
+        {
+            var bobScreen = new FakeTerminal();
+            Task<ChatOutcome> aliceChat = Loop(alice, new FakeTerminal(), "alice").RunAsync(default);
+            bobScreen.Type(new string('x', SecureSession.MaxTextBytes + 1));
+            bobScreen.Type("fits");
+            bobScreen.EndInput();
+
+            ChatOutcome outcome = await Loop(bob, bobScreen, "bob").RunAsync(default);
+
+            outcome.ExitCode.Should().Be(ExitCode.Undelivered);
+            outcome.Undelivered.Should().ContainSingle().Which.Should().StartWith("xxxx");
+            await aliceChat;
         }
     }
 

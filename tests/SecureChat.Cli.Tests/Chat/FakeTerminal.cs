@@ -30,6 +30,13 @@ internal sealed class FakeTerminal(bool interactive = false) : IChatTerminal
     public async Task<string?> ReadLineAsync(CancellationToken cancellationToken) =>
         await _input.Reader.ReadAsync(cancellationToken);
 
+    public void DiscardPendingInput()
+    {
+        while (_input.Reader.TryRead(out _))
+        {
+        }
+    }
+
     public void ShowIncoming(DateTimeOffset at, string name, string text) => Record($"in {name}: {text}");
 
     public void ShowOwn(DateTimeOffset at, string name, string text) => Record($"me {name}: {text}");

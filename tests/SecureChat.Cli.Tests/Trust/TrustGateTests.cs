@@ -44,7 +44,7 @@ public sealed class TrustGateTests : IDisposable
         verdict.Message.Should().Contain("\"alice\"")
             .And.Contain(TestPeers.Alice.ToString())
             .And.Contain(TestPeers.Mallory.ToString())
-            .And.EndWith("User1 peers forget alice");
+            .And.EndWith("User1 peers forget name:alice");
         _asked.Should().BeEmpty("a changed key is never the user's call in the moment");
         Reload(known).Find(AliceName).Should().Be(TestPeers.Alice);
     }
@@ -220,7 +220,7 @@ public sealed class TrustGateTests : IDisposable
             .DecideAsync(TestPeers.MalloryIdentity(), [AliceAddress, AliceName], default);
 
         verdict.Should().BeEquivalentTo(new { Accepted = false, Reason = TrustReason.KeyChanged, Presented = TestPeers.Mallory, Expected = TestPeers.Alice });
-        verdict.Message.Should().Contain("the peer at 127.0.0.1:7878").And.EndWith("User2 peers forget 127.0.0.1:7878");
+        verdict.Message.Should().Contain("the peer at 127.0.0.1:7878").And.EndWith("User2 peers forget address:127.0.0.1:7878");
     }
 
     [Fact]
@@ -248,9 +248,9 @@ public sealed class TrustGateTests : IDisposable
     }
 
     [Theory]
-    [InlineData("alice smith", "'alice smith'")]
-    [InlineData("it's me", "'it'\\''s me'")]
-    [InlineData("$HOME", "'$HOME'")]
+    [InlineData("alice smith", "'name:alice smith'")]
+    [InlineData("it's me", "'name:it'\\''s me'")]
+    [InlineData("$HOME", "'name:$HOME'")]
     public async Task ChangedKey_NameNeedingQuotes_IsQuotedForTheShell(string name, string argument)
     {
         PeerLabel label = PeerLabel.Name(name);
@@ -262,14 +262,14 @@ public sealed class TrustGateTests : IDisposable
     }
 
     [Fact]
-    public async Task ChangedKey_NameStartingWithADash_AdvisesForgettingTheOldFingerprint()
+    public async Task ChangedKey_NameStartingWithADash_AdvisesTheFullLabelWhichNoOptionLooksLike()
     {
         PeerLabel label = PeerLabel.Name("-rf");
         KnownPeers known = Store((label, TestPeers.Alice));
 
         TrustVerdict verdict = await Gate(known, TrustPolicy.Ask).DecideAsync(TestPeers.MalloryIdentity("-rf"), [label], default);
 
-        verdict.Message.Should().Contain("\"-rf\"").And.EndWith($"User1 peers forget {TestPeers.Alice}");
+        verdict.Message.Should().Contain("\"-rf\"").And.EndWith("User1 peers forget name:-rf");
     }
 
     [Fact]

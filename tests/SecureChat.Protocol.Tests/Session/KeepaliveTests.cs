@@ -17,6 +17,7 @@ public sealed class KeepaliveTests
         // Loose enough for a noisy two-core machine, where a process can stall for most of a second.
         KeepaliveInterval = TimeSpan.FromMilliseconds(250),
         PeerTimeout = TimeSpan.FromSeconds(2),
+        PeerDecisionTimeout = TimeSpan.FromSeconds(2),
     };
 
     [Fact]
@@ -53,6 +54,37 @@ public sealed class KeepaliveTests
 
                 result.Failure.Should().BeOfType<SessionTimeoutException>().Which.Message.Should().Contain("gone");
                 stopwatch.Elapsed.Should().BeGreaterThan(TimeSpan.FromMilliseconds(1900)).And.BeLessThan(TimeSpan.FromSeconds(15));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task SilentPeer_BeforeItsFirstRecord_GetsTheLongerDecisionTimeout()
+    {
+        // The peer's user may still be comparing the safety number: its session has not started reading.
+        SessionOptions bob = SessionHarness.BobOptions();
+        var patient = new SessionOptions
+        {
+            Identity = bob.Identity,
+            Name = bob.Name,
+            TrustPeer = bob.TrustPeer,
+            KeepaliveInterval = TimeSpan.FromMilliseconds(250),
+            PeerTimeout = TimeSpan.FromSeconds(1),
+            PeerDecisionTimeout = TimeSpan.FromSeconds(4),
+        };
+        (Stream bobStream, Stream aliceStream, FrameRelay relay) = FrameRelay.Create(f => f.Number > 2 ? [] : [f.Wire]);
+        relay.ForwardEnd = false;
+        await using (relay)
+        {
+            (SecureSession bobSession, SecureSession alice) = await SessionHarness.ConnectAsync(bobStream, aliceStream, patient, Quick(SessionHarness.AliceOptions()));
+            await using (bobSession)
+            await using (alice)
+            {
+                var stopwatch = Stopwatch.StartNew();
+                Drain.Result result = await Drain.EventsAsync(bobSession);
+
+                result.Failure.Should().BeOfType<SessionTimeoutException>().Which.Message.Should().Contain("4 s");
+                stopwatch.Elapsed.Should().BeGreaterThan(TimeSpan.FromSeconds(3.9));
             }
         }
     }

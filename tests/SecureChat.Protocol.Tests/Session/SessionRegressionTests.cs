@@ -20,6 +20,7 @@ public sealed class SessionRegressionTests
         TrustPeer = o.TrustPeer,
         KeepaliveInterval = keepalive ?? o.KeepaliveInterval,
         PeerTimeout = peer ?? o.PeerTimeout,
+        PeerDecisionTimeout = peer ?? o.PeerDecisionTimeout,
         FrameTimeout = frame ?? o.FrameTimeout,
     };
 
