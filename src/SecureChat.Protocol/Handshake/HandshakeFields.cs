@@ -111,6 +111,28 @@ internal static class HandshakeFields
         }
     }
 
+    /// <summary>
+    /// Runs one step of a handshake; on any failure runs <paramref name="fail"/> (enter Failed, wipe) and
+    /// rethrows, turning whatever a peer's frame made a lower layer throw into a protocol violation.
+    /// </summary>
+    public static T Guard<T>(Func<T> step, Action fail)
+    {
+        try
+        {
+            return step();
+        }
+        catch (Exception e)
+        {
+            fail();
+            if (e is SessionException)
+            {
+                throw;
+            }
+
+            throw new ProtocolViolationException($"The peer's frame could not be handled ({e.GetType().Name}).", e);
+        }
+    }
+
     public static void CheckState<TState>(TState actual, TState expected, string operation)
         where TState : struct, Enum
     {

@@ -136,37 +136,11 @@ internal sealed class InitiatorHandshake : IDisposable
         _transcript.Dispose();
     }
 
-    private static T Parse<T>(Frame frame, string type, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
-        where T : class
+    private T Guard<T>(Func<T> step) => HandshakeFields.Guard(step, () =>
     {
-        string actual = FrameJson.ReadType(frame.Payload.Span);
-        if (actual != type)
-        {
-            throw new ProtocolViolationException($"Expected the responder's {type} frame, got {PeerText.Quote(actual)}.");
-        }
-
-        return FrameJson.Parse(frame.Payload.Span, typeInfo);
-    }
-
-    private T Guard<T>(Func<T> step)
-    {
-        try
-        {
-            return step();
-        }
-        catch (Exception e)
-        {
-            _state = State.Failed;
-            Wipe();
-            if (e is SessionException)
-            {
-                throw;
-            }
-
-            // The contract: whatever a peer's frame makes a lower layer throw surfaces as a protocol violation.
-            throw new ProtocolViolationException($"The peer's frame could not be handled ({e.GetType().Name}).", e);
-        }
-    }
+        _state = State.Failed;
+        Wipe();
+    });
 
     private void Wipe()
     {

@@ -138,18 +138,6 @@ internal sealed class ResponderHandshake : IDisposable
         _transcript.Dispose();
     }
 
-    private static T Parse<T>(Frame frame, string type, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
-        where T : class
-    {
-        string actual = FrameJson.ReadType(frame.Payload.Span);
-        if (actual != type)
-        {
-            throw new ProtocolViolationException($"Expected the initiator's {type} frame, got {PeerText.Quote(actual)}.");
-        }
-
-        return FrameJson.Parse(frame.Payload.Span, typeInfo);
-    }
-
     private MessageSuite ChooseSuite(IReadOnlyList<string> offered)
     {
         if (offered.Count is 0 or > MaxOfferedSuites || offered.Any(s => s is null))
@@ -170,25 +158,11 @@ internal sealed class ResponderHandshake : IDisposable
             $"The initiator offered only {string.Join(", ", offered.Take(4).Select(PeerText.Quote))}; we accept {string.Join(", ", _suites.Select(SuiteNames.ToWireName))}.");
     }
 
-    private T Guard<T>(Func<T> step)
+    private T Guard<T>(Func<T> step) => HandshakeFields.Guard(step, () =>
     {
-        try
-        {
-            return step();
-        }
-        catch (Exception e)
-        {
-            _state = State.Failed;
-            Wipe();
-            if (e is SessionException)
-            {
-                throw;
-            }
-
-            // The contract: whatever a peer's frame makes a lower layer throw surfaces as a protocol violation.
-            throw new ProtocolViolationException($"The peer's frame could not be handled ({e.GetType().Name}).", e);
-        }
-    }
+        _state = State.Failed;
+        Wipe();
+    });
 
     private void Wipe()
     {
