@@ -23,6 +23,28 @@ public sealed class FrameWriter
     /// </summary>
     public bool IsBroken { get; private set; }
 
+    /// <summary>
+    /// Best effort, within 1 s: tells the peer why we are ending, unless a frame may be half-written (an
+    /// abort spliced into it would be garbage) or the peer is already gone.
+    /// </summary>
+    public async ValueTask TryWriteAbortAsync(AbortReason reason)
+    {
+        if (IsBroken)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await WriteFrameAsync(FrameJson.EncodeAbort(reason), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SessionException or OperationCanceledException)
+        {
+            // The peer may be gone already.
+        }
+    }
+
     /// <summary>Writes one whole frame (as made by <see cref="FrameCodec.Encode"/>) and flushes it.</summary>
     /// <exception cref="ConnectionLostException">The stream failed.</exception>
     public async ValueTask WriteFrameAsync(ReadOnlyMemory<byte> wire, CancellationToken cancellationToken)

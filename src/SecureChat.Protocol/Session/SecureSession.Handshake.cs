@@ -19,37 +19,20 @@ public sealed partial class SecureSession
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var reader = new FrameReader(stream);
-        var writer = new FrameWriter(stream);
         using var handshake = new InitiatorHandshake(options.Identity, options.Name, options.Suites, options.PreSharedKey, options.Entropy);
-        HandshakeResult? result = null;
-        try
-        {
-            using (CancellationTokenSource deadline = StartDeadline(options, cancellationToken))
+        return await EstablishAsync(
+            stream,
+            options,
+            async (reader, writer, token) =>
             {
-                try
-                {
-                    await writer.WriteFrameAsync(handshake.CreateHello(), deadline.Token).ConfigureAwait(false);
-                    Frame hello = await ReadHandshakeFrameAsync(reader, options, deadline.Token).ConfigureAwait(false);
-                    await writer.WriteFrameAsync(handshake.ReadHelloAndCreateFinish(hello), deadline.Token).ConfigureAwait(false);
-                    Frame finish = await ReadHandshakeFrameAsync(reader, options, deadline.Token).ConfigureAwait(false);
-                    result = handshake.ReadFinish(finish);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    throw HandshakeTimedOut(options);
-                }
-            }
-
-            await DecideTrustAsync(result, options, cancellationToken).ConfigureAwait(false);
-            return new SecureSession(stream, options, result, reader, writer);
-        }
-        catch (Exception e)
-        {
-            result?.Dispose();
-            await AbortAsync(writer, stream, AbortReasonFor(e, AbortReason.HandshakeFailed)).ConfigureAwait(false);
-            throw;
-        }
+                await writer.WriteFrameAsync(handshake.CreateHello(), token).ConfigureAwait(false);
+                Frame hello = await ReadHandshakeFrameAsync(reader, options, token).ConfigureAwait(false);
+                await writer.WriteFrameAsync(handshake.ReadHelloAndCreateFinish(hello), token).ConfigureAwait(false);
+                Frame finish = await ReadHandshakeFrameAsync(reader, options, token).ConfigureAwait(false);
+                return handshake.ReadFinish(finish);
+            },
+            () => AbortReason.HandshakeFailed,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -62,9 +45,45 @@ public sealed partial class SecureSession
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        using var handshake = new ResponderHandshake(options.Identity, options.Name, options.Suites, options.PreSharedKey, options.Entropy);
+        return await EstablishAsync(
+            stream,
+            options,
+            async (reader, writer, token) =>
+            {
+                Frame hello = await ReadHandshakeFrameAsync(reader, options, token).ConfigureAwait(false);
+                await writer.WriteFrameAsync(handshake.ReadHelloAndCreateHello(hello), token).ConfigureAwait(false);
+                Frame finish = await ReadHandshakeFrameAsync(reader, options, token).ConfigureAwait(false);
+                (byte[] reply, HandshakeResult result) = handshake.ReadFinishAndCreateFinish(finish);
+                try
+                {
+                    await writer.WriteFrameAsync(reply, token).ConfigureAwait(false);
+                    return result;
+                }
+                catch
+                {
+                    result.Dispose();
+                    throw;
+                }
+            },
+            () => handshake.AbortReason,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What both roles do around their frame exchange: the whole-handshake deadline, the trust decision,
+    /// and on any failure the generic abort (<paramref name="handshakeReason"/> for the handshake's own
+    /// failures) and the closed stream.
+    /// </summary>
+    private static async Task<SecureSession> EstablishAsync(
+        Stream stream,
+        SessionOptions options,
+        Func<FrameReader, FrameWriter, CancellationToken, Task<HandshakeResult>> exchange,
+        Func<AbortReason> handshakeReason,
+        CancellationToken cancellationToken)
+    {
         var reader = new FrameReader(stream);
         var writer = new FrameWriter(stream);
-        using var handshake = new ResponderHandshake(options.Identity, options.Name, options.Suites, options.PreSharedKey, options.Entropy);
         HandshakeResult? result = null;
         try
         {
@@ -72,11 +91,7 @@ public sealed partial class SecureSession
             {
                 try
                 {
-                    Frame hello = await ReadHandshakeFrameAsync(reader, options, deadline.Token).ConfigureAwait(false);
-                    await writer.WriteFrameAsync(handshake.ReadHelloAndCreateHello(hello), deadline.Token).ConfigureAwait(false);
-                    Frame finish = await ReadHandshakeFrameAsync(reader, options, deadline.Token).ConfigureAwait(false);
-                    (byte[] reply, result) = handshake.ReadFinishAndCreateFinish(finish);
-                    await writer.WriteFrameAsync(reply, deadline.Token).ConfigureAwait(false);
+                    result = await exchange(reader, writer, deadline.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -90,7 +105,7 @@ public sealed partial class SecureSession
         catch (Exception e)
         {
             result?.Dispose();
-            await AbortAsync(writer, stream, AbortReasonFor(e, handshake.AbortReason)).ConfigureAwait(false);
+            await AbortAsync(writer, stream, AbortReasonFor(e, handshakeReason())).ConfigureAwait(false);
             throw;
         }
     }
@@ -137,17 +152,9 @@ public sealed partial class SecureSession
 
     private static async ValueTask AbortAsync(FrameWriter writer, Stream stream, AbortReason? reason)
     {
-        if (reason is { } r && !writer.IsBroken)
+        if (reason is { } r)
         {
-            try
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-                await writer.WriteFrameAsync(FrameJson.EncodeAbort(r), timeout.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is SessionException or OperationCanceledException)
-            {
-                // Best effort: the peer may be gone already.
-            }
+            await writer.TryWriteAbortAsync(r).ConfigureAwait(false);
         }
 
         try

@@ -247,16 +247,11 @@ public sealed partial class SecureSession
     private async Task AbortThenShutDownAsync(AbortReason? reason)
     {
         // Only if no frame is half-written: an abort spliced into another frame would be garbage.
-        if (reason is { } r && !_writer.IsBroken && await _writeLock.WaitAsync(TimeSpan.Zero).ConfigureAwait(false))
+        if (reason is { } r && await _writeLock.WaitAsync(TimeSpan.Zero).ConfigureAwait(false))
         {
             try
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-                await _writer.WriteFrameAsync(FrameJson.EncodeAbort(r), timeout.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is SessionException or OperationCanceledException)
-            {
-                // Best effort: the peer may be gone already.
+                await _writer.TryWriteAbortAsync(r).ConfigureAwait(false);
             }
             finally
             {
