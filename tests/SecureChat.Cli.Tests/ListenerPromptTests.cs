@@ -17,7 +17,7 @@ public sealed class ListenerPromptTests
     {
         using var home = new TempHome();
         using var bobHome = new TempHome();
-        int port = FreePort();
+        int port = TestPorts.Free();
         var screen = new FakeTerminal(interactive: true);
         using var runner = new ChatRunner(Settings(home.Path, port), screen, NullLogger.Instance, _ => null);
         using var stop = new CancellationTokenSource();
@@ -44,7 +44,7 @@ public sealed class ListenerPromptTests
         using var home = new TempHome();
         using var bobHome = new TempHome();
         using var malloryHome = new TempHome();
-        int port = FreePort();
+        int port = TestPorts.Free();
         var screen = new FakeTerminal(interactive: true);
         using var runner = new ChatRunner(Settings(home.Path, port), screen, NullLogger.Instance, _ => null);
         using var stop = new CancellationTokenSource();
@@ -84,11 +84,4 @@ public sealed class ListenerPromptTests
     private static Task<AppRun> Connect(string home, int port, string name, TextReader input) =>
         AppRun.RunWithInputAsync(ChatRole.Connector, input, new StringWriter(), null,
             "--home", home, "--port", port.ToString(CultureInfo.InvariantCulture), "--name", name, "--wait", "2");
-
-    private static int FreePort()
-    {
-        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-    }
 }

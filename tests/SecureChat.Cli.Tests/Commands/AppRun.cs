@@ -54,6 +54,18 @@ internal sealed class GatedInput(params string[] lines) : TextReader
     }
 }
 
+/// <summary>Loopback ports for tests.</summary>
+internal static class TestPorts
+{
+    /// <summary>A port nothing listens on right now (the system picked it for a moment).</summary>
+    public static int Free()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}
+
 /// <summary>A temporary home folder, deleted afterwards.</summary>
 internal sealed class TempHome : IDisposable
 {

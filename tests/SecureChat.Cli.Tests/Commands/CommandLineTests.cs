@@ -119,7 +119,7 @@ public sealed class CommandLineTests
     public async Task Chat_NobodyListening_SaysSoAndExits69()
     {
         using var home = new TempHome();
-        int port = FreePort();
+        int port = TestPorts.Free();
 
         AppRun run = await AppRun.RunAsync(ChatRole.Connector, "--home", home.Path, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
@@ -133,7 +133,7 @@ public sealed class CommandLineTests
     {
         using var home1 = new TempHome();
         using var home2 = new TempHome();
-        string port = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string port = TestPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var input1 = new GatedInput("from one");
         using var input2 = new GatedInput("from two");
         using var output1 = new StringWriter();
@@ -161,12 +161,5 @@ public sealed class CommandLineTests
             DateTime.UtcNow.Should().BeBefore(deadline, "both apps should have shown the other's line by now");
             await Task.Delay(50);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 }
