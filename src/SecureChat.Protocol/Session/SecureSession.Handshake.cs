@@ -157,13 +157,22 @@ public sealed partial class SecureSession
             await writer.TryWriteAbortAsync(r).ConfigureAwait(false);
         }
 
+        await CloseQuietlyAsync(stream).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Closes the transport, ignoring a failure to close cleanly: it is closed as far as we are concerned,
+    /// and the failure that made us close is what the caller needs to hear.
+    /// </summary>
+    private static async ValueTask CloseQuietlyAsync(Stream stream)
+    {
         try
         {
             await stream.DisposeAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
         {
-            // Closing failed; the handshake's own failure is what the caller needs to hear.
+            // Nothing more to do with a transport that would not close.
         }
     }
 }
