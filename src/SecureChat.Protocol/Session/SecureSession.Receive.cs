@@ -246,8 +246,9 @@ public sealed partial class SecureSession
 
     private async Task AbortThenShutDownAsync(AbortReason? reason)
     {
-        // Only if no frame is half-written: an abort spliced into another frame would be garbage.
-        if (reason is { } r && await _writeLock.WaitAsync(TimeSpan.Zero).ConfigureAwait(false))
+        // Only between frames: an abort spliced into another frame would be garbage. A receipt or pong being
+        // written right now is let finish (briefly), so the peer still hears why the session ended.
+        if (reason is { } r && await _writeLock.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false))
         {
             try
             {
@@ -273,11 +274,7 @@ public sealed partial class SecureSession
         {
             await _lifetime.CancelAsync().ConfigureAwait(false);
             await _keepalive.DisposeAsync().ConfigureAwait(false);
-            await _stream.DisposeAsync().ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
-        {
-            // The transport failed to close cleanly; it is closed as far as we are concerned.
+            await CloseQuietlyAsync(_stream).ConfigureAwait(false);
         }
         finally
         {
