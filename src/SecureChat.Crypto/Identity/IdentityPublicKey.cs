@@ -18,6 +18,7 @@ public sealed class IdentityPublicKey : IEquatable<IdentityPublicKey>
     private static readonly BigInteger MaximumExponentExclusive = BigInteger.One << 256;
 
     private readonly byte[] _spki;
+    private string? _safetyNumberHalf;
 
     private IdentityPublicKey(byte[] spki, int keySizeBits)
     {
@@ -34,6 +35,12 @@ public sealed class IdentityPublicKey : IEquatable<IdentityPublicKey>
 
     /// <summary>The key's fingerprint.</summary>
     public Fingerprint Fingerprint { get; }
+
+    /// <summary>
+    /// This key's half of every safety number it takes part in, computed once: our own key's half would
+    /// otherwise cost its 5200 hashes again in every handshake.
+    /// </summary>
+    internal string SafetyNumberHalf => LazyInitializer.EnsureInitialized(ref _safetyNumberHalf, () => SafetyNumber.HalfOf(_spki));
 
     /// <summary>
     /// Reads an RSA public key from DER SubjectPublicKeyInfo. Refuses anything but a canonical encoding

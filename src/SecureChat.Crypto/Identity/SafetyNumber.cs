@@ -36,8 +36,8 @@ public sealed class SafetyNumber : IEquatable<SafetyNumber>
     {
         ArgumentNullException.ThrowIfNull(first);
         ArgumentNullException.ThrowIfNull(second);
-        string a = HalfOf(first.SubjectPublicKeyInfo.Span);
-        string b = HalfOf(second.SubjectPublicKeyInfo.Span);
+        string a = first.SafetyNumberHalf;
+        string b = second.SafetyNumberHalf;
         return new SafetyNumber(string.CompareOrdinal(a, b) <= 0 ? a + b : b + a);
     }
 
@@ -67,7 +67,8 @@ public sealed class SafetyNumber : IEquatable<SafetyNumber>
     /// <inheritdoc />
     public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Digits);
 
-    private static string HalfOf(ReadOnlySpan<byte> spki)
+    /// <summary>One key's 30 digits: 5200 hashes, so <see cref="IdentityPublicKey"/> keeps the result.</summary>
+    internal static string HalfOf(ReadOnlySpan<byte> spki)
     {
         int prefixLength = sizeof(ushort) + Domain.Length;
         byte[] first = new byte[prefixLength + spki.Length];

@@ -130,7 +130,7 @@ internal sealed class ResponderHandshake : IDisposable
     }
 
     /// <summary>The peer, once it has proved itself: the safety number costs thousands of hashes, so only then.</summary>
-    private PeerIdentity PeerIdentity() => new(_peerKey!, _peerName, SafetyNumber.Compute(_identity.PublicKey, _peerKey!));
+    private PeerIdentity PeerIdentity() => new(_peerKey!, _peerName, _identity.PublicKey);
 
     public void Dispose()
     {

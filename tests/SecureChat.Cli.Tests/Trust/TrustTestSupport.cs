@@ -39,7 +39,7 @@ internal static class TestPeers
     public static PeerIdentity MalloryIdentity(string name = "alice") => Identity(LazyMallory.Value, name);
 
     private static PeerIdentity Identity(IdentityKey key, string name) =>
-        new(key.PublicKey, name, SafetyNumber.Compute(key.PublicKey, LazySelf.Value.PublicKey));
+        new(key.PublicKey, name, LazySelf.Value.PublicKey);
 }
 
 /// <summary>A fact about Unix file modes: skipped on Windows.</summary>
