@@ -23,6 +23,8 @@ public sealed class ChainKey : IDisposable
     private static readonly byte[] ChainConstant = [0x02];
 
     private readonly byte[] _key = GC.AllocateUninitializedArray<byte>(Size, pinned: true);
+    private readonly byte[] _prepared = GC.AllocateUninitializedArray<byte>(MessageKeySize, pinned: true);
+    private bool _hasPrepared;
     private bool _disposed;
 
     /// <summary>Starts a chain from a 32-byte key derived by the handshake. The caller wipes its own copy.</summary>
@@ -53,15 +55,52 @@ public sealed class ChainKey : IDisposable
             throw new InvalidOperationException("The chain is exhausted; start a new session.");
         }
 
+        if (_hasPrepared)
+        {
+            _prepared.CopyTo(messageKey);
+            CryptographicOperations.ZeroMemory(_prepared);
+            _hasPrepared = false;
+        }
+        else
+        {
+            Step(messageKey);
+        }
+
+        Index++;
+    }
+
+    /// <summary>
+    /// Derives the next message key ahead of time, so that the <see cref="Next"/> that takes it costs a copy:
+    /// a record layer calls this after a record has gone out, moving the ratchet off the path of the next
+    /// one. It weakens nothing: the chain key held until now could derive that key and every later one.
+    /// </summary>
+    public void PrepareNext()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_hasPrepared && Index < ulong.MaxValue)
+        {
+            Step(_prepared);
+            _hasPrepared = true;
+        }
+    }
+
+    private void Step(Span<byte> messageKey)
+    {
         Span<byte> seed = stackalloc byte[Size];
         Span<byte> nextKey = stackalloc byte[Size];
         try
         {
-            HMACSHA256.HashData(_key, SeedConstant, seed);
-            HMACSHA256.HashData(_key, ChainConstant, nextKey);
+            // One keyed HMAC for both constants: the key schedule once instead of twice.
+            using (var chain = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key))
+            {
+                chain.AppendData(SeedConstant);
+                chain.GetHashAndReset(seed);
+                chain.AppendData(ChainConstant);
+                chain.GetHashAndReset(nextKey);
+            }
+
             nextKey.CopyTo(_key);
             KeyDerivation.DeriveKey(seed, salt: default, MessageKeyInfo, messageKey);
-            Index++;
         }
         finally
         {
@@ -76,6 +115,8 @@ public sealed class ChainKey : IDisposable
         if (!_disposed)
         {
             CryptographicOperations.ZeroMemory(_key);
+            CryptographicOperations.ZeroMemory(_prepared);
+            _hasPrepared = false;
             _disposed = true;
         }
     }

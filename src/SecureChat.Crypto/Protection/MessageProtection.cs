@@ -114,7 +114,10 @@ public sealed class MessageProtection
         Seal(key, iv, associatedData, plaintext, destination);
     }
 
-    /// <summary>Seals with a given IV. Only for deterministic test transcripts: a reused IV leaks plaintext equality.</summary>
+    /// <summary>
+    /// Seals with a given IV: fresh random IVs fetched in batches (the record layer), or fixed ones for a
+    /// deterministic test transcript. Never reuse one under a key: it would leak plaintext equality.
+    /// </summary>
     internal void Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> plaintext, Span<byte> destination)
     {
         ValidateKey(key);

@@ -27,6 +27,38 @@ public class ChainKeyTests
         "becbf5e4ed15b1bae129348d7d5c5b812d31640f4af9ead1670fd068fefd10e5",
     ];
 
+    [Theory]
+    [InlineData(new[] { false, true, false })]
+    [InlineData(new[] { true, true, true })]
+    [InlineData(new[] { true, false, true })]
+    public void PrepareNext_ChangesNoKeyAndNoIndex(bool[] prepareBefore)
+    {
+        using var chain = new ChainKey(InitialKey);
+        byte[] messageKey = new byte[ChainKey.MessageKeySize];
+
+        for (int i = 0; i < ExpectedMessageKeys.Length; i++)
+        {
+            if (prepareBefore[i])
+            {
+                chain.PrepareNext();
+                chain.PrepareNext(); // twice: still one key ahead, not two
+                chain.Index.Should().Be((ulong)i, "preparing a key is not giving it");
+            }
+
+            chain.Next(messageKey);
+            Convert.ToHexStringLower(messageKey).Should().Be(ExpectedMessageKeys[i]);
+        }
+    }
+
+    [Fact]
+    public void PrepareNext_AfterDispose_Throws()
+    {
+        var chain = new ChainKey(InitialKey);
+        chain.Dispose();
+        Action act = chain.PrepareNext;
+        act.Should().Throw<ObjectDisposedException>();
+    }
+
     [Fact]
     public void Next_FromFixedInitialKey_GivesIndependentlyComputedMessageKeys()
     {
