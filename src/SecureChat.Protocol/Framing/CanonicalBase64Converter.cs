@@ -2,6 +2,7 @@
 // whitespace, no escapes, no line breaks, and zero bits where the last character has bits to spare.
 // Without the last rule two different strings decode to the same bytes, so a changed frame could pass
 // unnoticed wherever the bytes (not the text) are authenticated.
+using System.Buffers;
 using System.Buffers.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -51,12 +52,9 @@ public sealed class CanonicalBase64Converter : JsonConverter<byte[]>
 
         int padding = Padding(text);
         ReadOnlySpan<byte> data = text[..^padding];
-        foreach (byte c in data)
+        if (data.ContainsAnyExcept(Alphabet))
         {
-            if (Value(c) < 0)
-            {
-                return false;
-            }
+            return false;
         }
 
         // The last data character carries 2 (one '=') or 4 (two '=') unused low bits, which must be zero.
@@ -67,6 +65,10 @@ public sealed class CanonicalBase64Converter : JsonConverter<byte[]>
             _ => (Value(data[^1]) & 0x0F) == 0,
         };
     }
+
+    // Vectorised: a 64 KiB record is about 87,000 characters, and this check runs on every one.
+    private static readonly SearchValues<byte> Alphabet =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"u8);
 
     private static int Padding(ReadOnlySpan<byte> text) =>
         text.EndsWith("=="u8) ? 2 : text.EndsWith("="u8) ? 1 : 0;

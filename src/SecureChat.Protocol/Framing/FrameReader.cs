@@ -1,6 +1,9 @@
 // Reads frames from a stream. Waiting for the first byte of a frame is bounded only by the caller (the
 // session's keepalive decides how long silence may last); once a frame has begun, all of it must arrive
 // within the frame timeout, so a sender that stalls mid-frame cannot hold a connection (slowloris).
+// Reads are buffered: one read from the stream takes whatever has arrived, often many frames, and the
+// frames already buffered are handed out without another system call or timer.
+using System.Buffers;
 using System.Net.Sockets;
 using SecureChat.Protocol.Errors;
 
@@ -9,40 +12,90 @@ namespace SecureChat.Protocol.Framing;
 /// <summary>Reads length-prefixed frames from a stream, enforcing the size limit and the frame timeout.</summary>
 public sealed class FrameReader
 {
+    private const int DefaultBufferSize = 16 * 1024;
+
     private readonly Stream _stream;
-    private readonly byte[] _header = new byte[FrameCodec.HeaderSize];
+    private readonly byte[] _defaultBuffer = new byte[DefaultBufferSize];
+    private byte[] _buffer;
+    private bool _bufferRented;
+    private int _start;
+    private int _end;
 
     /// <summary>Reads from <paramref name="stream"/>; the caller owns it.</summary>
     public FrameReader(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
         _stream = stream;
+        _buffer = _defaultBuffer;
     }
 
     /// <summary>
     /// Reads the next frame, or returns <see langword="null"/> if the stream ended cleanly between frames.
+    /// The frame is the caller's to keep.
     /// </summary>
     /// <exception cref="ProtocolViolationException">The length prefix is 0 or above <paramref name="maxPayload"/>.</exception>
     /// <exception cref="SessionTimeoutException">The frame began but did not finish within <paramref name="frameTimeout"/>.</exception>
     /// <exception cref="ConnectionLostException">The stream ended mid-frame or failed.</exception>
     public async ValueTask<Frame?> ReadFrameAsync(int maxPayload, TimeSpan frameTimeout, CancellationToken cancellationToken)
     {
-        int first = await ReadSomeAsync(_header, cancellationToken).ConfigureAwait(false);
-        if (first == 0)
+        Frame? view = await ReadFrameViewAsync(maxPayload, frameTimeout, cancellationToken).ConfigureAwait(false);
+        return view is { } frame ? new Frame(frame.Wire.ToArray()) : null;
+    }
+
+    /// <summary>
+    /// As <see cref="ReadFrameAsync"/>, but the frame is a view of the reader's buffer, valid only until the
+    /// next read: for a caller that is done with each frame before it asks for the next (the session).
+    /// </summary>
+    internal ValueTask<Frame?> ReadFrameViewAsync(int maxPayload, TimeSpan frameTimeout, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxPayload);
+        return TryTakeBuffered(maxPayload, out Frame frame)
+            ? new ValueTask<Frame?>(frame)
+            : ReadMoreAsync(maxPayload, frameTimeout, cancellationToken);
+    }
+
+    private async ValueTask<Frame?> ReadMoreAsync(int maxPayload, TimeSpan frameTimeout, CancellationToken cancellationToken)
+    {
+        if (_start == _end)
         {
-            return null;
+            RestartBuffer();
+            int first = await ReadSomeAsync(_buffer, cancellationToken).ConfigureAwait(false);
+            if (first == 0)
+            {
+                return null;
+            }
+
+            _end = first;
+            if (TryTakeBuffered(maxPayload, out Frame frame))
+            {
+                return frame;
+            }
         }
 
+        // A frame has begun: the rest of it is due within the frame timeout.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(frameTimeout);
         try
         {
-            await ReadExactlyAsync(_header.AsMemory(first), deadline.Token).ConfigureAwait(false);
-            int payload = FrameCodec.ReadPayloadLength(_header, maxPayload);
-            byte[] wire = GC.AllocateUninitializedArray<byte>(FrameCodec.HeaderSize + payload);
-            _header.CopyTo(wire, 0);
-            await ReadExactlyAsync(wire.AsMemory(FrameCodec.HeaderSize), deadline.Token).ConfigureAwait(false);
-            return new Frame(wire);
+            while (true)
+            {
+                int buffered = _end - _start;
+                int needed = buffered >= FrameCodec.HeaderSize
+                    ? FrameCodec.HeaderSize + FrameCodec.ReadPayloadLength(_buffer.AsSpan(_start, FrameCodec.HeaderSize), maxPayload)
+                    : FrameCodec.HeaderSize;
+                MakeRoom(needed);
+                int read = await ReadSomeAsync(_buffer.AsMemory(_end), deadline.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    throw new ConnectionLostException("The connection closed in the middle of a frame.");
+                }
+
+                _end += read;
+                if (TryTakeBuffered(maxPayload, out Frame frame))
+                {
+                    return frame;
+                }
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -50,17 +103,73 @@ public sealed class FrameReader
         }
     }
 
-    private async ValueTask ReadExactlyAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    /// <summary>Takes the next frame if all of it is buffered; refuses a bad length as soon as its 4 bytes are.</summary>
+    private bool TryTakeBuffered(int maxPayload, out Frame frame)
     {
-        while (!buffer.IsEmpty)
+        int buffered = _end - _start;
+        if (buffered >= FrameCodec.HeaderSize)
         {
-            int read = await ReadSomeAsync(buffer, cancellationToken).ConfigureAwait(false);
-            if (read == 0)
+            int length = FrameCodec.HeaderSize + FrameCodec.ReadPayloadLength(_buffer.AsSpan(_start, FrameCodec.HeaderSize), maxPayload);
+            if (buffered >= length)
             {
-                throw new ConnectionLostException("The connection closed in the middle of a frame.");
+                frame = new Frame(_buffer.AsMemory(_start, length));
+                _start += length;
+                return true;
             }
+        }
 
-            buffer = buffer[read..];
+        frame = default;
+        return false;
+    }
+
+    /// <summary>Makes room after the buffered bytes for a frame of <paramref name="frameLength"/> bytes in all.</summary>
+    private void MakeRoom(int frameLength)
+    {
+        int buffered = _end - _start;
+        if (_buffer.Length - _start >= frameLength && _end < _buffer.Length)
+        {
+            return;
+        }
+
+        byte[] target = _buffer;
+        bool rented = _bufferRented;
+        if (frameLength > _buffer.Length)
+        {
+            // Only a frame within the limit, already checked, gets here: the size a peer can make us hold is capped.
+            target = ArrayPool<byte>.Shared.Rent(frameLength);
+            rented = true;
+        }
+
+        _buffer.AsSpan(_start, buffered).CopyTo(target);
+        if (!ReferenceEquals(target, _buffer))
+        {
+            ReturnRented();
+        }
+
+        _buffer = target;
+        _bufferRented = rented;
+        _start = 0;
+        _end = buffered;
+    }
+
+    /// <summary>With nothing buffered, goes back to the default buffer if a large frame made it grow.</summary>
+    private void RestartBuffer()
+    {
+        _start = 0;
+        _end = 0;
+        if (_bufferRented)
+        {
+            ReturnRented();
+            _buffer = _defaultBuffer;
+        }
+    }
+
+    private void ReturnRented()
+    {
+        if (_bufferRented)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _bufferRented = false;
         }
     }
 

@@ -1,6 +1,7 @@
 // Opens incoming records. Exactly the next sequence number is accepted: anything else (a replay, a
 // reordering, a drop) ends the session. The chain advances before the tag is checked, which is safe
 // only because any failure ends the session: there is never a second try with the same chain.
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using SecureChat.Crypto.Derivation;
@@ -51,7 +52,7 @@ internal sealed class RecordOpener : IDisposable
 
         Span<byte> header = stackalloc byte[RecordHeader.Size];
         RecordHeader.Write(header, _protection.Suite, _direction, expected);
-        byte[] plaintext = new byte[Math.Max(0, record.Sealed.Length)];
+        byte[] plaintext = ArrayPool<byte>.Shared.Rent(Math.Max(1, record.Sealed.Length));
         try
         {
             _chain.Next(_messageKey);
@@ -67,8 +68,12 @@ internal sealed class RecordOpener : IDisposable
         {
             CryptographicOperations.ZeroMemory(_messageKey);
             CryptographicOperations.ZeroMemory(plaintext);
+            ArrayPool<byte>.Shared.Return(plaintext);
         }
     }
+
+    /// <summary>Derives the next record's key now, while nothing waits for it (see <see cref="ChainKey.PrepareNext"/>).</summary>
+    public void PrepareNext() => _chain.PrepareNext();
 
     public void Dispose() => _chain.Dispose();
 

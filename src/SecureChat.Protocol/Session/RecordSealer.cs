@@ -1,6 +1,7 @@
 // Seals outgoing records: each takes the next message key from the sending chain (which forgets the
 // previous chain key) and the next sequence number. Not thread-safe: the session seals under its write
 // lock, so sequence numbers follow the order of frames on the wire.
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using SecureChat.Crypto.Derivation;
@@ -16,6 +17,7 @@ internal sealed class RecordSealer : IDisposable
     private readonly MessageProtection _protection;
     private readonly Direction _direction;
     private readonly HandshakeEntropy _entropy;
+    private readonly RandomIvBatch _ivs = new();
     private readonly byte[] _messageKey = GC.AllocateUninitializedArray<byte>(ChainKey.MessageKeySize, pinned: true);
 
     public RecordSealer(ChainKey chain, MessageSuite suite, Direction direction, HandshakeEntropy entropy)
@@ -31,33 +33,59 @@ internal sealed class RecordSealer : IDisposable
     /// <summary>The whole frame that carries <paramref name="message"/>.</summary>
     public byte[] Seal(InnerMessage message)
     {
+        PooledFrame frame = SealPooled(message);
+        try
+        {
+            return frame.Wire.ToArray();
+        }
+        finally
+        {
+            frame.Return();
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="Seal"/>, in a buffer from the shared pool that the caller returns once it is written:
+    /// a 64 KiB message makes a frame of about 88 KB, which would otherwise be a large-object allocation.
+    /// </summary>
+    public PooledFrame SealPooled(InnerMessage message)
+    {
         byte[] plaintext = JsonSerializer.SerializeToUtf8Bytes(message, ProtocolJsonContext.Default.InnerMessage);
         ulong sequence = _chain.Index;
         Span<byte> header = stackalloc byte[RecordHeader.Size];
         RecordHeader.Write(header, _protection.Suite, _direction, sequence);
-        byte[] sealedBytes = new byte[_protection.GetSealedLength(plaintext.Length)];
+        int sealedLength = _protection.GetSealedLength(plaintext.Length);
+        byte[] sealedBytes = ArrayPool<byte>.Shared.Rent(sealedLength);
         try
         {
             _chain.Next(_messageKey);
+            Span<byte> iv = stackalloc byte[MessageProtection.IvSize];
             if (_entropy.ChoosesIvs)
             {
-                Span<byte> iv = stackalloc byte[MessageProtection.IvSize];
                 _entropy.FillIv(iv);
-                _protection.Seal(_messageKey, iv, header, plaintext, sealedBytes);
             }
             else
             {
-                _protection.Seal(_messageKey, header, plaintext, sealedBytes);
+                _ivs.Next(iv);
             }
+
+            _protection.Seal(_messageKey, iv, header, plaintext, sealedBytes.AsSpan(0, sealedLength));
+            return RecordFrameWriter.Write(sequence, sealedBytes.AsSpan(0, sealedLength));
         }
         finally
         {
             CryptographicOperations.ZeroMemory(_messageKey);
             CryptographicOperations.ZeroMemory(plaintext);
+            ArrayPool<byte>.Shared.Return(sealedBytes);
         }
-
-        return FrameJson.Encode(new RecordFrame(sequence, sealedBytes), ProtocolJsonContext.Default.RecordFrame);
     }
 
-    public void Dispose() => _chain.Dispose();
+    /// <summary>Derives the next record's key now, while nothing waits for it (see <see cref="ChainKey.PrepareNext"/>).</summary>
+    public void PrepareNext() => _chain.PrepareNext();
+
+    public void Dispose()
+    {
+        _chain.Dispose();
+        _ivs.Dispose();
+    }
 }

@@ -15,7 +15,7 @@ public sealed partial class SecureSession
         {
             while (true)
             {
-                Frame? frame = await _reader.ReadFrameAsync(_options.MaxSessionPayload, _options.FrameTimeout, _lifetime.Token).ConfigureAwait(false);
+                Frame? frame = await _reader.ReadFrameViewAsync(_options.MaxSessionPayload, _options.FrameTimeout, _lifetime.Token).ConfigureAwait(false);
                 if (frame is null)
                 {
                     // Even after our own goodbye: only the peer's proves that none of its last records were cut off.
@@ -41,6 +41,8 @@ public sealed partial class SecureSession
                 {
                     break;
                 }
+
+                _opener.PrepareNext();
             }
 
             _events.Writer.TryComplete();
@@ -121,6 +123,32 @@ public sealed partial class SecureSession
         // Due before the application sees the text: once it has been shown, a goodbye must carry its receipt.
         Interlocked.Exchange(ref _receiptDue, (long)id);
         await PublishAsync(received).ConfigureAwait(false);
+        ScheduleReceipt();
+    }
+
+    /// <summary>Sends the receipt after the receipt delay, so that one receipt covers a burst of messages.</summary>
+    private void ScheduleReceipt()
+    {
+        if (_options.ReceiptDelay == TimeSpan.Zero)
+        {
+            ScheduleFlush();
+        }
+        else if (Interlocked.Exchange(ref _receiptDelayArmed, 1) == 0)
+        {
+            try
+            {
+                _receiptDelay.Change(_options.ReceiptDelay, Timeout.InfiniteTimeSpan);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Shutting down: nothing more is sent.
+            }
+        }
+    }
+
+    private void OnReceiptDelayElapsed()
+    {
+        Volatile.Write(ref _receiptDelayArmed, 0);
         ScheduleFlush();
     }
 
@@ -274,6 +302,7 @@ public sealed partial class SecureSession
         {
             await _lifetime.CancelAsync().ConfigureAwait(false);
             await _keepalive.DisposeAsync().ConfigureAwait(false);
+            await _receiptDelay.DisposeAsync().ConfigureAwait(false);
             await CloseQuietlyAsync(_stream).ConfigureAwait(false);
         }
         finally

@@ -3,6 +3,9 @@
 // order and queues events; a write lock keeps each frame whole and its sequence number in wire order;
 // receipts, pongs and pings go out from a background flush so that the receiving side never waits on a
 // write (two peers each blocked writing to the other would deadlock).
+// Latency: events reach the application's reader on the thread that read the record (no hand-over to
+// another thread), a receipt waits briefly to cover the messages that follow it (as TCP and QUIC delay
+// their acknowledgements), and each ratchet step is taken ahead, after a record, not before the next.
 // Losing sync ends the session: Break records the first cause, sends a generic abort if it can, closes
 // the stream, and every later call fails with that cause.
 using System.Text;
@@ -32,10 +35,22 @@ public sealed partial class SecureSession : IAsyncDisposable
     private readonly RecordOpener _opener;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Channel<SessionEvent> _events = Channel.CreateBounded<SessionEvent>(
-        new BoundedChannelOptions(1024) { SingleReader = false, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait });
+        new BoundedChannelOptions(1024)
+        {
+            SingleReader = false,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait,
+
+            // The reader's continuation runs on the pump's thread, straight after the record was opened: a
+            // hand-over to the thread pool would cost more than the record's cryptography. The pump holds
+            // no lock while it publishes, and the session never blocks a thread, so the application's code
+            // can do anything there, including send and close.
+            AllowSynchronousContinuations = true,
+        });
 
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Timer _keepalive;
+    private readonly Timer _receiptDelay;
     private readonly Task _pump;
     private SessionException? _failure;
     private int _closing;
@@ -51,6 +66,7 @@ public sealed partial class SecureSession : IAsyncDisposable
     private int _pongDue;
     private int _pingDue;
     private int _flushScheduled;
+    private int _receiptDelayArmed;
     private int _waitingForApplication;
     private volatile bool _heardFromPeer;
     private long _lastReceivedAt = Environment.TickCount64;
@@ -71,6 +87,7 @@ public sealed partial class SecureSession : IAsyncDisposable
         _opener = new RecordOpener(handshake.ReceiveChain, Suite, incoming);
         TimeSpan tick = options.KeepaliveInterval / 3;
         _keepalive = new Timer(_ => OnKeepaliveTick(), null, tick, tick);
+        _receiptDelay = new Timer(_ => OnReceiptDelayElapsed(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _pump = Task.Run(PumpAsync);
     }
 
@@ -121,6 +138,7 @@ public sealed partial class SecureSession : IAsyncDisposable
             // Counted before the write: the peer's receipt can come back before WriteAsync returns.
             Volatile.Write(ref _lastSentId, id);
             await WriteRecordLockedAsync(new InnerMessage(InnerMessage.TextKind, Id: id, SentAt: sentAt, Text: text)).ConfigureAwait(false);
+            _sealer.PrepareNext();
             return id;
         }
         finally
@@ -278,11 +296,11 @@ public sealed partial class SecureSession : IAsyncDisposable
     /// <summary>Seals and writes one record; the caller holds the write lock. A failed write breaks the session.</summary>
     private async Task WriteRecordLockedAsync(InnerMessage message)
     {
-        byte[] frame = _sealer.Seal(message);
+        PooledFrame frame = _sealer.SealPooled(message);
         try
         {
             // Never the caller's token: a frame abandoned half-written would desynchronise the stream.
-            await _writer.WriteFrameAsync(frame, _lifetime.Token).ConfigureAwait(false);
+            await _writer.WriteFrameAsync(frame.Wire, _lifetime.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
         {
@@ -292,6 +310,10 @@ public sealed partial class SecureSession : IAsyncDisposable
         {
             Break(e);
             throw Failure ?? e;
+        }
+        finally
+        {
+            frame.Return();
         }
     }
 }

@@ -44,4 +44,33 @@ internal static class Drain
 
         throw new InvalidOperationException("The events ended before a text arrived.");
     }
+
+    /// <summary>Reads events until <paramref name="count"/> texts have arrived; returns how many did.</summary>
+    public static async Task<int> TextsAsync(SecureSession session, int count)
+    {
+        int texts = 0;
+        await foreach (SessionEvent e in session.ReadEventsAsync())
+        {
+            if (e is MessageReceived && ++texts == count)
+            {
+                break;
+            }
+        }
+
+        return texts;
+    }
+
+    /// <summary>Reads events until a receipt covers <paramref name="through"/>; returns the id it confirmed.</summary>
+    public static async Task<ulong> DeliveredAsync(SecureSession session, ulong through)
+    {
+        await foreach (SessionEvent e in session.ReadEventsAsync())
+        {
+            if (e is MessagesDelivered d && d.ThroughId >= through)
+            {
+                return d.ThroughId;
+            }
+        }
+
+        throw new InvalidOperationException("The events ended before the receipt arrived.");
+    }
 }
