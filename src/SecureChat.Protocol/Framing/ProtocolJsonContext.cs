@@ -19,6 +19,7 @@ namespace SecureChat.Protocol.Framing;
 [JsonSerializable(typeof(AbortFrame))]
 [JsonSerializable(typeof(InitiatorHello))]
 [JsonSerializable(typeof(ResponderHello))]
+[JsonSerializable(typeof(InitiatorKey))]
 [JsonSerializable(typeof(InitiatorFinish))]
 [JsonSerializable(typeof(ResponderFinish))]
 [JsonSerializable(typeof(RecordFrame))]

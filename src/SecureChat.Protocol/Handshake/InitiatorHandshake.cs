@@ -1,5 +1,7 @@
 // The initiator's side of the handshake as an explicit state machine (docs/protocol.md, "Handshake"):
-//   Start --CreateHello--> SentHello --ReadHelloAndCreateFinish--> SentFinish --ReadFinish--> Done
+//   Start --CreateHello--> SentHello --ReadHelloAndCreateKey--> SentKey --CreateFinish--> SentFinish --ReadFinish--> Done
+// The key frame goes out before CreateFinish unwraps the responder's secret, so that the responder
+// unwraps ours at the same time: the handshake's two RSA private-key operations overlap.
 // Any failure moves to Failed and wipes every secret; an out-of-turn call throws. The result (the
 // chains) is handed over once.
 using System.Security.Cryptography;
@@ -26,6 +28,10 @@ internal sealed class InitiatorHandshake : IDisposable
     private State _state = State.Start;
     private EphemeralKeyPair? _ephemeral;
     private KeySchedule? _keys;
+    private Secret? _shared;
+    private Secret? _initiatorSecret;
+    private byte[] _wrappedForUs = [];
+    private byte[] _responderNonce = [];
     private IdentityPublicKey? _peerKey;
     private string _peerName = "";
     private MessageSuite _suite;
@@ -43,6 +49,7 @@ internal sealed class InitiatorHandshake : IDisposable
     {
         Start,
         SentHello,
+        SentKey,
         SentFinish,
         Done,
         Failed,
@@ -67,10 +74,10 @@ internal sealed class InitiatorHandshake : IDisposable
         return frame;
     }
 
-    /// <summary>Reads frame 2 and answers with frame 3.</summary>
-    public byte[] ReadHelloAndCreateFinish(Frame frame)
+    /// <summary>Reads frame 2 and answers with frame 3, the key frame: send it before <see cref="CreateFinish"/>.</summary>
+    public byte[] ReadHelloAndCreateKey(Frame frame)
     {
-        HandshakeFields.CheckState(_state, State.SentHello, nameof(ReadHelloAndCreateFinish));
+        HandshakeFields.CheckState(_state, State.SentHello, nameof(ReadHelloAndCreateKey));
         return Guard(() =>
         {
             ResponderHello hello = HandshakeFields.Parse(frame, ResponderHello.TypeName, "responder", ProtocolJsonContext.Default.ResponderHello);
@@ -85,33 +92,49 @@ internal sealed class InitiatorHandshake : IDisposable
             HandshakeFields.CheckName(hello.Name);
             IdentityPublicKey responder = HandshakeFields.ParseIdentity(hello.Identity);
             _transcript.Append(frame.Wire.Span);
-            byte[] th2 = _transcript.GetCurrentHash();
 
-            using Secret shared = HandshakeFields.Agree(_ephemeral!, hello.Ephemeral);
-            using Secret responderSecret = HandshakeFields.Unwrap(_identity, hello.Wrapped, "responder");
-            using Secret initiatorSecret = _entropy.CreateSecret();
-            byte[] wrapped = HandshakeFields.Wrap(_entropy, responder, initiatorSecret.Span);
-            _keys = KeySchedule.Create(shared.Span, responderSecret.Span, initiatorSecret.Span, _preSharedKey, _nonce, hello.Nonce);
+            _shared = HandshakeFields.Agree(_ephemeral!, hello.Ephemeral);
+            _ephemeral!.Dispose();
+            _initiatorSecret = _entropy.CreateSecret();
+            byte[] wrapped = HandshakeFields.Wrap(_entropy, responder, _initiatorSecret.Span);
+            _wrappedForUs = hello.Wrapped;
+            _responderNonce = hello.Nonce;
             _peerKey = responder;
             _peerName = hello.Name;
 
-            byte[] finish = FrameJson.Encode(new InitiatorFinish(wrapped, _keys.InitiatorConfirmation(th2)), ProtocolJsonContext.Default.InitiatorFinish);
+            byte[] key = FrameJson.Encode(new InitiatorKey(wrapped), ProtocolJsonContext.Default.InitiatorKey);
+            _transcript.Append(key);
+            _state = State.SentKey;
+            return key;
+        });
+    }
+
+    /// <summary>Unwraps the responder's secret, runs the key schedule and makes frame 4, our key confirmation.</summary>
+    public byte[] CreateFinish()
+    {
+        HandshakeFields.CheckState(_state, State.SentKey, nameof(CreateFinish));
+        return Guard(() =>
+        {
+            byte[] th3 = _transcript.GetCurrentHash();
+            using Secret responderSecret = HandshakeFields.Unwrap(_identity, _wrappedForUs, "responder");
+            _keys = KeySchedule.Create(_shared!.Span, responderSecret.Span, _initiatorSecret!.Span, _preSharedKey, _nonce, _responderNonce);
+            byte[] finish = FrameJson.Encode(new InitiatorFinish(_keys.InitiatorConfirmation(th3)), ProtocolJsonContext.Default.InitiatorFinish);
             _transcript.Append(finish);
-            _ephemeral!.Dispose();
+            WipeSecrets();
             _state = State.SentFinish;
             return finish;
         });
     }
 
-    /// <summary>Reads frame 4; on success the handshake is done and its result handed over.</summary>
+    /// <summary>Reads frame 5; on success the handshake is done and its result handed over.</summary>
     public HandshakeResult ReadFinish(Frame frame)
     {
         HandshakeFields.CheckState(_state, State.SentFinish, nameof(ReadFinish));
         return Guard(() =>
         {
             ResponderFinish finish = HandshakeFields.Parse(frame, ResponderFinish.TypeName, "responder", ProtocolJsonContext.Default.ResponderFinish);
-            byte[] th3 = _transcript.GetCurrentHash();
-            byte[] expected = _keys!.ResponderConfirmation(th3);
+            byte[] th4 = _transcript.GetCurrentHash();
+            byte[] expected = _keys!.ResponderConfirmation(th4);
             if (!CryptographicOperations.FixedTimeEquals(expected, finish.Confirm))
             {
                 throw new IntegrityException(
@@ -120,7 +143,7 @@ internal sealed class InitiatorHandshake : IDisposable
             }
 
             var result = new HandshakeResult(
-                Role.Initiator, _suite, PeerIdentity(), _keys.CreateChain(initiatorToResponder: true, th3), _keys.CreateChain(initiatorToResponder: false, th3));
+                Role.Initiator, _suite, PeerIdentity(), _keys.CreateChain(initiatorToResponder: true, th4), _keys.CreateChain(initiatorToResponder: false, th4));
             _state = State.Done;
             Wipe();
             return result;
@@ -146,6 +169,14 @@ internal sealed class InitiatorHandshake : IDisposable
     {
         _ephemeral?.Dispose();
         _keys?.Dispose();
+        WipeSecrets();
         CryptographicOperations.ZeroMemory(_nonce);
+    }
+
+    /// <summary>The inputs of the key schedule, once it has run (or the handshake has failed).</summary>
+    private void WipeSecrets()
+    {
+        _shared?.Dispose();
+        _initiatorSecret?.Dispose();
     }
 }

@@ -2,8 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace SecureChat.Protocol.Handshake;
 
-/// <summary>Frame 4, responder to initiator: the responder's key confirmation.</summary>
-/// <param name="Confirm">HMAC-SHA256 under the responder's finished key over the hash of frames 1 to 3.</param>
+/// <summary>Frame 5, responder to initiator: the responder's key confirmation.</summary>
+/// <param name="Confirm">HMAC-SHA256 under the responder's finished key over the hash of frames 1 to 4.</param>
 internal sealed record ResponderFinish(byte[] Confirm)
 {
     /// <summary>The value of the <c>type</c> field.</summary>

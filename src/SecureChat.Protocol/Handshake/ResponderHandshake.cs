@@ -1,5 +1,5 @@
 // The responder's side of the handshake as an explicit state machine (docs/protocol.md, "Handshake"):
-//   Start --ReadHelloAndCreateHello--> SentHello --ReadFinishAndCreateFinish--> Done
+//   Start --ReadHelloAndCreateHello--> SentHello --ReadKey--> GotKey --ReadFinishAndCreateFinish--> Done
 // Any failure moves to Failed, wipes every secret and leaves in AbortReason the generic reason to tell
 // the peer; an out-of-turn call throws.
 using System.Security.Cryptography;
@@ -30,6 +30,7 @@ internal sealed class ResponderHandshake : IDisposable
     private readonly byte[] _nonce = new byte[HandshakeFields.NonceSize];
     private Secret? _shared;
     private Secret? _responderSecret;
+    private Secret? _initiatorSecret;
     private IdentityPublicKey? _peerKey;
     private string _peerName = "";
     private MessageSuite _suite;
@@ -47,6 +48,7 @@ internal sealed class ResponderHandshake : IDisposable
     {
         Start,
         SentHello,
+        GotKey,
         Done,
         Failed,
     }
@@ -100,18 +102,31 @@ internal sealed class ResponderHandshake : IDisposable
         });
     }
 
-    /// <summary>Reads frame 3, checks the initiator's confirmation and answers with frame 4 and the result.</summary>
+    /// <summary>Reads frame 3 and unwraps the initiator's secret (while the initiator unwraps ours).</summary>
+    public void ReadKey(Frame frame)
+    {
+        HandshakeFields.CheckState(_state, State.SentHello, nameof(ReadKey));
+        Guard(() =>
+        {
+            InitiatorKey key = HandshakeFields.Parse(frame, InitiatorKey.TypeName, "initiator", ProtocolJsonContext.Default.InitiatorKey);
+            _initiatorSecret = HandshakeFields.Unwrap(_identity, key.Wrapped, "initiator");
+            _transcript.Append(frame.Wire.Span);
+            _state = State.GotKey;
+            return true;
+        });
+    }
+
+    /// <summary>Reads frame 4, checks the initiator's confirmation and answers with frame 5 and the result.</summary>
     public (byte[] Finish, HandshakeResult Result) ReadFinishAndCreateFinish(Frame frame)
     {
-        HandshakeFields.CheckState(_state, State.SentHello, nameof(ReadFinishAndCreateFinish));
+        HandshakeFields.CheckState(_state, State.GotKey, nameof(ReadFinishAndCreateFinish));
         return Guard(() =>
         {
             InitiatorFinish finish = HandshakeFields.Parse(frame, InitiatorFinish.TypeName, "initiator", ProtocolJsonContext.Default.InitiatorFinish);
-            byte[] th2 = _transcript.GetCurrentHash();
-            using Secret initiatorSecret = HandshakeFields.Unwrap(_identity, finish.Wrapped, "initiator");
+            byte[] th3 = _transcript.GetCurrentHash();
             using KeySchedule keys = KeySchedule.Create(
-                _shared!.Span, _responderSecret!.Span, initiatorSecret.Span, _preSharedKey, _initiatorNonce, _nonce);
-            if (!CryptographicOperations.FixedTimeEquals(keys.InitiatorConfirmation(th2), finish.Confirm))
+                _shared!.Span, _responderSecret!.Span, _initiatorSecret!.Span, _preSharedKey, _initiatorNonce, _nonce);
+            if (!CryptographicOperations.FixedTimeEquals(keys.InitiatorConfirmation(th3), finish.Confirm))
             {
                 throw new IntegrityException(
                     "The initiator's key confirmation did not verify: the pre-shared keys differ, it does not hold the identity key "
@@ -119,10 +134,10 @@ internal sealed class ResponderHandshake : IDisposable
             }
 
             _transcript.Append(frame.Wire.Span);
-            byte[] th3 = _transcript.GetCurrentHash();
-            byte[] reply = FrameJson.Encode(new ResponderFinish(keys.ResponderConfirmation(th3)), ProtocolJsonContext.Default.ResponderFinish);
+            byte[] th4 = _transcript.GetCurrentHash();
+            byte[] reply = FrameJson.Encode(new ResponderFinish(keys.ResponderConfirmation(th4)), ProtocolJsonContext.Default.ResponderFinish);
             var result = new HandshakeResult(
-                Role.Responder, _suite, PeerIdentity(), keys.CreateChain(initiatorToResponder: false, th3), keys.CreateChain(initiatorToResponder: true, th3));
+                Role.Responder, _suite, PeerIdentity(), keys.CreateChain(initiatorToResponder: false, th4), keys.CreateChain(initiatorToResponder: true, th4));
             _state = State.Done;
             Wipe();
             return (reply, result);
@@ -168,6 +183,7 @@ internal sealed class ResponderHandshake : IDisposable
     {
         _shared?.Dispose();
         _responderSecret?.Dispose();
+        _initiatorSecret?.Dispose();
         CryptographicOperations.ZeroMemory(_nonce);
     }
 }

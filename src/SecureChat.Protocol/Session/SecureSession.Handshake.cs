@@ -27,7 +27,10 @@ public sealed partial class SecureSession
             {
                 await writer.WriteFrameAsync(handshake.CreateHello(), token).ConfigureAwait(false);
                 Frame hello = await ReadHandshakeFrameAsync(reader, options, token).ConfigureAwait(false);
-                await writer.WriteFrameAsync(handshake.ReadHelloAndCreateFinish(hello), token).ConfigureAwait(false);
+
+                // The key frame first: the responder unwraps our secret while we unwrap its.
+                await writer.WriteFrameAsync(handshake.ReadHelloAndCreateKey(hello), token).ConfigureAwait(false);
+                await writer.WriteFrameAsync(handshake.CreateFinish(), token).ConfigureAwait(false);
                 Frame finish = await ReadHandshakeFrameAsync(reader, options, token).ConfigureAwait(false);
                 return handshake.ReadFinish(finish);
             },
@@ -53,6 +56,7 @@ public sealed partial class SecureSession
             {
                 Frame hello = await ReadHandshakeFrameAsync(reader, options, token).ConfigureAwait(false);
                 await writer.WriteFrameAsync(handshake.ReadHelloAndCreateHello(hello), token).ConfigureAwait(false);
+                handshake.ReadKey(await ReadHandshakeFrameAsync(reader, options, token).ConfigureAwait(false));
                 Frame finish = await ReadHandshakeFrameAsync(reader, options, token).ConfigureAwait(false);
                 (byte[] reply, HandshakeResult result) = handshake.ReadFinishAndCreateFinish(finish);
                 try

@@ -27,7 +27,7 @@ public sealed class SessionOptions
     /// <summary>The message suites we offer (initiator) or accept (responder), most preferred first.</summary>
     public IReadOnlyList<MessageSuite> Suites { get; init; } = [MessageSuite.AesCbcHmacSha256, MessageSuite.AesCbcBlake2b256];
 
-    /// <summary>The whole handshake, frames 1 to 4, must finish within this (default 10 s).</summary>
+    /// <summary>The whole handshake, frames 1 to 5, must finish within this (default 10 s).</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Once a frame has begun, all of it must arrive within this (default 10 s).</summary>
@@ -44,6 +44,12 @@ public sealed class SessionOptions
     /// comparing the safety number before accepting us, and only then does its session start reading.
     /// </summary>
     public TimeSpan PeerDecisionTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a receipt may wait to cover the messages that follow (default 20 ms, like the delayed
+    /// acknowledgements of TCP and QUIC); zero sends one for every message at once. Up to 1 s.
+    /// </summary>
+    public TimeSpan ReceiptDelay { get; init; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>The largest frame payload we accept during the handshake (default 64 KiB).</summary>
     public int MaxHandshakePayload { get; init; } = FrameCodec.DefaultMaxHandshakePayload;
@@ -84,6 +90,11 @@ public sealed class SessionOptions
         if (PeerTimeout <= KeepaliveInterval)
         {
             throw new ArgumentOutOfRangeException(nameof(PeerTimeout), PeerTimeout, "The peer timeout is longer than the keepalive interval.");
+        }
+
+        if (ReceiptDelay < TimeSpan.Zero || ReceiptDelay > TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ReceiptDelay), ReceiptDelay, "The receipt delay is 0 to 1 s.");
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxHandshakePayload, 4096);

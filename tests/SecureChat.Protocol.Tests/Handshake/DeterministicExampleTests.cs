@@ -29,7 +29,12 @@ public sealed class DeterministicExampleTests
         string? target = Environment.GetEnvironmentVariable(WriteVariable);
         if (!string.IsNullOrEmpty(target))
         {
-            List<KeyValuePair<string, string>> fresh = await ComputeAsync(FreshInputs());
+            // The documented inputs (keys, recorded ciphertexts) when there are some, so that a change to the
+            // protocol changes only what it derives; fresh ones for a first example.
+            Dictionary<string, string> inputs = ExampleBlock.FindSpecification() is { } spec
+                ? ExampleBlock.Parse(await File.ReadAllTextAsync(spec)).ToDictionary(p => p.Key, p => p.Value)
+                : FreshInputs();
+            List<KeyValuePair<string, string>> fresh = await ComputeAsync(inputs);
             await File.WriteAllTextAsync(target, ExampleBlock.Format(fresh));
             Assert.Fail($"Wrote a fresh example to {target}; paste it into docs/protocol.md and run again without {WriteVariable}.");
         }
@@ -112,7 +117,7 @@ public sealed class DeterministicExampleTests
 
         byte[][] toAlice = frames.Where(f => f.Toward == Toward.Responder).Select(f => f.Wire).ToArray();
         byte[][] toBob = frames.Where(f => f.Toward == Toward.Initiator).Select(f => f.Wire).ToArray();
-        toAlice.Should().HaveCount(5, "hello, finish, and three records from Bob");
+        toAlice.Should().HaveCount(6, "hello, key, finish, and three records from Bob");
         toBob.Should().HaveCount(5, "hello, finish, and three records from Alice");
 
         // Inputs, as the example lists them.
@@ -151,23 +156,24 @@ public sealed class DeterministicExampleTests
         using KeySchedule keys = KeySchedule.Create(
             dh.Span, Bytes(given["responder.secret"]), Bytes(given["initiator.secret"]), pskAgain, Bytes(given["initiator.nonce"]), Bytes(given["responder.nonce"]));
         AddHex("prk", keys.Prk);
-        byte[] th2 = SHA256.HashData([.. toAlice[0], .. toBob[0]]);
-        AddHex("th2", th2);
-        AddHex("initiator.finished_key", Derive(keys, "initiator finished", th2));
-        AddHex("initiator.confirm", keys.InitiatorConfirmation(th2));
         AddHex("frame3", toAlice[1]);
         byte[] th3 = SHA256.HashData([.. toAlice[0], .. toBob[0], .. toAlice[1]]);
         AddHex("th3", th3);
-        AddHex("responder.finished_key", Derive(keys, "responder finished", th3));
-        AddHex("responder.confirm", keys.ResponderConfirmation(th3));
-        AddHex("frame4", toBob[1]);
-        byte[] chainToAlice = Derive(keys, "initiator chain", th3);
-        byte[] chainToBob = Derive(keys, "responder chain", th3);
+        AddHex("initiator.finished_key", Derive(keys, "initiator finished", th3));
+        AddHex("initiator.confirm", keys.InitiatorConfirmation(th3));
+        AddHex("frame4", toAlice[2]);
+        byte[] th4 = SHA256.HashData([.. toAlice[0], .. toBob[0], .. toAlice[1], .. toAlice[2]]);
+        AddHex("th4", th4);
+        AddHex("responder.finished_key", Derive(keys, "responder finished", th4));
+        AddHex("responder.confirm", keys.ResponderConfirmation(th4));
+        AddHex("frame5", toBob[1]);
+        byte[] chainToAlice = Derive(keys, "initiator chain", th4);
+        byte[] chainToBob = Derive(keys, "responder chain", th4);
         AddHex("chain.initiator", chainToAlice);
         AddHex("chain.responder", chainToBob);
         Add("safety_number", Quote(SafetyNumber.Compute(bobKey.PublicKey, aliceKey.PublicKey).ToString()));
 
-        AddRecords(values, "initiator", chainToAlice, Direction.InitiatorToResponder, toAlice[2..], 0x80);
+        AddRecords(values, "initiator", chainToAlice, Direction.InitiatorToResponder, toAlice[3..], 0x80);
         AddRecords(values, "responder", chainToBob, Direction.ResponderToInitiator, toBob[2..], 0xC0);
         return values;
     }

@@ -9,7 +9,7 @@ namespace SecureChat.Protocol.Tests.Handshake;
 
 /// <summary>
 /// Drives the two handshake state machines against each other without I/O, letting a test change any
-/// frame (numbered 1 to 4) on its way.
+/// frame (numbered 1 to 5) on its way.
 /// </summary>
 internal sealed class HandshakeRun
 {
@@ -25,7 +25,7 @@ internal sealed class HandshakeRun
 
     public Secret? ResponderPsk { get; init; }
 
-    /// <summary>Changes frame n (1–4) in flight; the default passes it on unchanged.</summary>
+    /// <summary>Changes frame n (1–5) in flight; the default passes it on unchanged.</summary>
     public Func<int, byte[], byte[]> OnTheWire { get; init; } = (_, frame) => frame;
 
     /// <summary>The frames as sent, before <see cref="OnTheWire"/>.</summary>
@@ -41,10 +41,16 @@ internal sealed class HandshakeRun
         {
             byte[] f1 = Send(1, initiator.CreateHello());
             byte[] f2 = Send(2, Step("responder", () => responder.ReadHelloAndCreateHello(AsFrame(f1))));
-            byte[] f3 = Send(3, Step("initiator", () => initiator.ReadHelloAndCreateFinish(AsFrame(f2))));
-            (byte[] reply, responderResult) = Step("responder", () => responder.ReadFinishAndCreateFinish(AsFrame(f3)));
-            byte[] f4 = Send(4, reply);
-            initiatorResult = Step("initiator", () => initiator.ReadFinish(AsFrame(f4)));
+            byte[] f3 = Send(3, Step("initiator", () => initiator.ReadHelloAndCreateKey(AsFrame(f2))));
+            byte[] f4 = Send(4, Step("initiator", initiator.CreateFinish));
+            Step("responder", () =>
+            {
+                responder.ReadKey(AsFrame(f3));
+                return true;
+            });
+            (byte[] reply, responderResult) = Step("responder", () => responder.ReadFinishAndCreateFinish(AsFrame(f4)));
+            byte[] f5 = Send(5, reply);
+            initiatorResult = Step("initiator", () => initiator.ReadFinish(AsFrame(f5)));
             return new Outcome(initiatorResult, responderResult, null, null);
         }
         catch (StepFailedException e)

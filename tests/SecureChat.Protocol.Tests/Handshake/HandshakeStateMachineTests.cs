@@ -103,8 +103,10 @@ public sealed class HandshakeStateMachineTests
         using var initiator = new InitiatorHandshake(TestIdentities.Bob, "bob", [MessageSuite.AesCbcHmacSha256], null, HandshakeEntropy.System);
 
         FluentActions.Invoking(() => initiator.ReadFinish(new Frame(FrameCodec.Encode("{}"u8)))).Should().Throw<InvalidOperationException>();
+        FluentActions.Invoking(initiator.CreateFinish).Should().Throw<InvalidOperationException>();
         initiator.CreateHello();
         FluentActions.Invoking(() => initiator.CreateHello()).Should().Throw<InvalidOperationException>();
+        FluentActions.Invoking(initiator.CreateFinish).Should().Throw<InvalidOperationException>("the key frame comes first");
     }
 
     [Fact]
@@ -113,6 +115,7 @@ public sealed class HandshakeStateMachineTests
         using var responder = new ResponderHandshake(TestIdentities.Alice, "alice", [MessageSuite.AesCbcHmacSha256], null, HandshakeEntropy.System);
 
         FluentActions.Invoking(() => responder.ReadFinishAndCreateFinish(new Frame(FrameCodec.Encode("{}"u8)))).Should().Throw<InvalidOperationException>();
+        FluentActions.Invoking(() => responder.ReadKey(new Frame(FrameCodec.Encode("{}"u8)))).Should().Throw<InvalidOperationException>();
     }
 
     [Fact]
@@ -121,9 +124,9 @@ public sealed class HandshakeStateMachineTests
         using var initiator = new InitiatorHandshake(TestIdentities.Bob, "bob", [MessageSuite.AesCbcHmacSha256], null, HandshakeEntropy.System);
         initiator.CreateHello();
 
-        FluentActions.Invoking(() => initiator.ReadHelloAndCreateFinish(new Frame(FrameCodec.Encode("""{"type":"hello"}"""u8))))
+        FluentActions.Invoking(() => initiator.ReadHelloAndCreateKey(new Frame(FrameCodec.Encode("""{"type":"hello"}"""u8))))
             .Should().Throw<ProtocolViolationException>();
-        FluentActions.Invoking(() => initiator.ReadHelloAndCreateFinish(new Frame(FrameCodec.Encode("""{"type":"hello"}"""u8))))
+        FluentActions.Invoking(() => initiator.ReadHelloAndCreateKey(new Frame(FrameCodec.Encode("""{"type":"hello"}"""u8))))
             .Should().Throw<InvalidOperationException>();
     }
 

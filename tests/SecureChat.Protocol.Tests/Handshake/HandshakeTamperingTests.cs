@@ -11,6 +11,7 @@ public sealed class HandshakeTamperingTests(ITestOutputHelper output)
     [InlineData(2)]
     [InlineData(3)]
     [InlineData(4)]
+    [InlineData(5)]
     public void Run_EveryByteOfFrameFlipped_InitiatorNeverCompletes(int frameNumber)
     {
         var honest = new HandshakeRun();

@@ -41,6 +41,12 @@ internal sealed class FrameRelay : IAsyncDisposable
         _toInitiator = Task.Run(() => PumpAsync(responderSide, initiatorSide, Toward.Initiator));
     }
 
+    /// <summary>The handshake frames each way: hello, key and finish toward the responder; hello and finish back.</summary>
+    public const int HandshakeFramesTowardResponder = 3;
+
+    /// <inheritdoc cref="HandshakeFramesTowardResponder"/>
+    public const int HandshakeFramesTowardInitiator = 2;
+
     public Func<RelayedFrame, IEnumerable<byte[]>> Tamper { get; set; }
 
     /// <summary>Whether one side closing closes the other (false: a black hole that keeps both open).</summary>
@@ -48,6 +54,11 @@ internal sealed class FrameRelay : IAsyncDisposable
 
     /// <summary>Every frame seen, in arrival order, before tampering.</summary>
     public Channel<RelayedFrame> Seen { get; } = Channel.CreateUnbounded<RelayedFrame>();
+
+    /// <summary>Whether the frame belongs to the handshake (records come after).</summary>
+    public static bool IsHandshake(RelayedFrame frame) => frame.Number <= (frame.Toward == Toward.Responder
+        ? HandshakeFramesTowardResponder
+        : HandshakeFramesTowardInitiator);
 
     /// <summary>The streams to give the initiator and the responder, joined through a new relay.</summary>
     public static (Stream Initiator, Stream Responder, FrameRelay Relay) Create(Func<RelayedFrame, IEnumerable<byte[]>>? tamper = null)

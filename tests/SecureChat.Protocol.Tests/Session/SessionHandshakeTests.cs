@@ -154,15 +154,14 @@ public sealed class SessionHandshakeTests
     {
         // Record an honest handshake.
         (Stream bobStream, Stream aliceStream, FrameRelay relay) = FrameRelay.Create();
-        byte[] hello;
-        byte[] finish;
+        byte[][] recorded;
         await using (relay)
         {
             (SecureSession b, SecureSession a) = await SessionHarness.ConnectAsync(bobStream, aliceStream, SessionHarness.BobOptions(), SessionHarness.AliceOptions());
             await b.DisposeAsync();
             await a.DisposeAsync();
             List<RelayedFrame> toAlice = [];
-            while (toAlice.Count < 2 && relay.Seen.Reader.TryRead(out RelayedFrame? f))
+            while (toAlice.Count < FrameRelay.HandshakeFramesTowardResponder && relay.Seen.Reader.TryRead(out RelayedFrame? f))
             {
                 if (f.Toward == Toward.Responder)
                 {
@@ -170,16 +169,16 @@ public sealed class SessionHandshakeTests
                 }
             }
 
-            hello = toAlice[0].Wire;
-            finish = toAlice[1].Wire;
+            recorded = toAlice.Select(f => f.Wire).ToArray();
         }
 
-        // Replay Bob's two frames to a fresh Alice.
+        // Replay Bob's hello, key and finish to a fresh Alice.
         (DuplexStream attacker, DuplexStream server) = DuplexStream.CreatePair();
         Task<SecureSession> responding = SecureSession.RespondAsync(server, SessionHarness.AliceOptions());
-        await attacker.WriteAsync(hello);
+        await attacker.WriteAsync(recorded[0]);
         await new FrameReader(attacker).ReadFrameAsync(FrameCodec.DefaultMaxHandshakePayload, TimeSpan.FromSeconds(10), default);
-        await attacker.WriteAsync(finish);
+        await attacker.WriteAsync(recorded[1]);
+        await attacker.WriteAsync(recorded[2]);
 
         (await FluentActions.Awaiting(() => responding).Should().ThrowAsync<IntegrityException>()).Which.Message.Should().Contain("confirmation");
     }

@@ -9,11 +9,11 @@ namespace SecureChat.Protocol.Tests.Session;
 /// <summary>
 /// A man in the middle of an established session: every change to the stream of records ends the session
 /// with an integrity error on the side that received it, and the changed content is never delivered.
-/// Frames toward the responder are numbered 1 (hello), 2 (finish), then 3, 4, 5… for Bob's records.
+/// Frames toward the responder are numbered 1 (hello), 2 (key), 3 (finish), then 4, 5, 6… for Bob's records.
 /// </summary>
 public sealed class SessionTamperingTests
 {
-    private const int FirstRecord = 3;
+    private const int FirstRecord = FrameRelay.HandshakeFramesTowardResponder + 1;
 
     [Theory]
     [InlineData(Transport.Pipes)]
