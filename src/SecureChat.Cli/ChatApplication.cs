@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using SecureChat.Cli.Chat;
 using SecureChat.Cli.Commands;
 using SecureChat.Cli.Home;
+using SecureChat.Cli.Network;
 using SecureChat.Cli.Trust;
 using SecureChat.Crypto;
 using SecureChat.Crypto.Identity;
@@ -19,6 +20,7 @@ public static class ChatApplication
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(console);
+        SocketTuning.PreferInlineCompletions();
         var commandLine = new ChatCommandLine(role, console.IsInteractive);
         commandLine.Root.SetAction((result, ct) => ChatAsync(commandLine, result, console, ct));
         commandLine.KeyShow.SetAction(result => KeyCommand(commandLine, result, console, rotate: false, mustBeNew: false));
