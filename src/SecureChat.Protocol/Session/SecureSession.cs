@@ -234,7 +234,14 @@ public sealed partial class SecureSession : IAsyncDisposable
 
     private static bool IsWellFormed(string text)
     {
-        for (int i = 0; i < text.Length; i++)
+        // Vectorised first: almost every text has no surrogate at all, and a 64 KiB one is 65,536 chars.
+        int first = text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF');
+        if (first < 0)
+        {
+            return true;
+        }
+
+        for (int i = first; i < text.Length; i++)
         {
             if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
             {
