@@ -38,6 +38,7 @@ internal static class CompareCommand
             }
 
             CompareResults results = await MeasureAsync(workers, profile, progress, cancel.Token).ConfigureAwait(false);
+            output.WriteLine($"load average at end: {MachineInfo.LoadAverage()}");
             CompareReport.Write(output, results);
             return 0;
         }
@@ -75,6 +76,8 @@ internal static class CompareCommand
         {
             output.WriteLine($"variant {variant.Name}: worker process, {variant.DescribeEnvironment()}");
         }
+
+        output.WriteLine($"load average at start: {MachineInfo.LoadAverage()}");
     }
 
     private static async Task<CompareResults> MeasureAsync(List<WorkerProcess> workers, CompareProfile profile, TextWriter progress, CancellationToken cancellationToken)
@@ -89,11 +92,9 @@ internal static class CompareCommand
                 for (int turn = 0; turn < workers.Count; turn++)
                 {
                     WorkerProcess worker = workers[(repetition + m + turn) % workers.Count];
-                    double[] values = await worker.MeasureAsync(measurement.Name, profile, cancellationToken).ConfigureAwait(false);
-                    for (int i = 0; i < measurement.Metrics.Count; i++)
-                    {
-                        results.Add(measurement.Metrics[i], worker.Variant, values[i]);
-                    }
+                    MeasurementOutcome outcome = await worker.MeasureAsync(measurement.Name, profile, cancellationToken).ConfigureAwait(false);
+                    results.Add(measurement, worker.Variant, outcome);
+                    double[] values = outcome.Values;
 
                     await progress.WriteLineAsync(
                         $"  [{repetition + 1}/{profile.Repetitions}] {measurement.Name} {worker.Variant.Name}: "

@@ -25,12 +25,34 @@ internal static class CompareReport
                 + FormatRatio(Ratio(results, metric)));
         }
 
+        WriteCosts(output, results);
         output.WriteLine();
         foreach (Metric metric in MeasurementCatalog.Metrics)
         {
             output.WriteLine(CompareLine(results, metric));
         }
     }
+
+    /// <summary>What one operation costs each variant's worker process (both ends), medians over repetitions.</summary>
+    private static void WriteCosts(TextWriter output, CompareResults results)
+    {
+        output.WriteLine();
+        output.WriteLine("cost per operation in the worker (both ends): CPU µs, bytes allocated, thread-pool work items, context switches; medians");
+        output.WriteLine("operation".PadRight(MetricWidth) + string.Concat(VariantSetup.All.Select(v => v.Name.PadRight(CellWidth + 6))));
+        foreach (IMeasurement measurement in MeasurementCatalog.All)
+        {
+            if (results.CostOf(measurement, VariantSetup.SecureChat) is null)
+            {
+                continue;
+            }
+
+            output.WriteLine(measurement.Operation.PadRight(MetricWidth) + string.Concat(VariantSetup.All.Select(v => CostCell(results.CostOf(measurement, v)).PadRight(CellWidth + 6))));
+        }
+    }
+
+    private static string CostCell(ProcessCost? cost) => cost is null
+        ? "-"
+        : $"{Format(cost.CpuMicroseconds)} us {Format(cost.AllocatedBytes)} B {Format(cost.WorkItems)} wi {Format(cost.ContextSwitches)} cs";
 
     /// <summary>The line for one metric, medians only.</summary>
     public static string CompareLine(CompareResults results, Metric metric) =>

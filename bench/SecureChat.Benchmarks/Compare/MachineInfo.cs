@@ -11,6 +11,13 @@ internal static class MachineInfo
         $"machine: {Environment.ProcessorCount} cores ({Processor()}), {OperatingSystem()} (Linux {Kernel()}), "
         + $"{RuntimeInformation.FrameworkDescription} {RuntimeInformation.ProcessArchitecture}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC, {Build} build";
 
+    /// <summary>
+    /// The 1, 5 and 15 minute load averages: the cores are shared, and a load far above the two this run
+    /// makes means someone else was busy, so the figures may be disturbed.
+    /// </summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
     private static string Build =>
 #if DEBUG
         "Debug";

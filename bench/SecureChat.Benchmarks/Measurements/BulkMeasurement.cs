@@ -7,15 +7,18 @@ internal sealed class BulkMeasurement : IMeasurement
     public string Name => "bulk";
 
     /// <inheritdoc />
+    public string Operation => "bulk message";
+
+    /// <inheritdoc />
     public IReadOnlyList<Metric> Metrics { get; } = [new("bulk-mb-per-s", "MB/s")];
 
     /// <inheritdoc />
-    public async Task<double[]> RunAsync(MeasurementContext context, CancellationToken cancellationToken)
+    public async Task<MeasurementOutcome> RunAsync(MeasurementContext context, CancellationToken cancellationToken)
     {
         const int Size = ChatText.BulkMessageBytes;
         int warmup = checked((int)(context.Profile.BulkWarmupBytes / Size));
         int count = checked((int)(context.Profile.BulkBytes / Size));
-        TimeSpan elapsed = await MessageStream.MeasureAsync(context, Size, warmup, count, cancellationToken).ConfigureAwait(false);
-        return [(double)count * Size / 1e6 / elapsed.TotalSeconds];
+        (TimeSpan elapsed, ProcessCost cost) = await MessageStream.MeasureAsync(context, Size, warmup, count, cancellationToken).ConfigureAwait(false);
+        return new MeasurementOutcome([(double)count * Size / 1e6 / elapsed.TotalSeconds], cost);
     }
 }

@@ -13,16 +13,25 @@ internal sealed class HandshakeMeasurement : IMeasurement
     public string Name => "handshake";
 
     /// <inheritdoc />
+    public string Operation => "handshake";
+
+    /// <inheritdoc />
     public IReadOnlyList<Metric> Metrics { get; } = [new("handshake-ms", "ms")];
 
     /// <inheritdoc />
-    public async Task<double[]> RunAsync(MeasurementContext context, CancellationToken cancellationToken)
+    public async Task<MeasurementOutcome> RunAsync(MeasurementContext context, CancellationToken cancellationToken)
     {
         string message = ChatText.Ascii(ChatText.ChatMessageBytes);
         using var listener = new LoopbackListener();
         var millis = new List<double>(context.Profile.Handshakes);
+        ProcessCost before = ProcessCost.Now();
         for (int i = -context.Profile.HandshakeWarmup; i < context.Profile.Handshakes; i++)
         {
+            if (i == 0)
+            {
+                before = ProcessCost.Now();
+            }
+
             long start = Stopwatch.GetTimestamp();
             ConversationPair pair = await ConversationPair.OpenAsync(listener, context.Transport, cancellationToken).ConfigureAwait(false);
             try
@@ -40,6 +49,7 @@ internal sealed class HandshakeMeasurement : IMeasurement
             }
         }
 
-        return [Statistics.Median(millis)];
+        // The cost includes closing both ends, which the time does not.
+        return new MeasurementOutcome([Statistics.Median(millis)], ProcessCost.Now().PerOperationSince(before, millis.Count));
     }
 }

@@ -15,15 +15,23 @@ internal sealed record Metric(string Name, string Unit);
 /// <param name="Transport">The variant's transport.</param>
 internal sealed record MeasurementContext(CompareProfile Profile, VariantSetup Variant, BenchCredentials Credentials, IChatTransport Transport);
 
+/// <summary>What one run of a measurement gives.</summary>
+/// <param name="Values">One value per metric, in the measurement's order.</param>
+/// <param name="Cost">What one operation cost the worker process, where that is meaningful.</param>
+internal sealed record MeasurementOutcome(double[] Values, ProcessCost? Cost);
+
 /// <summary>One family of figures: run once per repetition and variant, in a worker process.</summary>
 internal interface IMeasurement
 {
     /// <summary>The name the parent sends to the worker.</summary>
     string Name { get; }
 
+    /// <summary>What one operation is, for the cost table (a round trip, a message…).</summary>
+    string Operation { get; }
+
     /// <summary>The figures one run gives, in the order <see cref="RunAsync"/> returns them.</summary>
     IReadOnlyList<Metric> Metrics { get; }
 
-    /// <summary>Measures once; one value per metric.</summary>
-    Task<double[]> RunAsync(MeasurementContext context, CancellationToken cancellationToken);
+    /// <summary>Measures once.</summary>
+    Task<MeasurementOutcome> RunAsync(MeasurementContext context, CancellationToken cancellationToken);
 }

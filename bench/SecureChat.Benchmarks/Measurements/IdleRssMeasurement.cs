@@ -14,10 +14,13 @@ internal sealed class IdleRssMeasurement : IMeasurement
     public string Name => "idle";
 
     /// <inheritdoc />
+    public string Operation => "idle conversation";
+
+    /// <inheritdoc />
     public IReadOnlyList<Metric> Metrics { get; } = [new("idle-rss-mb", "MB")];
 
     /// <inheritdoc />
-    public async Task<double[]> RunAsync(MeasurementContext context, CancellationToken cancellationToken)
+    public async Task<MeasurementOutcome> RunAsync(MeasurementContext context, CancellationToken cancellationToken)
     {
         using System.Diagnostics.Process holder = IdleHolder.Start(context);
         try
@@ -30,7 +33,7 @@ internal sealed class IdleRssMeasurement : IMeasurement
             {
                 await client.SendAsync(ChatText.Ascii(ChatText.ChatMessageBytes)).ConfigureAwait(false);
                 IdleHolder.ExpectSettled(await ChildProcess.ReadLineAsync(holder, patience, cancellationToken).ConfigureAwait(false));
-                return [ResidentMebibytes(holder.Id)];
+                return new MeasurementOutcome([ResidentMebibytes(holder.Id)], Cost: null);
             }
             finally
             {

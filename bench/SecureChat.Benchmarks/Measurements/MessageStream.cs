@@ -8,8 +8,8 @@ namespace SecureChat.Benchmarks.Measurements;
 /// <summary>Times a stream of messages from client to server.</summary>
 internal static class MessageStream
 {
-    /// <summary>How long <paramref name="count"/> messages of <paramref name="messageBytes"/> take, after <paramref name="warmup"/> untimed ones.</summary>
-    public static async Task<TimeSpan> MeasureAsync(MeasurementContext context, int messageBytes, int warmup, int count, CancellationToken cancellationToken)
+    /// <summary>How long <paramref name="count"/> messages of <paramref name="messageBytes"/> take, after <paramref name="warmup"/> untimed ones, and their cost.</summary>
+    public static async Task<(TimeSpan Elapsed, ProcessCost Cost)> MeasureAsync(MeasurementContext context, int messageBytes, int warmup, int count, CancellationToken cancellationToken)
     {
         string message = ChatText.Ascii(messageBytes);
         using var listener = new LoopbackListener();
@@ -18,7 +18,9 @@ internal static class MessageStream
         try
         {
             await SendAllAsync(pair, message, warmup).ConfigureAwait(false);
-            return await SendAllAsync(pair, message, count).ConfigureAwait(false);
+            ProcessCost before = ProcessCost.Now();
+            TimeSpan elapsed = await SendAllAsync(pair, message, count).ConfigureAwait(false);
+            return (elapsed, ProcessCost.Now().PerOperationSince(before, count));
         }
         finally
         {

@@ -7,13 +7,16 @@ internal sealed class OneWayMeasurement : IMeasurement
     public string Name => "oneway";
 
     /// <inheritdoc />
+    public string Operation => "oneway message";
+
+    /// <inheritdoc />
     public IReadOnlyList<Metric> Metrics { get; } = [new("oneway-msgs-per-s", "msgs/s")];
 
     /// <inheritdoc />
-    public async Task<double[]> RunAsync(MeasurementContext context, CancellationToken cancellationToken)
+    public async Task<MeasurementOutcome> RunAsync(MeasurementContext context, CancellationToken cancellationToken)
     {
         int count = context.Profile.OneWayMessages;
-        TimeSpan elapsed = await MessageStream.MeasureAsync(context, ChatText.ChatMessageBytes, context.Profile.OneWayWarmup, count, cancellationToken).ConfigureAwait(false);
-        return [count / elapsed.TotalSeconds];
+        (TimeSpan elapsed, ProcessCost cost) = await MessageStream.MeasureAsync(context, ChatText.ChatMessageBytes, context.Profile.OneWayWarmup, count, cancellationToken).ConfigureAwait(false);
+        return new MeasurementOutcome([count / elapsed.TotalSeconds], cost);
     }
 }

@@ -13,20 +13,30 @@ internal sealed class RoundTripMeasurement : IMeasurement
     public string Name => "rtt";
 
     /// <inheritdoc />
+    public string Operation => "rtt round trip";
+
+    /// <inheritdoc />
     public IReadOnlyList<Metric> Metrics { get; } = [new("rtt-p50-us", "us"), new("rtt-p99-us", "us")];
 
     /// <inheritdoc />
-    public async Task<double[]> RunAsync(MeasurementContext context, CancellationToken cancellationToken)
+    public async Task<MeasurementOutcome> RunAsync(MeasurementContext context, CancellationToken cancellationToken)
     {
         string message = ChatText.Ascii(ChatText.ChatMessageBytes);
         using var listener = new LoopbackListener();
         ConversationPair pair = await ConversationPair.OpenAsync(listener, context.Transport, cancellationToken).ConfigureAwait(false);
         Task echo = Conversation.EchoAsync(pair.Server, message);
         double[] micros = new double[context.Profile.RoundTrips];
+        ProcessCost cost;
         try
         {
+            ProcessCost before = ProcessCost.Now();
             for (int i = -context.Profile.RoundTripWarmup; i < micros.Length; i++)
             {
+                if (i == 0)
+                {
+                    before = ProcessCost.Now();
+                }
+
                 long start = Stopwatch.GetTimestamp();
                 await pair.Client.SendAsync(message).ConfigureAwait(false);
                 await Conversation.NextTextAsync(pair.Client).ConfigureAwait(false);
@@ -35,6 +45,8 @@ internal sealed class RoundTripMeasurement : IMeasurement
                     micros[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
                 }
             }
+
+            cost = ProcessCost.Now().PerOperationSince(before, micros.Length);
         }
         finally
         {
@@ -43,6 +55,6 @@ internal sealed class RoundTripMeasurement : IMeasurement
         }
 
         Array.Sort(micros);
-        return [Statistics.Percentile(micros, 50), Statistics.Percentile(micros, 99)];
+        return new MeasurementOutcome([Statistics.Percentile(micros, 50), Statistics.Percentile(micros, 99)], cost);
     }
 }

@@ -31,14 +31,14 @@ internal static class WorkerHost
             try
             {
                 using var deadline = new CancellationTokenSource(profile.MeasurementTimeout);
-                double[] values = await MeasurementCatalog.Named(request.Measurement).RunAsync(context, deadline.Token)
+                MeasurementOutcome outcome = await MeasurementCatalog.Named(request.Measurement).RunAsync(context, deadline.Token)
                     .WaitAsync(profile.MeasurementTimeout).ConfigureAwait(false);
-                Reply(new WorkerReply(values, null));
+                Reply(new WorkerReply(outcome.Values, outcome.Cost, null));
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // Whatever failed may have left a loop or a socket behind: this worker is done.
-                Reply(new WorkerReply(null, $"{variant.Name} {request.Measurement}: {e}"));
+                Reply(new WorkerReply(null, null, $"{variant.Name} {request.Measurement}: {e}"));
                 return 1;
             }
         }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using SecureChat.Benchmarks.Compare;
+using SecureChat.Benchmarks.Measurements;
 using SecureChat.Benchmarks.Variants;
 
 namespace SecureChat.Benchmarks.Workers;
@@ -36,16 +37,18 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs one measurement in the worker and returns its values.</summary>
+    /// <summary>Runs one measurement in the worker and returns what it measured.</summary>
     /// <exception cref="InvalidOperationException">The measurement failed in the worker.</exception>
-    public async Task<double[]> MeasureAsync(string measurement, CompareProfile profile, CancellationToken cancellationToken)
+    public async Task<MeasurementOutcome> MeasureAsync(string measurement, CompareProfile profile, CancellationToken cancellationToken)
     {
         await _process.StandardInput.WriteLineAsync(JsonSerializer.Serialize(new WorkerRequest(measurement, profile.Name), WorkerJson.Default.WorkerRequest)).ConfigureAwait(false);
         await _process.StandardInput.FlushAsync(cancellationToken).ConfigureAwait(false);
         string line = await ChildProcess.ReadLineAsync(_process, profile.MeasurementTimeout + TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
         WorkerReply reply = JsonSerializer.Deserialize(line, WorkerJson.Default.WorkerReply)
             ?? throw new InvalidDataException($"The {Variant.Name} worker answered JSON null.");
-        return reply.Values ?? throw new InvalidOperationException($"The {Variant.Name} worker failed: {reply.Error}");
+        return reply.Values is { } values
+            ? new MeasurementOutcome(values, reply.Cost)
+            : throw new InvalidOperationException($"The {Variant.Name} worker failed: {reply.Error}");
     }
 
     /// <summary>Asks the worker to finish, and kills it if it does not.</summary>
