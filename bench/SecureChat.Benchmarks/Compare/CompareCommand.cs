@@ -58,7 +58,8 @@ internal static class CompareCommand
         }
     }
 
-    private static CompareProfile? ParseProfile(IReadOnlyList<string> arguments) => arguments switch
+    /// <summary>The profile the arguments choose (none: full), or null if they are not a profile flag.</summary>
+    public static CompareProfile? ParseProfile(IReadOnlyList<string> arguments) => arguments switch
     {
         [] => CompareProfile.Full,
         ["--quick"] => CompareProfile.Quick,

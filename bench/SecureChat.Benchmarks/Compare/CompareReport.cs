@@ -50,7 +50,8 @@ internal static class CompareReport
         }
     }
 
-    private static string CostCell(ProcessCost? cost) => cost is null
+    /// <summary>One cost in a table cell: CPU µs, bytes, work items, context switches.</summary>
+    public static string CostCell(ProcessCost? cost) => cost is null
         ? "-"
         : $"{Format(cost.CpuMicroseconds)} us {Format(cost.AllocatedBytes)} B {Format(cost.WorkItems)} wi {Format(cost.ContextSwitches)} cs";
 

@@ -2,7 +2,8 @@
 // mutual authentication with RSA-3072 certificates, each side trusting exactly the other's self-signed
 // certificate (a custom root trust store, like SecureChat's known peer), certificate contexts built
 // once, no revocation lookups, and no session resumption, so that every connection does the full
-// handshake with both private-key operations, as SecureChat's does.
+// handshake with both private-key operations, as SecureChat's does. OpenSSL negotiates
+// TLS_AES_256_GCM_SHA384 here.
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -45,7 +46,7 @@ internal sealed class SslStreamTransport : IChatTransport
                     RemoteCertificateValidationCallback = (_, certificate, _, errors) => IsExpected(certificate, errors, _server),
                 },
                 cancellationToken).ConfigureAwait(false);
-            return new JsonFrameEnd(tls);
+            return new JsonFrameEnd(Established(tls));
         }
         catch
         {
@@ -72,13 +73,24 @@ internal sealed class SslStreamTransport : IChatTransport
                     RemoteCertificateValidationCallback = (_, certificate, _, errors) => IsExpected(certificate, errors, _client),
                 },
                 cancellationToken).ConfigureAwait(false);
-            return new JsonFrameEnd(tls);
+            return new JsonFrameEnd(Established(tls));
         }
         catch
         {
             await tls.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>Refuses to measure anything but what the report claims: TLS 1.3 with both sides authenticated.</summary>
+    private static SslStream Established(SslStream tls)
+    {
+        if (tls.SslProtocol != SslProtocols.Tls13 || !tls.IsMutuallyAuthenticated)
+        {
+            throw new AuthenticationException($"Expected mutually authenticated TLS 1.3, got {tls.SslProtocol} (mutual: {tls.IsMutuallyAuthenticated}).");
+        }
+
+        return tls;
     }
 
     /// <summary>Releases both certificates.</summary>
