@@ -1,8 +1,9 @@
 // Where a figure's time goes, counted in the worker around the measured phase (both ends of the
 // conversation live there): CPU time, managed allocation, thread-pool work items (each one a hop from
 // the thread that made it to a pool thread) and context switches summed over all threads (a thread
-// that blocks or is woken). Divided by the operations measured: a round trip, a message, a handshake.
+// that blocks or is woken, from getrusage). Divided by the operations measured: a round trip, a message, a handshake.
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace SecureChat.Benchmarks.Measurements;
 
@@ -10,7 +11,7 @@ namespace SecureChat.Benchmarks.Measurements;
 /// <param name="CpuMicroseconds">CPU time of the whole process (user and system), µs.</param>
 /// <param name="AllocatedBytes">Managed bytes allocated on all threads.</param>
 /// <param name="WorkItems">Thread-pool work items completed.</param>
-/// <param name="ContextSwitches">Voluntary and involuntary context switches of all threads.</param>
+/// <param name="ContextSwitches">Voluntary and involuntary context switches of all threads, ended ones included.</param>
 internal sealed record ProcessCost(double CpuMicroseconds, double AllocatedBytes, double WorkItems, double ContextSwitches)
 {
     /// <summary>The counters as they are now.</summary>
@@ -31,28 +32,46 @@ internal sealed record ProcessCost(double CpuMicroseconds, double AllocatedBytes
         (WorkItems - start.WorkItems) / operations,
         (ContextSwitches - start.ContextSwitches) / operations);
 
-    /// <summary>Sums the switch counts in /proc/self/task/*/status (the process's own status has only the main thread's).</summary>
-    private static double ContextSwitchesOfAllThreads()
-    {
-        long total = 0;
-        foreach (string task in Directory.EnumerateDirectories("/proc/self/task"))
-        {
-            try
-            {
-                foreach (string line in File.ReadLines(Path.Combine(task, "status")))
-                {
-                    if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
-                    {
-                        total += long.Parse(line.AsSpan(line.IndexOf(':', StringComparison.Ordinal) + 1).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-                    }
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // The thread ended while we read.
-            }
-        }
+    /// <summary>
+    /// The process's voluntary and involuntary context switches from getrusage(RUSAGE_SELF), which, unlike
+    /// /proc/self/task/*/status, still counts threads that have ended (the thread pool retires idle ones).
+    /// </summary>
+    private static double ContextSwitchesOfAllThreads() =>
+        ResourceUsage.GetRUsage(ResourceUsage.Self, out ResourceUsage.RUsage usage) == 0
+            ? usage.VoluntaryContextSwitches + usage.InvoluntaryContextSwitches
+            : throw new IOException($"getrusage failed (errno {Marshal.GetLastPInvokeError()}).");
+}
 
-        return total;
+/// <summary>getrusage(2) of Linux x86-64 and arm64.</summary>
+internal static partial class ResourceUsage
+{
+    /// <summary>RUSAGE_SELF: every thread of the process, ended ones included.</summary>
+    public const int Self = 0;
+
+    [LibraryImport("libc", EntryPoint = "getrusage", SetLastError = true)]
+    internal static partial int GetRUsage(int who, out RUsage usage);
+
+    /// <summary>struct rusage: two timevals, then fourteen longs.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct RUsage
+    {
+        public long UserSeconds;
+        public long UserMicroseconds;
+        public long SystemSeconds;
+        public long SystemMicroseconds;
+        public long MaxResidentKilobytes;
+        public long SharedMemory;
+        public long UnsharedData;
+        public long UnsharedStack;
+        public long MinorFaults;
+        public long MajorFaults;
+        public long Swaps;
+        public long BlockInputs;
+        public long BlockOutputs;
+        public long MessagesSent;
+        public long MessagesReceived;
+        public long Signals;
+        public long VoluntaryContextSwitches;
+        public long InvoluntaryContextSwitches;
     }
 }
