@@ -4,11 +4,9 @@ namespace SecureChat.Benchmarks.Variants;
 internal static class ChatTransports
 {
     /// <summary>The transport of <paramref name="variant"/>, with the run's credentials.</summary>
-    public static IChatTransport Create(VariantSetup variant, BenchCredentials credentials) => variant.Name switch
-    {
-        "securechat" => new SecureChatTransport(credentials),
-        "sslstream" => new SslStreamTransport(credentials),
-        "plain" => new PlainTcpTransport(),
-        _ => throw new ArgumentException($"No transport for \"{variant.Name}\".", nameof(variant)),
-    };
+    public static IChatTransport Create(VariantSetup variant, BenchCredentials credentials) =>
+        variant == VariantSetup.SecureChat ? new SecureChatTransport(credentials)
+        : variant == VariantSetup.SslStream ? new SslStreamTransport(credentials)
+        : variant == VariantSetup.Plain ? new PlainTcpTransport()
+        : throw new ArgumentException($"No transport for \"{variant.Name}\".", nameof(variant));
 }
