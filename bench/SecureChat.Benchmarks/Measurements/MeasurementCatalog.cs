@@ -1,0 +1,16 @@
+namespace SecureChat.Benchmarks.Measurements;
+
+/// <summary>Every measurement, in the order a repetition runs them.</summary>
+internal static class MeasurementCatalog
+{
+    /// <summary>The measurements.</summary>
+    public static IReadOnlyList<IMeasurement> All { get; } =
+        [new RoundTripMeasurement(), new OneWayMeasurement(), new HandshakeMeasurement(), new BulkMeasurement(), new IdleRssMeasurement()];
+
+    /// <summary>Every metric the report prints, in order.</summary>
+    public static IReadOnlyList<Metric> Metrics { get; } = [.. All.SelectMany(m => m.Metrics)];
+
+    /// <summary>The measurement called <paramref name="name"/>.</summary>
+    public static IMeasurement Named(string name) =>
+        All.FirstOrDefault(m => m.Name == name) ?? throw new ArgumentException($"No measurement is called \"{name}\".", nameof(name));
+}

@@ -1,0 +1,38 @@
+// SecureChat.Benchmarks (issue #5; docs/benchmarks.md):
+//   micro [BenchmarkDotNet arguments]   the micro-benchmarks (crypto, record layer, ratchet, handshake)
+//   compare [--quick | --smoke]         SecureChat against SslStream and plain TCP over loopback
+//   measure <variant> <measurement>     one measurement in this process, for a profiler
+// and two hidden commands for the child processes the comparison starts.
+using SecureChat.Benchmarks.Compare;
+using SecureChat.Benchmarks.Measurements;
+using SecureChat.Benchmarks.Micro;
+using SecureChat.Benchmarks.Variants;
+using SecureChat.Benchmarks.Workers;
+
+namespace SecureChat.Benchmarks;
+
+/// <summary>The entry point: parses the command and runs it.</summary>
+internal static class Program
+{
+    private const string Usage = "usage: SecureChat.Benchmarks micro [BenchmarkDotNet arguments] | compare [--quick | --smoke] | " + MeasureCommand.Usage;
+
+    private static async Task<int> Main(string[] args)
+    {
+        switch (args)
+        {
+            case ["micro", .. var rest]:
+                return MicroBenchmarks.Run(rest);
+            case ["measure", .. var rest]:
+                return await MeasureCommand.RunAsync(rest, Console.Out, Console.Error).ConfigureAwait(false);
+            case ["compare", .. var rest]:
+                return await CompareCommand.RunAsync(rest, Console.Out, Console.Error).ConfigureAwait(false);
+            case [WorkerHost.Command, var variant, var credentials]:
+                return await WorkerHost.RunAsync(VariantSetup.Named(variant), BenchCredentials.Open(credentials)).ConfigureAwait(false);
+            case [IdleHolder.Command, var variant, var credentials, var profile]:
+                return await IdleHolder.RunAsync(VariantSetup.Named(variant), BenchCredentials.Open(credentials), CompareProfile.Named(profile)).ConfigureAwait(false);
+            default:
+                await Console.Error.WriteLineAsync(Usage).ConfigureAwait(false);
+                return 2;
+        }
+    }
+}
