@@ -2,9 +2,10 @@
 // Protocol/Handshake do no I/O, so they are driven in memory. Each step is measured on its own, since a
 // step consumes what the peer's previous step made; its setup drives a fresh pair of state machines up
 // to that step. A side's cost is the sum of its steps:
-//   initiator = CreateHello + ReadHelloAndCreateFinish + ReadFinish
-//   responder = ReadHelloAndCreateHello + ReadFinishAndCreateFinish
-// and BothSides runs a whole handshake, as a check on the sum.
+//   initiator = CreateHello + ReadHelloAndCreateKey + CreateFinish + ReadFinish
+//   responder = ReadHelloAndCreateHello + ReadKey + ReadFinishAndCreateFinish
+// On the wire CreateFinish (the initiator's unwrap) and ReadKey (the responder's) run at the same time.
+// BothSides runs a whole handshake, as a check on the sum.
 using BenchmarkDotNet.Attributes;
 using SecureChat.Crypto.Identity;
 using SecureChat.Crypto.Protection;
@@ -26,6 +27,7 @@ public class HandshakeBenchmarks : IDisposable
     private byte[] _frame2 = [];
     private byte[] _frame3 = [];
     private byte[] _frame4 = [];
+    private byte[] _frame5 = [];
     private HandshakeResult? _result;
 
     /// <summary>Makes the two RSA-3072 identities.</summary>
@@ -45,16 +47,20 @@ public class HandshakeBenchmarks : IDisposable
     public void AfterFrame1() => Begin(steps: 1);
 
     /// <summary>Frames 1 and 2 made.</summary>
-    [IterationSetup(Target = nameof(InitiatorReadHelloAndCreateFinish))]
+    [IterationSetup(Target = nameof(InitiatorReadHelloAndCreateKey))]
     public void AfterFrame2() => Begin(steps: 2);
 
     /// <summary>Frames 1 to 3 made.</summary>
-    [IterationSetup(Target = nameof(ResponderReadFinishAndCreateFinish))]
+    [IterationSetup(Targets = [nameof(InitiatorCreateFinish), nameof(ResponderReadKey)])]
     public void AfterFrame3() => Begin(steps: 3);
 
-    /// <summary>Frames 1 to 4 made.</summary>
-    [IterationSetup(Target = nameof(InitiatorReadFinish))]
+    /// <summary>Frames 1 to 4 made, frame 3 read.</summary>
+    [IterationSetup(Target = nameof(ResponderReadFinishAndCreateFinish))]
     public void AfterFrame4() => Begin(steps: 4);
+
+    /// <summary>Frames 1 to 5 made.</summary>
+    [IterationSetup(Target = nameof(InitiatorReadFinish))]
+    public void AfterFrame5() => Begin(steps: 5);
 
     /// <summary>Initiator, step 1: nonce, ephemeral P-256 key, frame 1.</summary>
     [Benchmark]
@@ -64,28 +70,40 @@ public class HandshakeBenchmarks : IDisposable
     [Benchmark]
     public byte[] ResponderReadHelloAndCreateHello() => _frame2 = _responder!.ReadHelloAndCreateHello(new Frame(_frame1));
 
-    /// <summary>Initiator, step 2: parse frame 2, ECDH, unwrap (RSA private), wrap its own secret, keys, frame 3.</summary>
+    /// <summary>Initiator, step 2: parse frame 2, ECDH, wrap its own secret (RSA public), frame 3.</summary>
     [Benchmark]
-    public byte[] InitiatorReadHelloAndCreateFinish() => _frame3 = _initiator!.ReadHelloAndCreateFinish(new Frame(_frame2));
+    public byte[] InitiatorReadHelloAndCreateKey() => _frame3 = _initiator!.ReadHelloAndCreateKey(new Frame(_frame2));
 
-    /// <summary>Responder, step 2: unwrap (RSA private), keys, check confirmation, safety number, frame 4.</summary>
+    /// <summary>Initiator, step 3: unwrap (RSA private), keys, confirmation, frame 4.</summary>
+    [Benchmark]
+    public byte[] InitiatorCreateFinish() => _frame4 = _initiator!.CreateFinish();
+
+    /// <summary>Responder, step 2: unwrap (RSA private), at the same time as the initiator's step 3.</summary>
+    [Benchmark]
+    public HandshakeBenchmarks ResponderReadKey()
+    {
+        _responder!.ReadKey(new Frame(_frame3));
+        return this;
+    }
+
+    /// <summary>Responder, step 3: keys, check confirmation, frame 5.</summary>
     [Benchmark]
     public byte[] ResponderReadFinishAndCreateFinish()
     {
-        (_frame4, _result) = _responder!.ReadFinishAndCreateFinish(new Frame(_frame3));
-        return _frame4;
+        (_frame5, _result) = _responder!.ReadFinishAndCreateFinish(new Frame(_frame4));
+        return _frame5;
     }
 
-    /// <summary>Initiator, step 3: check confirmation, safety number, chains.</summary>
+    /// <summary>Initiator, step 4: check confirmation, chains.</summary>
     [Benchmark]
-    public object InitiatorReadFinish() => _result = _initiator!.ReadFinish(new Frame(_frame4));
+    public object InitiatorReadFinish() => _result = _initiator!.ReadFinish(new Frame(_frame5));
 
     /// <summary>A whole handshake, both sides in turn.</summary>
     [Benchmark]
     public object BothSides()
     {
-        Advance(steps: 4);
-        return _result = _initiator!.ReadFinish(new Frame(_frame4));
+        Advance(steps: 5);
+        return _result = _initiator!.ReadFinish(new Frame(_frame5));
     }
 
     /// <summary>Releases the state machines and the chains of the last iteration.</summary>
@@ -132,12 +150,19 @@ public class HandshakeBenchmarks : IDisposable
 
         if (steps >= 3)
         {
-            _frame3 = _initiator!.ReadHelloAndCreateFinish(new Frame(_frame2));
+            _frame3 = _initiator!.ReadHelloAndCreateKey(new Frame(_frame2));
         }
 
         if (steps >= 4)
         {
-            (_frame4, _result) = _responder!.ReadFinishAndCreateFinish(new Frame(_frame3));
+            _frame4 = _initiator!.CreateFinish();
+            _responder!.ReadKey(new Frame(_frame3));
+        }
+
+        if (steps >= 5)
+        {
+            _result?.Dispose();
+            (_frame5, _result) = _responder!.ReadFinishAndCreateFinish(new Frame(_frame4));
         }
     }
 }
