@@ -100,11 +100,18 @@ internal sealed class CapturedConversation
         return RecordAsync(initiator.ExportPkcs8PrivateKey(), responder.ExportPkcs8PrivateKey());
     }
 
-    /// <summary>Runs the conversation between the two identities given as PKCS#8 DER.</summary>
-    public static async Task<CapturedConversation> RecordAsync(byte[] initiatorPkcs8, byte[] responderPkcs8)
+    /// <summary>
+    /// Runs the conversation between the two identities given as PKCS#8 DER. Given the two OAEP wraps of an
+    /// earlier run, it replays that run byte for byte (the fuzz harness does, in every process).
+    /// </summary>
+    public static async Task<CapturedConversation> RecordAsync(byte[] initiatorPkcs8, byte[] responderPkcs8, byte[]? initiatorWrap = null, byte[]? responderWrap = null)
     {
         var capture = new CapturedConversation(
-            initiatorPkcs8, responderPkcs8, Encoding.UTF8.GetBytes("fuzz pre-shared key, not for real use"), new FixedEntropy("initiator", Clock), new FixedEntropy("responder", Clock));
+            initiatorPkcs8,
+            responderPkcs8,
+            Encoding.UTF8.GetBytes("fuzz pre-shared key, not for real use"),
+            new FixedEntropy("initiator", Clock) { Wrapped = initiatorWrap },
+            new FixedEntropy("responder", Clock) { Wrapped = responderWrap });
         await capture.RunAsync().ConfigureAwait(false);
         capture.DeriveSecrets();
         return capture;
