@@ -27,6 +27,13 @@ public sealed class ChatRunner : IDisposable
     /// <summary>At most this many handshakes run at once on the listener; more callers are closed at once.</summary>
     public const int MaxConcurrentHandshakes = 16;
 
+    private const UnixFileMode GroupOrOtherAccess =
+        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
+        UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    /// <summary>A PSK file larger than this is not a key (and is not read into memory).</summary>
+    private const long MaxPskFileSize = 64 * 1024;
+
     private readonly ChatSettings _settings;
     private readonly IChatTerminal _terminal;
     private readonly ILogger _logger;
@@ -369,7 +376,7 @@ public sealed class ChatRunner : IDisposable
             byte[] bytes;
             try
             {
-                bytes = File.ReadAllBytes(file);
+                bytes = ReadOwnerOnly(file);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -401,6 +408,45 @@ public sealed class ChatRunner : IDisposable
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Reads a secret file through one handle, refusing it (as the identity key is refused) when its group or
+    /// others have any access: the permissions checked are those of the bytes read.
+    /// </summary>
+    private static byte[] ReadOwnerOnly(string file)
+    {
+        using Microsoft.Win32.SafeHandles.SafeFileHandle handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read);
+        if (!OperatingSystem.IsWindows())
+        {
+            UnixFileMode mode = File.GetUnixFileMode(handle);
+            if ((mode & GroupOrOtherAccess) != 0)
+            {
+                throw new ConfigurationException(
+                    $"The pre-shared key file {file} is accessible by other users (mode 0{Convert.ToString((int)mode & 0x1FF, 8)}); it must be owner-only. Run: chmod 600 '{file}'");
+            }
+        }
+
+        long length = RandomAccess.GetLength(handle);
+        if (length > MaxPskFileSize)
+        {
+            throw new ConfigurationException($"The pre-shared key file {file} is {length} bytes; a key file is at most {MaxPskFileSize}.");
+        }
+
+        byte[] bytes = new byte[length];
+        int read = 0;
+        while (read < bytes.Length)
+        {
+            int n = RandomAccess.Read(handle, bytes.AsSpan(read), read);
+            if (n == 0)
+            {
+                throw new ConfigurationException($"The pre-shared key file {file} changed while it was read.");
+            }
+
+            read += n;
+        }
+
+        return bytes;
     }
 
     private static IPAddress ParseAddress(string host) =>
