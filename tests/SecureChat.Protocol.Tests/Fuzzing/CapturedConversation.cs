@@ -29,7 +29,7 @@ internal sealed class CapturedConversation
         (true, "Hello, Alice! The meeting is at noon."),
         (false, "Hi, Bob. 😀 ünïcödé, \"quotes\", <tags> & a\ttab."),
         (true, "A longer note: " + string.Concat(Enumerable.Repeat("the quick brown fox jumps over the lazy dog. ", 8))),
-        (false, "ok"),
+        (false, "okay, 4 2 4 2"),
         (true, "last one"),
     ];
 

@@ -45,6 +45,9 @@ internal sealed class FuzzTargets(CapturedConversation capture)
 
     public static IReadOnlyList<string> Names { get; } = ["frames", "responder", "inner"];
 
+    /// <summary>Sees every documented exception a target refuses an input with (the hygiene tests read their text).</summary>
+    public Action<Exception>? Refused { get; init; }
+
     /// <summary>The captured inputs each target starts from.</summary>
     public IReadOnlyList<byte[]> Corpus(string target) => target switch
     {
@@ -96,7 +99,7 @@ internal sealed class FuzzTargets(CapturedConversation capture)
                 // A refused length is never allocated; a frame cut short may have had its announced length
                 // (at most the limit) allocated before the stream ended.
                 CheckAllocation(before, e is ConnectionLostException ? FrameCodec.HeaderSize + FrameCodec.DefaultMaxSessionPayload : 0);
-                return e.GetType().Name;
+                return Refuse(e);
             }
 
             CheckAllocation(before, frame?.Wire.Length ?? 0);
@@ -173,7 +176,7 @@ internal sealed class FuzzTargets(CapturedConversation capture)
         }
         catch (Exception e) when (e is ProtocolViolationException or IntegrityException or PeerAbortedException or SessionTimeoutException)
         {
-            return e.GetType().Name;
+            return Refuse(e);
         }
     }
 
@@ -199,7 +202,7 @@ internal sealed class FuzzTargets(CapturedConversation capture)
         }
         catch (ProtocolViolationException e)
         {
-            return e.GetType().Name;
+            return Refuse(e);
         }
     }
 
@@ -212,7 +215,7 @@ internal sealed class FuzzTargets(CapturedConversation capture)
         }
         catch (ProtocolViolationException e)
         {
-            return e.GetType().Name;
+            return Refuse(e);
         }
 
         _ = FrameJson.HasNumberOtherThan(payload, "version", ProtocolVersion.Current);
@@ -236,7 +239,7 @@ internal sealed class FuzzTargets(CapturedConversation capture)
         }
         catch (ProtocolViolationException e)
         {
-            return e.GetType().Name;
+            return Refuse(e);
         }
 
         // The record may be either side's: try each direction's chain, advanced to the number it claims.
@@ -274,11 +277,17 @@ internal sealed class FuzzTargets(CapturedConversation capture)
         }
         catch (Exception e) when (e is ProtocolViolationException or IntegrityException)
         {
-            return e.GetType().Name;
+            return Refuse(e);
         }
     }
 
-    private static string Parses<T>(byte[] payload, Func<byte[], T> parse)
+    private string Refuse(Exception e)
+    {
+        Refused?.Invoke(e);
+        return e.GetType().Name;
+    }
+
+    private string Parses<T>(byte[] payload, Func<byte[], T> parse)
     {
         try
         {
@@ -287,7 +296,7 @@ internal sealed class FuzzTargets(CapturedConversation capture)
         }
         catch (Exception e) when (e is ProtocolViolationException or PeerAbortedException)
         {
-            return e.GetType().Name;
+            return Refuse(e);
         }
     }
 
