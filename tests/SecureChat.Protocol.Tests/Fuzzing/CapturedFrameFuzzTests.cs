@@ -31,6 +31,9 @@ public sealed class CapturedFrameFuzzTests(CapturedConversationFixture fixture, 
     public const string SecondsVariable = "SECURECHAT_FUZZ_SECONDS";
     public const string SeedVariable = "SECURECHAT_FUZZ_SEED";
 
+    /// <summary>SplitMix64's finaliser of (7 &lt;&lt; 32) ^ 42, low 32 bits, computed independently.</summary>
+    private const int ExpectedMix = 1_471_414_513;
+
     private static readonly TimeSpan PerInputBound = TimeSpan.FromSeconds(2);
 
     public static TheoryData<string> Targets => new(FuzzTargets.Names);
@@ -64,6 +67,15 @@ public sealed class CapturedFrameFuzzTests(CapturedConversationFixture fixture, 
         report.Executions.Should().BePositive();
         report.Outcomes.Keys.Should().Contain(FuzzTargets.Accepted, "some mutants stay valid, so the accepting paths run too");
         report.Outcomes.Keys.Count(k => k.EndsWith("Exception", StringComparison.Ordinal)).Should().BePositive("most mutants are refused, with a documented exception");
+    }
+
+    [Fact]
+    public void Fuzzer_SeedMixing_IsTheSameInEveryProcess()
+    {
+        // Fixed values: a finding's seed and index must give the same input in any later run.
+        MutationalFuzzer.Mix(20_261_122, 0).Should().Be(MutationalFuzzer.Mix(20_261_122, 0));
+        new[] { MutationalFuzzer.Mix(1, 0), MutationalFuzzer.Mix(1, 1), MutationalFuzzer.Mix(2, 0) }.Should().OnlyHaveUniqueItems();
+        MutationalFuzzer.Mix(7, 42).Should().Be(ExpectedMix, "the mixing is a fixed function, not HashCode (randomised per process)");
     }
 
     [Fact]

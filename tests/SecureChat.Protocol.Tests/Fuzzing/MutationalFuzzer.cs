@@ -36,7 +36,7 @@ internal sealed class MutationalFuzzer(FuzzTargets targets, string target, int s
     /// <summary>The input of execution <paramref name="index"/>: a captured input, mutated by a generator seeded from (seed, index).</summary>
     public byte[] Input(long index)
     {
-        var random = new Random(HashCode.Combine(seed, index));
+        var random = new Random(Mix(seed, index));
         IReadOnlyList<byte[]> corpus = targets.Corpus(target);
         byte[] input = corpus[random.Next(corpus.Count)];
         int stacked = 1 + random.Next(3);
@@ -46,6 +46,21 @@ internal sealed class MutationalFuzzer(FuzzTargets targets, string target, int s
         }
 
         return input;
+    }
+
+    /// <summary>
+    /// One 32-bit seed from (seed, index), the same in every process (HashCode.Combine is randomised per
+    /// process, so it would not reproduce a finding in another run): SplitMix64's finaliser.
+    /// </summary>
+    internal static int Mix(int seed, long index)
+    {
+        unchecked
+        {
+            ulong z = ((ulong)(uint)seed << 32) ^ (ulong)index;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            return (int)(z ^ (z >> 31));
+        }
     }
 
     public FuzzReport Run(TimeSpan budget, long maxExecutions, TimeSpan perInputBound)
