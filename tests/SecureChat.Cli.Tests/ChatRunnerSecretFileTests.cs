@@ -17,8 +17,6 @@ public sealed class ChatRunnerSecretFileTests : IDisposable
     [Theory]
     [InlineData("644")]
     [InlineData("640")]
-    [InlineData("604")]
-    [InlineData("660")]
     [InlineData("602")]
     public async Task Defect_PskFileReadableByOthers_WasUsedSilently_NowRefusedWithExit78(string octalMode)
     {

@@ -14,6 +14,7 @@ namespace SecureChat.EndToEnd.Tests;
 /// to the other (unwrapped from the tapped frames with those keys). None may show in any log, stderr or
 /// stdout, in clear, hex or base64; no message text may show on stderr or on the wire; and the logs hold
 /// no long hex or base64 run at all, so no key the test cannot know (chain or message keys) slips out either.
+/// Afterwards both homes hold their key and known peers 0600 in a 0700 folder.
 /// </summary>
 [Collection(ProcessTests.Name)]
 public sealed partial class SecretHygieneTests(ITestOutputHelper output) : EndToEndTest(output)
@@ -100,34 +101,22 @@ public sealed partial class SecretHygieneTests(ITestOutputHelper output) : EndTo
             LongRuns(text).Should().BeEmpty($"{where} holds no long hex or base64 run that could be a key");
         }
 
+        if (!OperatingSystem.IsWindows())
+        {
+            // And the files the conversation left behind are the owner's alone.
+            const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            foreach (string home in new[] { home1, home2 })
+            {
+                File.GetUnixFileMode(Path.Combine(home, "identity.pem")).Should().Be(OwnerOnly);
+                File.GetUnixFileMode(Path.Combine(home, "known_peers")).Should().Be(OwnerOnly);
+                File.GetUnixFileMode(home).Should().Be(OwnerOnly | UnixFileMode.UserExecute);
+            }
+        }
+
         user1.Stdout.Should().HaveCount(fromUser2.Length).And.OnlyContain(line => fromUser2.Any(t => IsMessage(line, "User2", t)));
         user2.Stdout.Should().HaveCount(fromUser1.Length).And.OnlyContain(line => fromUser1.Any(t => IsMessage(line, "User1", t)));
         _output.WriteLine($"{secrets.Count} secrets, {wrapped.Count} wrapped secrets and {fromUser1.Length + fromUser2.Length} texts: {checks} absence checks over "
             + $"{shown.Sum(p => p.Value.Length)} characters of output and {wire.Length} bytes of wire");
-    }
-
-    [Fact]
-    public async Task KeyFiles_AfterAConversation_AreOwnerOnlyInOwnerOnlyFolders()
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
-        string home1 = Sandbox.NewHome("user1");
-        string home2 = Sandbox.NewHome("user2");
-        int port = ChatSandbox.FreePort();
-        ChatProcess user1 = await Sandbox.StartListenerAsync(port, home1, ["--once", "--wait", ReceiptWait]);
-        ChatProcess user2 = Sandbox.StartConnector(port, home2, ["--wait", ReceiptWait]);
-        await ChatAndEndAsync(user1, user2);
-
-        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        foreach (string home in new[] { home1, home2 })
-        {
-            File.GetUnixFileMode(Path.Combine(home, "identity.pem")).Should().Be(OwnerOnly);
-            File.GetUnixFileMode(Path.Combine(home, "known_peers")).Should().Be(OwnerOnly);
-            File.GetUnixFileMode(home).Should().Be(OwnerOnly | UnixFileMode.UserExecute);
-        }
     }
 
     /// <summary>The PSK, both identity private keys (whole and by part) and both secrets the sides wrapped, unwrapped from the tapped frames.</summary>

@@ -127,7 +127,7 @@ public sealed class FrameReaderProperties
                 Func<Task> read = async () => await reader.ReadFrameAsync(4096, TimeSpan.FromMilliseconds(20), caller.Token);
                 await read.Should().ThrowAsync<SessionTimeoutException>($"{sent} of {wire.Length} bytes arrived and then nothing");
             }
-        }, iter: PropertyRuns.Iterations(40), threads: 1);
+        }, iter: PropertyRuns.Iterations(16), threads: 1);
     }
 
     private static Frame? Read(FrameReader reader, int limit)

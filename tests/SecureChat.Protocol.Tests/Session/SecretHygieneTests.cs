@@ -44,7 +44,7 @@ public sealed class SecretHygieneTests(CapturedConversationFixture fixture, ITes
     }
 
     [Fact]
-    public void FailureMessages_OfThousandsOfRefusedInputs_ShowNoSecretAndNoMessageText()
+    public void FailureMessages_OfHundredsOfRefusedInputs_ShowNoSecretAndNoMessageText()
     {
         CapturedConversation capture = fixture.Capture;
         var texts = new List<string>();
@@ -56,7 +56,7 @@ public sealed class SecretHygieneTests(CapturedConversationFixture fixture, ITes
             // to its owner and reported with its test; remove this exception to the rule with the fix).
             Func<Exception, string> text = target == "inner" ? e => e.Message : e => e.ToString();
             var targets = new FuzzTargets(capture) { Refused = e => texts.Add(text(e)) };
-            new MutationalFuzzer(targets, target, 1_122).Run(TimeSpan.FromSeconds(2), 3_000, TimeSpan.FromSeconds(5)).Findings.Should().BeEmpty();
+            new MutationalFuzzer(targets, target, 1_122).Run(TimeSpan.FromSeconds(1), 2_000, TimeSpan.FromSeconds(5)).Findings.Should().BeEmpty();
         }
 
         string all = string.Join('\n', texts.Distinct());
@@ -73,7 +73,7 @@ public sealed class SecretHygieneTests(CapturedConversationFixture fixture, ITes
             all.Should().NotContain(text, "no failure may show a message's text");
         }
 
-        texts.Should().HaveCountGreaterThan(1_000, "thousands of refusals were read");
+        texts.Should().HaveCountGreaterThan(500, "hundreds of refusals were read");
         output.WriteLine($"{texts.Count} failure texts ({texts.Distinct().Count()} distinct, {all.Length} characters) checked for {capture.Secrets.Count} secrets");
     }
 
