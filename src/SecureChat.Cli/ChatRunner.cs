@@ -427,26 +427,26 @@ public sealed class ChatRunner : IDisposable
             }
         }
 
-        long length = RandomAccess.GetLength(handle);
-        if (length > MaxPskFileSize)
+        // Read as a stream, not by length: the key may come from a pipe (--psk-file <(pass show chat)).
+        using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+        byte[] buffer = new byte[MaxPskFileSize + 1];
+        try
         {
-            throw new ConfigurationException($"The pre-shared key file {file} is {length} bytes; a key file is at most {MaxPskFileSize}.");
-        }
-
-        byte[] bytes = new byte[length];
-        int read = 0;
-        while (read < bytes.Length)
-        {
-            int n = RandomAccess.Read(handle, bytes.AsSpan(read), read);
-            if (n == 0)
+            int read = 0;
+            int n;
+            while (read < buffer.Length && (n = stream.Read(buffer, read, buffer.Length - read)) > 0)
             {
-                throw new ConfigurationException($"The pre-shared key file {file} changed while it was read.");
+                read += n;
             }
 
-            read += n;
+            return read <= MaxPskFileSize
+                ? buffer[..read]
+                : throw new ConfigurationException($"The pre-shared key file {file} is larger than {MaxPskFileSize} bytes; that is not a key file.");
         }
-
-        return bytes;
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(buffer);
+        }
     }
 
     private static IPAddress ParseAddress(string host) =>

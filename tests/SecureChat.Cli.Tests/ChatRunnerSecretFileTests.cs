@@ -50,6 +50,31 @@ public sealed class ChatRunnerSecretFileTests : IDisposable
         run.Error.Should().Contain("is empty");
     }
 
+    [Fact]
+    public async Task PskFile_OwnerOnlyPipe_IsReadLikeAFile()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        // As with --psk-file <(pass show chat): a pipe, owner-only, with no length to ask for. The connector
+        // reads the key, then finds nobody listening (69), rather than refusing its key file (78).
+        Directory.CreateDirectory(_home.Path);
+        string fifo = Path.Combine(_home.Path, "psk-pipe");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", ["-m", "600", fifo]))
+        {
+            await mkfifo.WaitForExitAsync();
+            mkfifo.ExitCode.Should().Be(0);
+        }
+
+        Task writer = Task.Run(() => File.WriteAllText(fifo, "a key from a pipe\n"));
+        AppRun run = await AppRun.RunWithInputAsync(ChatRole.Connector, string.Empty, null, "--home", _home.Path, "--psk-file", fifo, "--port", TestPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await writer.WaitAsync(TimeSpan.FromSeconds(10));
+
+        run.ExitCode.Should().Be(ExitCode.ConnectionFailed, run.Error);
+    }
+
     private string PskFile(string contents, UnixFileMode mode)
     {
         Directory.CreateDirectory(_home.Path);
