@@ -27,6 +27,13 @@ public sealed class ChatRunner : IDisposable
     /// <summary>At most this many handshakes run at once on the listener; more callers are closed at once.</summary>
     public const int MaxConcurrentHandshakes = 16;
 
+    private const UnixFileMode GroupOrOtherAccess =
+        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
+        UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    /// <summary>A PSK file larger than this is not a key (and is not read into memory).</summary>
+    private const long MaxPskFileSize = 64 * 1024;
+
     private readonly ChatSettings _settings;
     private readonly IChatTerminal _terminal;
     private readonly ILogger _logger;
@@ -369,7 +376,7 @@ public sealed class ChatRunner : IDisposable
             byte[] bytes;
             try
             {
-                bytes = File.ReadAllBytes(file);
+                bytes = ReadOwnerOnly(file);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -401,6 +408,45 @@ public sealed class ChatRunner : IDisposable
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Reads a secret file through one handle, refusing it (as the identity key is refused) when its group or
+    /// others have any access: the permissions checked are those of the bytes read.
+    /// </summary>
+    private static byte[] ReadOwnerOnly(string file)
+    {
+        using Microsoft.Win32.SafeHandles.SafeFileHandle handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read);
+        if (!OperatingSystem.IsWindows())
+        {
+            UnixFileMode mode = File.GetUnixFileMode(handle);
+            if ((mode & GroupOrOtherAccess) != 0)
+            {
+                throw new ConfigurationException(
+                    $"The pre-shared key file {file} is accessible by other users (mode 0{Convert.ToString((int)mode & 0x1FF, 8)}); it must be owner-only. Run: chmod 600 '{file}'");
+            }
+        }
+
+        // Read as a stream, not by length: the key may come from a pipe (--psk-file <(pass show chat)).
+        using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+        byte[] buffer = new byte[MaxPskFileSize + 1];
+        try
+        {
+            int read = 0;
+            int n;
+            while (read < buffer.Length && (n = stream.Read(buffer, read, buffer.Length - read)) > 0)
+            {
+                read += n;
+            }
+
+            return read <= MaxPskFileSize
+                ? buffer[..read]
+                : throw new ConfigurationException($"The pre-shared key file {file} is larger than {MaxPskFileSize} bytes; that is not a key file.");
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(buffer);
+        }
     }
 
     private static IPAddress ParseAddress(string host) =>

@@ -139,6 +139,7 @@ public sealed class KnownPeers
         string text;
         try
         {
+            RefuseIfOthersMayWrite(path);
             text = File.ReadAllText(path, StrictUtf8);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
@@ -193,6 +194,22 @@ public sealed class KnownPeers
                 DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset firstSeen)
             ? new KnownPeer(label, fingerprint, firstSeen)
             : null;
+    }
+
+    /// <summary>Whoever can write the file decides whom we trust: a file others may write is not read.</summary>
+    private static void RefuseIfOthersMayWrite(string path)
+    {
+        if (OperatingSystem.IsWindows() || !File.Exists(path))
+        {
+            return;
+        }
+
+        UnixFileMode mode = File.GetUnixFileMode(path);
+        if ((mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+        {
+            throw new KnownPeersException(
+                $"{path} may be changed by other users (mode 0{Convert.ToString((int)mode & 0x1FF, 8)}), and whoever can change it decides whom you trust. Check its entries, then run: chmod 600 '{path}'");
+        }
     }
 
     // The line's text is left out of the message: the file may hold anything, and the message goes to a terminal.

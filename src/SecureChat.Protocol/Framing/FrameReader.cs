@@ -3,7 +3,6 @@
 // within the frame timeout, so a sender that stalls mid-frame cannot hold a connection (slowloris).
 // Reads are buffered: one read from the stream takes whatever has arrived, often many frames, and the
 // frames already buffered are handed out without another system call or timer.
-using System.Buffers;
 using System.Net.Sockets;
 using SecureChat.Protocol.Errors;
 
@@ -17,7 +16,7 @@ public sealed class FrameReader
     private readonly Stream _stream;
     private readonly byte[] _defaultBuffer = new byte[DefaultBufferSize];
     private byte[] _buffer;
-    private bool _bufferRented;
+    private int _lastFrameLength;
     private int _start;
     private int _end;
 
@@ -114,6 +113,7 @@ public sealed class FrameReader
             {
                 frame = new Frame(_buffer.AsMemory(_start, length));
                 _start += length;
+                _lastFrameLength = length;
                 return true;
             }
         }
@@ -131,45 +131,26 @@ public sealed class FrameReader
             return;
         }
 
-        byte[] target = _buffer;
-        bool rented = _bufferRented;
-        if (frameLength > _buffer.Length)
-        {
-            // Only a frame within the limit, already checked, gets here: the size a peer can make us hold is capped.
-            target = ArrayPool<byte>.Shared.Rent(frameLength);
-            rented = true;
-        }
-
+        // Only a frame within the limit, already checked, gets here: the size a peer can make us hold is
+        // capped, and it is exactly the frame (no rounding up).
+        byte[] target = frameLength > _buffer.Length ? GC.AllocateUninitializedArray<byte>(frameLength) : _buffer;
         _buffer.AsSpan(_start, buffered).CopyTo(target);
-        if (!ReferenceEquals(target, _buffer))
-        {
-            ReturnRented();
-        }
-
         _buffer = target;
-        _bufferRented = rented;
         _start = 0;
         _end = buffered;
     }
 
-    /// <summary>With nothing buffered, goes back to the default buffer if a large frame made it grow.</summary>
+    /// <summary>
+    /// With nothing buffered, goes back to the default buffer if a large frame made it grow, unless the
+    /// last frame was large too: a run of large frames (a long text after another) keeps the large buffer.
+    /// </summary>
     private void RestartBuffer()
     {
         _start = 0;
         _end = 0;
-        if (_bufferRented)
+        if (!ReferenceEquals(_buffer, _defaultBuffer) && _lastFrameLength <= DefaultBufferSize)
         {
-            ReturnRented();
             _buffer = _defaultBuffer;
-        }
-    }
-
-    private void ReturnRented()
-    {
-        if (_bufferRented)
-        {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _bufferRented = false;
         }
     }
 

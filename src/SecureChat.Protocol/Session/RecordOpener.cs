@@ -86,7 +86,9 @@ internal sealed class RecordOpener : IDisposable
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException or FormatException)
         {
-            throw new ProtocolViolationException($"An authenticated record holds a malformed message{FrameJson.Where(e)}.", e);
+            // Neither the parser's exception nor its JSON path goes along: both quote the decrypted
+            // plaintext, and a failure is logged (at debug level) where message text must never appear.
+            throw new ProtocolViolationException($"An authenticated record holds a malformed message ({e.GetType().Name}).");
         }
     }
 }

@@ -1,0 +1,49 @@
+// Shared with fuzz/SecureChat.Fuzz (linked there): no test framework here.
+using System.Security.Cryptography;
+using System.Text;
+using SecureChat.Crypto.Agreement;
+using SecureChat.Crypto.Identity;
+using SecureChat.Crypto.Secrets;
+using SecureChat.Protocol.Handshake;
+
+namespace SecureChat.Protocol.Tests.Fuzzing;
+
+/// <summary>
+/// One side's randomness fixed by a label, so that a captured conversation can be replayed: the same
+/// nonce, ephemeral key, secret and record IVs every time, and the RSA-OAEP ciphertext (randomised, so not
+/// derivable) recorded the first time and replayed afterwards.
+/// </summary>
+internal sealed class FixedEntropy(string label, DateTimeOffset clock) : HandshakeEntropy
+{
+    private int _ivs;
+
+    /// <summary>The key wrap this side made (or replays).</summary>
+    public byte[]? Wrapped { get; set; }
+
+    public override bool ChoosesIvs => true;
+
+    public byte[] Nonce => Derive("nonce", 32);
+
+    public byte[] EphemeralPrivateKey => Derive("ephemeral", 32);
+
+    public byte[] SecretBytes => Derive("secret", 32);
+
+    /// <summary>A fresh copy that replays the same wrap (its IV counter starts again).</summary>
+    public FixedEntropy Replay() => new(label, clock) { Wrapped = Wrapped };
+
+    public override void FillNonce(Span<byte> nonce) => Nonce.CopyTo(nonce);
+
+    public override EphemeralKeyPair CreateEphemeral() => EphemeralKeyPair.FromPrivateKey(EphemeralPrivateKey);
+
+    public override Secret CreateSecret() => Secret.Copy(SecretBytes);
+
+    public override byte[] Wrap(IdentityPublicKey recipient, ReadOnlySpan<byte> secret) => Wrapped ??= base.Wrap(recipient, secret);
+
+    public override void FillIv(Span<byte> iv) => Derive($"iv {_ivs++}", 16).CopyTo(iv);
+
+    public override DateTimeOffset Now() => clock;
+
+    public override string ToString() => $"FixedEntropy({label})";
+
+    private byte[] Derive(string what, int length) => SHA256.HashData(Encoding.UTF8.GetBytes($"securechat fuzz {label} {what}"))[..length];
+}
