@@ -41,7 +41,7 @@ internal sealed class FuzzTargets(CapturedConversation capture)
     public const string Accepted = "accepted";
 
     /// <summary>The responder finished with a frame 4 that differs only in JSON spelling (see <see cref="Responder"/>).</summary>
-    public const string CompletedWithOtherTranscript = "responder completed, transcript differs (initiator refuses frame 4)";
+    public const string CompletedWithOtherTranscript = "responder completed, transcript differs (initiator refuses frame 5)";
 
     public static IReadOnlyList<string> Names { get; } = ["frames", "responder", "inner"];
 
