@@ -65,10 +65,27 @@ public sealed partial class ChatRunner : IDisposable
         using (identity)
         using (psk)
         {
-            return _settings.Role == ChatRole.Listener
+            int exitCode = _settings.Role == ChatRole.Listener
                 ? await ListenAsync(identity, psk, home, cancellationToken).ConfigureAwait(false)
                 : await ConnectAsync(identity, psk, home, cancellationToken).ConfigureAwait(false);
+            return ListUnusedLine(exitCode, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// A script's line that was read as a conversation ended, and never sent, is listed like any other
+    /// undelivered line (issue 6: it used to vanish). As in the chat loop, Ctrl+C keeps its exit code.
+    /// </summary>
+    private int ListUnusedLine(int exitCode, CancellationToken cancellationToken)
+    {
+        if (_terminal.TakeUnusedLine() is not { } line)
+        {
+            return exitCode;
+        }
+
+        _terminal.ShowWarning("1 message(s) were never confirmed delivered:");
+        _terminal.ShowWarning("  " + line);
+        return exitCode == ExitCode.Success && !cancellationToken.IsCancellationRequested ? ExitCode.Undelivered : exitCode;
     }
 
     /// <summary>Releases the trust prompt's turn lock.</summary>

@@ -44,6 +44,18 @@ public sealed class ScriptedTerminal : IChatTerminal
     }
 
     /// <inheritdoc />
+    public string? TakeUnusedLine()
+    {
+        if (_pending is { IsCompletedSuccessfully: true, Result: { } line })
+        {
+            _pending = null;
+            return line;
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc />
     public void ShowIncoming(DateTimeOffset at, string name, string text) =>
         Write(_output, $"{at.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture)} {SafeText.ForTerminal(name)}: {SafeText.ForTerminal(text)}");
 
