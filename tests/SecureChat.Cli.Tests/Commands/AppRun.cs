@@ -37,6 +37,9 @@ internal sealed class LiveText : TextWriter
 
     public IReadOnlyList<string> Lines => ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>When (on <see cref="Infrastructure.Stamp"/>'s count) the first "warning:" line was written, or long.MaxValue.</summary>
+    public long FirstWarningAt { get; private set; } = long.MaxValue;
+
     public override void Write(char value)
     {
         lock (_gate)
@@ -49,6 +52,11 @@ internal sealed class LiveText : TextWriter
     {
         lock (_gate)
         {
+            if (FirstWarningAt == long.MaxValue && value?.StartsWith("warning:", StringComparison.Ordinal) == true)
+            {
+                FirstWarningAt = Infrastructure.Stamp.Next();
+            }
+
             _text.Append(value);
         }
     }

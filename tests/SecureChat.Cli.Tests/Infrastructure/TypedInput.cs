@@ -9,19 +9,19 @@ namespace SecureChat.Cli.Tests.Infrastructure;
 internal sealed class TypedInput : TextReader
 {
     private readonly BlockingCollection<string?> _lines = [];
-    private readonly List<string> _consumed = [];
+    private readonly List<(string Line, long At)> _consumed = [];
     private readonly Lock _gate = new();
     private bool _closed;
 
     /// <summary>The lines the app has read, in order.</summary>
-    public IReadOnlyList<string> Consumed
+    public IReadOnlyList<string> Consumed => ConsumedBefore(long.MaxValue);
+
+    /// <summary>The lines the app read before <paramref name="stamp"/> (see <see cref="Stamp"/>).</summary>
+    public IReadOnlyList<string> ConsumedBefore(long stamp)
     {
-        get
+        lock (_gate)
         {
-            lock (_gate)
-            {
-                return [.. _consumed];
-            }
+            return [.. _consumed.Where(c => c.At < stamp).Select(c => c.Line)];
         }
     }
 
@@ -59,7 +59,7 @@ internal sealed class TypedInput : TextReader
             }
             else
             {
-                _consumed.Add(line);
+                _consumed.Add((line, Stamp.Next()));
             }
 
             return line;
@@ -75,4 +75,12 @@ internal sealed class TypedInput : TextReader
 
         base.Dispose(disposing);
     }
+}
+
+/// <summary>One count shared by the test's inputs and outputs, to tell which came first across threads.</summary>
+internal static class Stamp
+{
+    private static long _count;
+
+    public static long Next() => Interlocked.Increment(ref _count);
 }
