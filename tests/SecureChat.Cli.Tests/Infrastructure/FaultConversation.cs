@@ -104,6 +104,13 @@ internal sealed class FaultConversation(string user1Home, string user2Home, Faul
             await UntilAsync(() => proxy.Count(Toward.Listener) >= expected && proxy.Count(Toward.Connector) >= expected, TimeSpan.FromSeconds(timeouts.Keepalive), running);
         }
 
+        // Once one side has reported the fault, the other gets the time to notice it too before User2's input ends.
+        bool settled(Task<AppRun> app, LiveText error) => app.IsCompleted || error.FirstWarningAt != long.MaxValue;
+        if (connected && !running())
+        {
+            await UntilAsync(() => settled(user1, user1Err) && settled(user2, user2Err), TimeSpan.FromSeconds(timeouts.Peer + 1), () => true);
+        }
+
         user2In.End();
         AppRun user2Run = await user2;
         user2In.AppReturned();

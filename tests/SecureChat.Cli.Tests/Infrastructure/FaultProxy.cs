@@ -251,7 +251,7 @@ public sealed class FaultProxy : IAsyncDisposable
     /// <summary>Applies <paramref name="fault"/> to <paramref name="wire"/>; returns a frame to hold back (reorder) or null.</summary>
     private static async Task<byte[]?> InjectAsync(Fault fault, byte[] wire, Socket to, Link link)
     {
-        var random = new Random(HashCode.Combine(fault.Seed, fault.Frame, (int)fault.Toward));
+        var random = new Random(unchecked((fault.Seed * 1_000_003) + (fault.Frame * 31) + (int)fault.Toward)); // not HashCode: it differs per process
         int payload = wire.Length - 4;
         switch (fault.Kind)
         {
