@@ -1,10 +1,11 @@
 // User1's side: accept callers, one conversation at a time. What a stranger can hold is bounded in two
 // stages, as careful servers bound unauthenticated connections (OpenSSH's LoginGraceTime and
 // MaxStartups, nginx's client_header_timeout): until its whole hello has arrived a caller only waits in
-// a capped room with a short deadline, where the newest caller always gets a seat (the longest-waiting
-// leaves); only a caller whose hello came gets one of the few handshake slots, where the RSA work is.
-// There is no per-address limit: the real User2 often shares its address with whoever else is there
-// (loopback, NAT), and such a limit would lock it out together with the flood.
+// a large, cheap room (it costs what it actually sent) with a short deadline, where the newest caller
+// always gets a seat (the longest-waiting leaves); only a caller whose hello came gets one of the few
+// handshake slots, where the RSA work is. There is no per-address limit: the real User2 often shares its
+// address with whoever else is there (loopback, NAT), and such a limit would lock it out with the flood.
+// Dropped callers are reported a few at a time (DropReports), so a flood cannot flood the terminal.
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -98,6 +99,7 @@ public sealed partial class ChatRunner
         }
 
         await Task.WhenAll(running).ConfigureAwait(false);
+        _drops.Flush();
         return exitCode;
     }
 
@@ -106,7 +108,7 @@ public sealed partial class ChatRunner
     {
         await using var stream = new NetworkStream(socket, ownsSocket: true); // the session closes it too; twice is harmless
         var waited = Stopwatch.StartNew();
-        Frame? hello = await ReadHelloAsync(stream, remote, options, waitingRoom, cancellationToken).ConfigureAwait(false);
+        byte[]? hello = await ReadHelloAsync(stream, remote, options, waitingRoom, cancellationToken).ConfigureAwait(false);
         if (hello is null)
         {
             return null;
@@ -121,7 +123,7 @@ public sealed partial class ChatRunner
             return null;
         }
 
-        await using var replay = new ReplayStream(hello.Value.Wire, stream);
+        await using var replay = new ReplayStream(hello, stream);
         SecureSession session;
         try
         {
@@ -138,6 +140,7 @@ public sealed partial class ChatRunner
         }
 
         // The conversation slot was claimed in the trust decision.
+        _drops.Flush();
         try
         {
             await using (session)
@@ -163,17 +166,18 @@ public sealed partial class ChatRunner
     /// The caller's first frame, read whole within the hello timeout while it holds a seat in the waiting
     /// room; or null when it did not come (the caller is then told why if it can be, reported, and closed).
     /// </summary>
-    private async Task<Frame?> ReadHelloAsync(NetworkStream stream, EndPoint? remote, SessionOptions options, HelloWaitingRoom waitingRoom, CancellationToken cancellationToken)
+    private async Task<byte[]?> ReadHelloAsync(NetworkStream stream, EndPoint? remote, SessionOptions options, HelloWaitingRoom waitingRoom, CancellationToken cancellationToken)
     {
         SessionException failure;
         bool evicted = false;
+        bool timedOut = false;
         using (HelloWaitingRoom.Seat seat = waitingRoom.Enter())
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, seat.MadeRoom);
             deadline.CancelAfter(_settings.Listener.HelloTimeout);
             try
             {
-                Frame? hello = await new FrameReader(stream).ReadFrameAsync(options.MaxHandshakePayload, options.FrameTimeout, deadline.Token).ConfigureAwait(false);
+                byte[]? hello = await HelloReader.ReadAsync(stream, options.MaxHandshakePayload, deadline.Token).ConfigureAwait(false);
                 if (hello is not null)
                 {
                     return hello;
@@ -184,9 +188,10 @@ public sealed partial class ChatRunner
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 evicted = seat.WasEvicted;
+                timedOut = true;
                 failure = new SessionTimeoutException(evicted
-                    ? $"It had sent no hello while {waitingRoom.Capacity} newer callers arrived, so it made room for them."
-                    : $"It sent no hello within {_settings.Listener.HelloTimeout.TotalSeconds:0.###} s of connecting.");
+                    ? $"it had sent no hello when {waitingRoom.Capacity} newer callers were waiting, so it made room for them."
+                    : $"it sent no hello within {_settings.Listener.HelloTimeout.TotalSeconds:0.###} s of connecting.");
             }
             catch (SessionException e)
             {
@@ -204,7 +209,7 @@ public sealed partial class ChatRunner
             Log.MadeRoom(_logger, remote, waitingRoom.Capacity);
         }
 
-        ReportDropped(remote, failure);
+        ReportDropped(remote, failure, timedOut ? failure.Message : null);
         AbortReason? reason = failure switch
         {
             ConnectionLostException => null,
@@ -220,13 +225,14 @@ public sealed partial class ChatRunner
         return null;
     }
 
-    private void ReportDropped(EndPoint? remote, SessionException failure)
+    /// <summary>Logs a caller dropped before any conversation and tells the user (<paramref name="why"/>, or the failure's plain sentence).</summary>
+    private void ReportDropped(EndPoint? remote, SessionException failure, string? why = null)
     {
         Log.HandshakeFailed(_logger, remote, failure.GetType().Name, failure.Message);
         Log.FailureDetail(_logger, failure);
         if (failure is not IdentityRefusedException)
         {
-            _terminal.ShowWarning($"A connection from {remote} failed the handshake and was dropped: {Failures.Describe(failure, remote?.ToString() ?? "the caller")}");
+            _drops.Report($"A connection from {remote} failed the handshake and was dropped: {why ?? Failures.Describe(failure, remote?.ToString() ?? "the caller")}");
         }
     }
 

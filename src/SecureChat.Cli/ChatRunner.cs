@@ -27,6 +27,7 @@ public sealed partial class ChatRunner : IDisposable
     private readonly ILogger _logger;
     private readonly Func<string, string?> _environment;
     private readonly SemaphoreSlim _trustTurn = new(1, 1);
+    private readonly DropReports _drops;
     private int _inConversation;
 
     /// <summary>Runs with <paramref name="settings"/>, talking through <paramref name="terminal"/>.</summary>
@@ -36,6 +37,7 @@ public sealed partial class ChatRunner : IDisposable
         _terminal = terminal;
         _logger = logger;
         _environment = environment;
+        _drops = new DropReports(terminal.ShowWarning, TimeProvider.System);
     }
 
     /// <summary>Runs until the conversation (User2) or the listening (User1) ends; returns the exit code.</summary>

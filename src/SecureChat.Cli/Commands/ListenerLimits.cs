@@ -17,10 +17,12 @@ public sealed record ListenerLimits
     public TimeSpan HelloTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// At most this many callers wait for their hello at once (default 128). When one more arrives, the one
-    /// that has waited longest is dropped: a flood can shorten the strangers' grace, never lock out a newcomer.
+    /// At most this many callers wait for their hello at once (default 1024). A waiting caller costs a
+    /// socket and what it has actually sent (a few KiB at most for a real hello), so the room can be larger
+    /// than any crowd of idle or stalling strangers: then a flood of short-lived connections evicts nobody.
+    /// Beyond it, each newcomer makes the longest-waiting caller leave, so none is ever locked out.
     /// </summary>
-    public int MaxWaitingForHello { get; init; } = 128;
+    public int MaxWaitingForHello { get; init; } = 1024;
 
     /// <summary>At most this many handshakes run at once (default 16); a caller whose hello came waits for a slot until its hello timeout.</summary>
     public int MaxHandshakes { get; init; } = 16;

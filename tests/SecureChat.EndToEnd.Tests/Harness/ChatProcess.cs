@@ -33,6 +33,26 @@ public sealed class ChatProcess : IDisposable
     /// <summary>The command line, for messages.</summary>
     public string CommandLine { get; private set; } = string.Empty;
 
+    /// <summary>The operating system's process id.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>The resident set size in bytes (Linux, from /proc), or null where that cannot be read.</summary>
+    public long? ResidentBytes
+    {
+        get
+        {
+            try
+            {
+                string? line = File.ReadLines($"/proc/{Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+                return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                return null; // not Linux, or the process is gone
+            }
+        }
+    }
+
     /// <summary>Whether the process has ended.</summary>
     public bool HasExited => _process.HasExited;
 
