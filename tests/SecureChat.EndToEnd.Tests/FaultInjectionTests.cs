@@ -11,7 +11,7 @@ namespace SecureChat.EndToEnd.Tests;
 /// crash, no stack trace, the exit code the shell sees).
 /// </summary>
 [Collection(ProcessTests.Name)]
-public sealed partial class FaultInjectionTests(ITestOutputHelper output, FaultInjectionTests.Homes homes) : EndToEndTest(output), IClassFixture<FaultInjectionTests.Homes>
+public sealed partial class FaultInjectionTests(ITestOutputHelper output, PreparedHomes homes) : EndToEndTest(output), IClassFixture<PreparedHomes>
 {
     private static readonly string[] Timeouts =
         ["--handshake-timeout", "3", "--frame-timeout", "1", "--keepalive", "1", "--peer-timeout", "2.5", "--decision-timeout", "3", "--wait", "1"];
@@ -135,38 +135,6 @@ public sealed partial class FaultInjectionTests(ITestOutputHelper output, FaultI
         }
 
         return done();
-    }
-
-    /// <summary>The two homes, keys made once for the class: each case then costs a handshake, not two RSA key generations.</summary>
-    public sealed class Homes : IDisposable
-    {
-        private readonly string _root = Path.Combine(Path.GetTempPath(), "securechat-faults-" + Guid.NewGuid().ToString("N")[..12]);
-
-        public Homes()
-        {
-            foreach ((ChatApp app, string home) in new[] { (ChatApp.User1, User1), (ChatApp.User2, User2) })
-            {
-                using ChatProcess key = ChatProcess.Start($"{app} key generate", app, ["key", "generate", "--home", home]);
-                key.CloseInput();
-                key.WaitForExitAsync().GetAwaiter().GetResult().Should().Be(0, key.Transcript);
-            }
-        }
-
-        public string User1 => Path.Combine(_root, "user1");
-
-        public string User2 => Path.Combine(_root, "user2");
-
-        public void Dispose()
-        {
-            try
-            {
-                Directory.Delete(_root, recursive: true);
-            }
-            catch (DirectoryNotFoundException)
-            {
-                // Never created.
-            }
-        }
     }
 
     private sealed record Outcome(ChatProcess User1, int User1Exit, ChatProcess User2, int User2Exit, int? NextCallerExit)
