@@ -11,7 +11,7 @@ namespace SecureChat.EndToEnd.Tests;
 /// crash, no stack trace, the exit code the shell sees).
 /// </summary>
 [Collection(ProcessTests.Name)]
-public sealed partial class FaultInjectionTests(ITestOutputHelper output, PreparedHomes homes) : EndToEndTest(output), IClassFixture<PreparedHomes>
+public sealed partial class FaultInjectionTests(ITestOutputHelper output, PreparedHomes homes) : EndToEndTest(output)
 {
     private static readonly string[] Timeouts =
         ["--handshake-timeout", "3", "--frame-timeout", "1", "--keepalive", "1", "--peer-timeout", "2.5", "--decision-timeout", "3", "--wait", "1"];

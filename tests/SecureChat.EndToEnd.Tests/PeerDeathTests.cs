@@ -14,7 +14,7 @@ namespace SecureChat.EndToEnd.Tests;
 /// options keep each case to seconds.
 /// </summary>
 [Collection(ProcessTests.Name)]
-public sealed partial class PeerDeathTests(ITestOutputHelper output, PreparedHomes homes) : EndToEndTest(output), IClassFixture<PreparedHomes>
+public sealed partial class PeerDeathTests(ITestOutputHelper output, PreparedHomes homes) : EndToEndTest(output)
 {
     private const double PeerTimeoutSeconds = 2;
 

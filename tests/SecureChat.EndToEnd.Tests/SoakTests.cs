@@ -14,7 +14,7 @@ namespace SecureChat.EndToEnd.Tests;
 /// processes' output is checked as it streams, never stored, so the test itself stays small.
 /// </summary>
 [Collection(ProcessTests.Name)]
-public sealed class SoakTests(ITestOutputHelper output, PreparedHomes homes) : EndToEndTest(output), IClassFixture<PreparedHomes>
+public sealed class SoakTests(ITestOutputHelper output, PreparedHomes homes) : EndToEndTest(output)
 {
     private const int DefaultMessages = 10_000;
 

@@ -1,8 +1,8 @@
 namespace SecureChat.EndToEnd.Tests.Harness;
 
 /// <summary>
-/// A User1 home and a User2 home whose keys are made once for a test class (a class fixture), so that each
-/// test then costs a handshake rather than two RSA-3072 key generations. Deleted afterwards.
+/// A User1 home and a User2 home whose keys are made once for the process tests' collection, so that each
+/// test using them costs a handshake rather than two RSA-3072 key generations. Deleted afterwards.
 /// </summary>
 public sealed class PreparedHomes : IDisposable
 {
