@@ -1,7 +1,6 @@
 // One run of the chat: load the home folder, then listen (User1) or connect (User2), decide trust, and
 // run conversations. User1 keeps listening after a peer leaves, one conversation at a time: a second
 // caller gets a polite "busy", and a connection that fails the handshake is logged and dropped.
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -15,18 +14,14 @@ using SecureChat.Crypto;
 using SecureChat.Crypto.Identity;
 using SecureChat.Crypto.Secrets;
 using SecureChat.Protocol.Errors;
-using SecureChat.Protocol.Framing;
 using SecureChat.Protocol.Handshake;
 using SecureChat.Protocol.Session;
 
 namespace SecureChat.Cli;
 
 /// <summary>Runs User1 or User2 with settings from the command line.</summary>
-public sealed class ChatRunner : IDisposable
+public sealed partial class ChatRunner : IDisposable
 {
-    /// <summary>At most this many handshakes run at once on the listener; more callers are closed at once.</summary>
-    public const int MaxConcurrentHandshakes = 16;
-
     private const UnixFileMode GroupOrOtherAccess =
         UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
         UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
@@ -39,6 +34,7 @@ public sealed class ChatRunner : IDisposable
     private readonly ILogger _logger;
     private readonly Func<string, string?> _environment;
     private readonly SemaphoreSlim _trustTurn = new(1, 1);
+    private readonly DropReports _drops;
     private int _inConversation;
 
     /// <summary>Runs with <paramref name="settings"/>, talking through <paramref name="terminal"/>.</summary>
@@ -48,6 +44,7 @@ public sealed class ChatRunner : IDisposable
         _terminal = terminal;
         _logger = logger;
         _environment = environment;
+        _drops = new DropReports(terminal.ShowWarning, TimeProvider.System);
     }
 
     /// <summary>Runs until the conversation (User2) or the listening (User1) ends; returns the exit code.</summary>
@@ -77,22 +74,34 @@ public sealed class ChatRunner : IDisposable
         using (identity)
         using (psk)
         {
-            return _settings.Role == ChatRole.Listener
+            int exitCode = _settings.Role == ChatRole.Listener
                 ? await ListenAsync(identity, psk, home, cancellationToken).ConfigureAwait(false)
                 : await ConnectAsync(identity, psk, home, cancellationToken).ConfigureAwait(false);
+            return ListUnusedLine(exitCode, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// A script's line that was read as a conversation ended, and never sent, is listed like any other
+    /// undelivered line (issue 6: it used to vanish). As in the chat loop, Ctrl+C keeps its exit code.
+    /// </summary>
+    private int ListUnusedLine(int exitCode, CancellationToken cancellationToken)
+    {
+        if (_terminal.TakeUnusedLine() is not { } line)
+        {
+            return exitCode;
+        }
+
+        _terminal.ShowWarning("1 message(s) were never confirmed delivered:");
+        _terminal.ShowWarning("  " + line);
+        return exitCode == ExitCode.Success && !cancellationToken.IsCancellationRequested ? ExitCode.Undelivered : exitCode;
     }
 
     /// <summary>Releases the trust prompt's turn lock.</summary>
     public void Dispose() => _trustTurn.Dispose();
 
-    private SessionOptions Options(IdentityKey identity, Secret? psk, ChatHome home, Func<PeerIdentity, IReadOnlyList<PeerLabel>> labels, bool reserveConversation) => new()
-    {
-        Identity = identity,
-        Name = _settings.Name,
-        PreSharedKey = psk,
-        Suites = _settings.Suites,
-        TrustPeer = async (peer, ct) =>
+    private SessionOptions Options(IdentityKey identity, Secret? psk, ChatHome home, Func<PeerIdentity, IReadOnlyList<PeerLabel>> labels, bool reserveConversation) =>
+        _settings.Timeouts.ToSessionOptions(identity, _settings.Name, psk, _settings.Suites, async (peer, ct) =>
         {
             // One question at a time, even if two callers finish their handshakes together.
             await _trustTurn.WaitAsync(ct).ConfigureAwait(false);
@@ -141,8 +150,7 @@ public sealed class ChatRunner : IDisposable
 
                 _trustTurn.Release();
             }
-        },
-    };
+        });
 
     /// <summary>How the user runs 'peers forget' for this same home, for the changed-key message.</summary>
     private string ForgetCommandPrefix() =>
@@ -228,147 +236,6 @@ public sealed class ChatRunner : IDisposable
         return await new ChatLoop(session, _terminal, _settings.Name, _logger, _settings.ReceiptWait).RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<int> ListenAsync(IdentityKey identity, Secret? psk, ChatHome home, CancellationToken cancellationToken)
-    {
-        IPAddress address;
-        try
-        {
-            address = ParseAddress(_settings.Host);
-        }
-        catch (SocketException e)
-        {
-            _terminal.ShowWarning($"Cannot listen on {_settings.Host}: the name does not resolve ({e.Message}). Check --host.");
-            return ExitCode.ConnectionFailed;
-        }
-
-        using var listener = new TcpListener(address, _settings.Port);
-        try
-        {
-            listener.Start();
-        }
-        catch (SocketException e)
-        {
-            _terminal.ShowWarning(e.SocketErrorCode == SocketError.AddressAlreadyInUse
-                ? $"Cannot listen on {_settings.Host}:{_settings.Port}: the port is in use (is another User1 running?). Choose another with --port."
-                : $"Cannot listen on {_settings.Host}:{_settings.Port}: {e.Message}");
-            return ExitCode.ConnectionFailed;
-        }
-
-        Log.Listening(_logger, listener.LocalEndpoint);
-        _terminal.ShowSystem($"Listening on {listener.LocalEndpoint} as {_settings.Name} ({identity.Fingerprint}). Waiting for User2…");
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var handshakes = new SemaphoreSlim(MaxConcurrentHandshakes, MaxConcurrentHandshakes);
-        SessionOptions options = Options(identity, psk, home, peer => [PeerLabel.Name(peer.Name)], reserveConversation: true);
-        int exitCode = ExitCode.Success;
-        var running = new List<Task>();
-        while (!stop.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await listener.AcceptSocketAsync(stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-
-            socket.NoDelay = true;
-            EndPoint? remote = socket.RemoteEndPoint;
-            Log.Accepted(_logger, remote);
-            running.RemoveAll(t => t.IsCompleted);
-            if (Volatile.Read(ref _inConversation) == 1 || !handshakes.Wait(0, CancellationToken.None))
-            {
-                running.Add(RefuseBusyAsync(socket, remote));
-                continue;
-            }
-
-            running.Add(Task.Run(async () =>
-            {
-                try
-                {
-                    int? result = await ServeAsync(new NetworkStream(socket, ownsSocket: true), remote, options, handshakes, stop.Token).ConfigureAwait(false);
-                    if (result is { } code)
-                    {
-                        exitCode = code;
-                        await stop.CancelAsync().ConfigureAwait(false);
-                    }
-                }
-                catch (OperationCanceledException)
-                {
-                    // Shutting down.
-                }
-            }, CancellationToken.None));
-        }
-
-        await Task.WhenAll(running).ConfigureAwait(false);
-        return exitCode;
-    }
-
-    /// <summary>Handshake and conversation with one caller; an exit code when listening should stop.</summary>
-    private async Task<int?> ServeAsync(NetworkStream stream, EndPoint? remote, SessionOptions options, SemaphoreSlim handshakes, CancellationToken cancellationToken)
-    {
-        SecureSession session;
-        try
-        {
-            session = await SecureSession.RespondAsync(stream, options, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SessionException e)
-        {
-            Log.HandshakeFailed(_logger, remote, e.GetType().Name, e.Message);
-            Log.FailureDetail(_logger, e);
-            if (e is not IdentityRefusedException)
-            {
-                _terminal.ShowWarning($"A connection from {remote} failed the handshake and was dropped: {Failures.Describe(e, remote?.ToString() ?? "the caller")}");
-            }
-
-            return null;
-        }
-        finally
-        {
-            handshakes.Release();
-        }
-
-        // The conversation slot was claimed in the trust decision.
-        try
-        {
-            await using (session)
-            {
-                ChatOutcome outcome = await ConverseAsync(session, cancellationToken).ConfigureAwait(false);
-                if (_settings.Once || outcome.WeLeft || cancellationToken.IsCancellationRequested)
-                {
-                    return outcome.ExitCode;
-                }
-
-                _terminal.DiscardPendingInput(); // nothing typed for this conversation goes to the next caller
-                _terminal.ShowSystem($"Still listening on port {_settings.Port}. Waiting for User2…");
-                return null;
-            }
-        }
-        finally
-        {
-            Volatile.Write(ref _inConversation, 0);
-        }
-    }
-
-    private async Task RefuseBusyAsync(Socket socket, EndPoint? remote)
-    {
-        Log.Busy(_logger, remote);
-        using (socket)
-        {
-            try
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await socket.SendAsync(FrameJson.EncodeAbort(AbortReason.Busy), SocketFlags.None, timeout.Token).ConfigureAwait(false);
-                socket.Shutdown(SocketShutdown.Both);
-            }
-            catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
-            {
-                // The caller left first.
-            }
-        }
-    }
-
     private Secret? LoadPsk()
     {
         if (_settings.PskFile is { } file)
@@ -448,11 +315,6 @@ public sealed class ChatRunner : IDisposable
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(buffer);
         }
     }
-
-    private static IPAddress ParseAddress(string host) =>
-        host == "localhost" ? IPAddress.Loopback
-        : IPAddress.TryParse(host, out IPAddress? address) ? address
-        : Dns.GetHostAddresses(host).First();
 }
 
 /// <summary>A setting that cannot be used: a missing PSK variable, an unreadable PSK file.</summary>

@@ -18,6 +18,12 @@ public interface IChatTerminal
     /// </summary>
     void DiscardPendingInput();
 
+    /// <summary>
+    /// A line already read from the input that no conversation took, or <see langword="null"/>: the read left
+    /// waiting when a conversation ended may take one. Asked once the chat is over, so it can be listed.
+    /// </summary>
+    string? TakeUnusedLine();
+
     /// <summary>A message from the peer.</summary>
     void ShowIncoming(DateTimeOffset at, string name, string text);
 

@@ -61,6 +61,10 @@ public sealed class InteractiveTerminal : IChatTerminal
     }
 
     /// <inheritdoc />
+    /// <remarks>A person sees the conversation end and knows what they typed after it: nothing to list.</remarks>
+    public string? TakeUnusedLine() => null;
+
+    /// <inheritdoc />
     public void ShowIncoming(DateTimeOffset at, string name, string text) =>
         Print($"{Dim(Time(at))} {Paint("32", SafeText.ForTerminal(name))}: {SafeText.ForTerminal(text)}");
 

@@ -12,6 +12,8 @@ public sealed class ScriptedTerminal : IChatTerminal
     private readonly TextWriter _output;
     private readonly TextWriter _error;
     private readonly Lock _gate = new();
+    private readonly System.Collections.Concurrent.BlockingCollection<TaskCompletionSource<string?>> _requests = [];
+    private int _readerStarted;
     private Task<string?>? _pending;
 
     /// <summary>Reads <paramref name="input"/>; writes messages to <paramref name="output"/> and the rest to <paramref name="error"/>.</summary>
@@ -28,19 +30,61 @@ public sealed class ScriptedTerminal : IChatTerminal
     /// <inheritdoc />
     public async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
     {
-        // Console.In's ReadLineAsync is a blocking ReadLine in disguise, so the read runs on its own thread
-        // and the wait for it is what gets cancelled (the peer left while the script had nothing to say).
+        // Console.In's ReadLineAsync is a blocking ReadLine in disguise, so the reads run on a thread of their
+        // own and the wait for one is what gets cancelled (the peer left while the script had nothing to say).
         // A read that was abandoned is picked up by the next call, so no line is lost between conversations.
-        _pending ??= Task.Factory.StartNew(_input.ReadLine, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        // One thread serves every read, one line per request: a thread per line cost more than the
+        // encryption of the message (issue 6, the soak), and reading further ahead would take lines from
+        // the script that no conversation may ever send.
+        _pending ??= RequestLine();
         string? line = await _pending.WaitAsync(cancellationToken).ConfigureAwait(false);
         _pending = null;
         return line;
+    }
+
+    private Task<string?> RequestLine()
+    {
+        if (Interlocked.Exchange(ref _readerStarted, 1) == 0)
+        {
+            new Thread(ServeReads) { IsBackground = true, Name = "SecureChat stdin" }.Start();
+        }
+
+        var request = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _requests.Add(request);
+        return request.Task;
+    }
+
+    private void ServeReads()
+    {
+        foreach (TaskCompletionSource<string?> request in _requests.GetConsumingEnumerable())
+        {
+            try
+            {
+                request.SetResult(_input.ReadLine());
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or OutOfMemoryException)
+            {
+                request.SetException(e);
+            }
+        }
     }
 
     /// <inheritdoc />
     /// <remarks>A script's lines are its messages, written in advance on purpose: nothing to discard.</remarks>
     public void DiscardPendingInput()
     {
+    }
+
+    /// <inheritdoc />
+    public string? TakeUnusedLine()
+    {
+        if (_pending is { IsCompletedSuccessfully: true, Result: { } line })
+        {
+            _pending = null;
+            return line;
+        }
+
+        return null;
     }
 
     /// <inheritdoc />

@@ -117,6 +117,13 @@ public sealed class ChatCommandLine
             }
         });
 
+        HandshakeTimeout = Seconds("--handshake-timeout", "The whole handshake must finish within this many seconds (10).");
+        FrameTimeout = Seconds("--frame-timeout", "A frame, once begun, must arrive whole within this many seconds (10).");
+        Keepalive = Seconds("--keepalive", "Ping a peer that has been silent this many seconds (15).");
+        PeerTimeout = Seconds("--peer-timeout", "Declare a peer gone after this many seconds of silence (45).");
+        DecisionTimeout = Seconds("--decision-timeout", "How long the peer may take to accept us before its first message, in seconds (300).");
+        HelloTimeout = Seconds("--hello-timeout", "User1: a caller must send its whole hello within this many seconds of connecting (5).");
+
         Root = new RootCommand(
             (role == ChatRole.Listener
                 ? "SecureChat User1: waits for User2 and chats with it, end to end encrypted and authenticated."
@@ -129,11 +136,34 @@ public sealed class ChatCommandLine
 
         Root.Options.Add(role == ChatRole.Listener ? Once : Retry);
         Root.Options.Add(Wait);
+        foreach (Option<double?> timeout in new[] { HandshakeTimeout, FrameTimeout, Keepalive, PeerTimeout, DecisionTimeout })
+        {
+            Root.Options.Add(timeout);
+        }
+
+        if (role == ChatRole.Listener)
+        {
+            Root.Options.Add(HelloTimeout);
+        }
+
         Root.Validators.Add(r =>
         {
             if (r.GetResult(PskFile) is not null && r.GetResult(PskEnv) is not null)
             {
                 r.AddError("Give --psk-file or --psk-env, not both.");
+            }
+
+            try
+            {
+                ChatTimeouts timeouts = Timeouts(r);
+                if (timeouts.Keepalive >= timeouts.Peer)
+                {
+                    r.AddError("--peer-timeout must be longer than --keepalive.");
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // A value that did not even convert; already reported.
             }
         });
 
@@ -200,6 +230,24 @@ public sealed class ChatCommandLine
     /// <summary>--wait.</summary>
     public Option<double> Wait { get; }
 
+    /// <summary>--handshake-timeout (hidden: for tests and odd networks).</summary>
+    public Option<double?> HandshakeTimeout { get; }
+
+    /// <summary>--frame-timeout (hidden).</summary>
+    public Option<double?> FrameTimeout { get; }
+
+    /// <summary>--keepalive (hidden).</summary>
+    public Option<double?> Keepalive { get; }
+
+    /// <summary>--peer-timeout (hidden).</summary>
+    public Option<double?> PeerTimeout { get; }
+
+    /// <summary>--decision-timeout (hidden).</summary>
+    public Option<double?> DecisionTimeout { get; }
+
+    /// <summary>--hello-timeout (User1, hidden).</summary>
+    public Option<double?> HelloTimeout { get; }
+
     /// <summary>key show.</summary>
     public Command KeyShow { get; }
 
@@ -230,6 +278,34 @@ public sealed class ChatCommandLine
             return fallback;
         }
     }
+
+    /// <summary>
+    /// A timeout in seconds. Hidden from --help: the protocol's defaults suit people; shorter ones let tests
+    /// (and unusual networks) see a dead peer, a stalled caller or a lost frame in a second.
+    /// </summary>
+    private static Option<double?> Seconds(string name, string description)
+    {
+        var option = new Option<double?>(name) { Description = description, Hidden = true };
+        option.Validators.Add(r =>
+        {
+            if (ValueOr<double?>(r, null) is { } value && (double.IsNaN(value) || value < 0.003 || value > 86_400))
+            {
+                r.AddError($"{name} must be 0.003 to 86400 seconds.");
+            }
+        });
+        return option;
+    }
+
+    private static TimeSpan? Span(double? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
+
+    private ChatTimeouts Timeouts(System.CommandLine.Parsing.CommandResult result) => new()
+    {
+        Handshake = Span(result.GetValue(HandshakeTimeout)) ?? ChatTimeouts.Default.Handshake,
+        Frame = Span(result.GetValue(FrameTimeout)) ?? ChatTimeouts.Default.Frame,
+        Keepalive = Span(result.GetValue(Keepalive)) ?? ChatTimeouts.Default.Keepalive,
+        Peer = Span(result.GetValue(PeerTimeout)) ?? ChatTimeouts.Default.Peer,
+        PeerDecision = Span(result.GetValue(DecisionTimeout)) ?? ChatTimeouts.Default.PeerDecision,
+    };
 
     /// <summary>The chat settings a successful parse gives.</summary>
     public ChatSettings ToSettings(ParseResult result)
@@ -271,6 +347,11 @@ public sealed class ChatCommandLine
             Retries = Role == ChatRole.Connector ? result.GetValue(Retry) : 0,
             Once = Role == ChatRole.Listener && result.GetValue(Once),
             ReceiptWait = TimeSpan.FromSeconds(result.GetValue(Wait)),
+            Timeouts = Timeouts(result.CommandResult),
+            Listener = ListenerLimits.Default with
+            {
+                HelloTimeout = Span(Role == ChatRole.Listener ? result.GetValue(HelloTimeout) : null) ?? ListenerLimits.Default.HelloTimeout,
+            },
         };
     }
 }

@@ -52,4 +52,10 @@ public sealed record ChatSettings
 
     /// <summary>Scripted use: how long to wait at the end of input for the last receipts.</summary>
     public TimeSpan ReceiptWait { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The handshake, frame and keepalive timeouts (the protocol's defaults unless shortened).</summary>
+    public ChatTimeouts Timeouts { get; init; } = ChatTimeouts.Default;
+
+    /// <summary>User1: what strangers that never start a handshake may hold.</summary>
+    public ListenerLimits Listener { get; init; } = ListenerLimits.Default;
 }

@@ -39,4 +39,7 @@ internal static partial class Log
 
     [LoggerMessage(11, LogLevel.Information, "Created identity key {Fingerprint} in {Path}")]
     public static partial void KeyCreated(ILogger logger, string fingerprint, string path);
+
+    [LoggerMessage(12, LogLevel.Information, "Dropped {Remote}, which had sent no hello, to make room: {Capacity} callers were already waiting")]
+    public static partial void MadeRoom(ILogger logger, EndPoint? remote, int capacity);
 }

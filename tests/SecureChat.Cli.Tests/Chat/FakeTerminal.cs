@@ -37,6 +37,8 @@ internal sealed class FakeTerminal(bool interactive = false) : IChatTerminal
         }
     }
 
+    public string? TakeUnusedLine() => null;
+
     public void ShowIncoming(DateTimeOffset at, string name, string text) => Record($"in {name}: {text}");
 
     public void ShowOwn(DateTimeOffset at, string name, string text) => Record($"me {name}: {text}");

@@ -13,12 +13,76 @@ internal sealed record AppRun(int ExitCode, string Output, string Error)
     public static async Task<AppRun> RunWithInputAsync(ChatRole role, TextReader stdin, StringWriter stdout, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         using var stderr = new StringWriter();
+        return await RunWithInputAsync(role, stdin, stdout, stderr, environment, args);
+    }
+
+    /// <summary>Runs with <paramref name="stdin"/> as input, writing stdout and stderr as it goes (a <see cref="LiveText"/> can be watched meanwhile).</summary>
+    public static async Task<AppRun> RunWithInputAsync(ChatRole role, TextReader stdin, TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
         var console = new ChatConsole(stdin, TextWriter.Synchronized(stdout), TextWriter.Synchronized(stderr), IsInteractive: false, name => environment?.GetValueOrDefault(name));
         int exitCode = await ChatApplication.RunAsync(role, args, console).WaitAsync(TimeSpan.FromSeconds(60));
-        return new AppRun(exitCode, stdout.ToString(), stderr.ToString());
+        return new AppRun(exitCode, stdout.ToString() ?? string.Empty, stderr.ToString() ?? string.Empty);
     }
 
     public static Task<AppRun> RunAsync(ChatRole role, params string[] args) => RunWithInputAsync(role, string.Empty, null, args);
+}
+
+/// <summary>Text written by an app while it runs, safe to read from another thread at any time.</summary>
+internal sealed class LiveText : TextWriter
+{
+    private readonly System.Text.StringBuilder _text = new();
+    private readonly Lock _gate = new();
+
+    public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+
+    public IReadOnlyList<string> Lines => ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>When (on <see cref="Infrastructure.Stamp"/>'s count) the first "warning:" line was written, or long.MaxValue.</summary>
+    public long FirstWarningAt { get; private set; } = long.MaxValue;
+
+    public override void Write(char value)
+    {
+        lock (_gate)
+        {
+            _text.Append(value);
+        }
+    }
+
+    public override void Write(string? value)
+    {
+        lock (_gate)
+        {
+            if (FirstWarningAt == long.MaxValue && value?.StartsWith("warning:", StringComparison.Ordinal) == true)
+            {
+                FirstWarningAt = Infrastructure.Stamp.Next();
+            }
+
+            _text.Append(value);
+        }
+    }
+
+    public override string ToString()
+    {
+        lock (_gate)
+        {
+            return _text.ToString();
+        }
+    }
+
+    /// <summary>Waits until the text contains <paramref name="fragment"/>.</summary>
+    public async Task WaitForAsync(string fragment, TimeSpan? timeout = null)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!ToString().Contains(fragment, StringComparison.Ordinal))
+        {
+            if (clock.Elapsed > (timeout ?? TimeSpan.FromSeconds(30)))
+            {
+                throw new TimeoutException($"\"{fragment}\" was not written. So far:\n{this}");
+            }
+
+            await Task.Delay(10);
+        }
+    }
 }
 
 /// <summary>Input that gives its lines, then waits (like an open pipe) until <see cref="End"/>.</summary>

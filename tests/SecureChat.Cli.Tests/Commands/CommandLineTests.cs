@@ -1,3 +1,5 @@
+using SecureChat.Cli.Commands;
+
 namespace SecureChat.Cli.Tests.Commands;
 
 public sealed class CommandLineTests
@@ -13,6 +15,49 @@ public sealed class CommandLineTests
         run.Output.Should().Contain("--port").And.Contain("--home").And.Contain("--psk-env").And.Contain("--peer-fingerprint")
             .And.Contain("--trust").And.Contain("--suite").And.Contain("--verbosity").And.Contain(roleOption)
             .And.Contain("Exit codes:").And.Contain("77");
+    }
+
+    [Fact]
+    public async Task Help_HidesTheTimeoutOptions()
+    {
+        AppRun run = await AppRun.RunAsync(ChatRole.Listener, "--help");
+
+        run.Output.Should().NotContain("--keepalive").And.NotContain("--hello-timeout").And.NotContain("--peer-timeout");
+    }
+
+    [Fact]
+    public void TimeoutOptions_Given_ReachTheSettings()
+    {
+        var commandLine = new ChatCommandLine(ChatRole.Listener, interactive: false);
+        commandLine.Root.SetAction(_ => 0);
+        System.CommandLine.ParseResult parse = commandLine.Root.Parse(
+            ["--handshake-timeout", "2", "--frame-timeout", "1.5", "--keepalive", "0.25", "--peer-timeout", "0.75", "--decision-timeout", "3", "--hello-timeout", "0.5"]);
+
+        ChatSettings settings = commandLine.ToSettings(parse);
+
+        parse.Errors.Should().BeEmpty();
+        settings.Timeouts.Should().Be(new ChatTimeouts
+        {
+            Handshake = TimeSpan.FromSeconds(2),
+            Frame = TimeSpan.FromSeconds(1.5),
+            Keepalive = TimeSpan.FromSeconds(0.25),
+            Peer = TimeSpan.FromSeconds(0.75),
+            PeerDecision = TimeSpan.FromSeconds(3),
+        });
+        settings.Listener.HelloTimeout.Should().Be(TimeSpan.FromSeconds(0.5));
+    }
+
+    [Fact]
+    public void TimeoutDefaults_AreTheProtocolDefaults()
+    {
+        var session = ChatTimeouts.Default.ToSessionOptions(null!, "x", null, [SecureChat.Crypto.Protection.MessageSuite.AesCbcHmacSha256], (_, _) => ValueTask.FromResult(true));
+        var protocol = new SecureChat.Protocol.Session.SessionOptions { Identity = null!, Name = "x", TrustPeer = (_, _) => ValueTask.FromResult(true) };
+
+        session.HandshakeTimeout.Should().Be(protocol.HandshakeTimeout);
+        session.FrameTimeout.Should().Be(protocol.FrameTimeout);
+        session.KeepaliveInterval.Should().Be(protocol.KeepaliveInterval);
+        session.PeerTimeout.Should().Be(protocol.PeerTimeout);
+        session.PeerDecisionTimeout.Should().Be(protocol.PeerDecisionTimeout);
     }
 
     [Fact]
@@ -36,6 +81,11 @@ public sealed class CommandLineTests
     [InlineData("--psk-file", "a", "--psk-env", "B")]
     [InlineData("--verbosity", "loud")]
     [InlineData("--host", "not a host")]
+    [InlineData("--keepalive", "0")]
+    [InlineData("--peer-timeout", "-1")]
+    [InlineData("--hello-timeout", "soon")]
+    [InlineData("--handshake-timeout", "100000")]
+    [InlineData("--keepalive", "2", "--peer-timeout", "1")]
     public async Task BadUsage_ExitsTwoWithAMessageAndAHint(params string[] args)
     {
         AppRun run = await AppRun.RunAsync(ChatRole.Listener, args);

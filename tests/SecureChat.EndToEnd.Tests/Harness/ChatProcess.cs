@@ -33,6 +33,26 @@ public sealed class ChatProcess : IDisposable
     /// <summary>The command line, for messages.</summary>
     public string CommandLine { get; private set; } = string.Empty;
 
+    /// <summary>The operating system's process id.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>The resident set size in bytes (Linux, from /proc), or null where that cannot be read.</summary>
+    public long? ResidentBytes
+    {
+        get
+        {
+            try
+            {
+                string? line = File.ReadLines($"/proc/{Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+                return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                return null; // not Linux, or the process is gone
+            }
+        }
+    }
+
     /// <summary>Whether the process has ended.</summary>
     public bool HasExited => _process.HasExited;
 
@@ -132,6 +152,47 @@ public sealed class ChatProcess : IDisposable
     {
         await _process.StandardInput.WriteAsync(line + "\n");
         await _process.StandardInput.FlushAsync();
+    }
+
+    /// <summary>
+    /// Writes many lines to stdin as fast as the app reads them, flushing every <paramref name="batch"/>
+    /// lines; stops quietly when the app has gone (its stdin is closed) or <paramref name="cancellationToken"/> is cancelled.
+    /// Returns how many lines were handed to the pipe.
+    /// </summary>
+    public async Task<int> WriteLinesAsync(IEnumerable<string> lines, int batch = 256, CancellationToken cancellationToken = default)
+    {
+        int written = 0;
+        try
+        {
+            foreach (string line in lines)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                await _process.StandardInput.WriteAsync(line + "\n");
+                if (++written % batch == 0)
+                {
+                    await _process.StandardInput.FlushAsync(cancellationToken);
+                }
+            }
+
+            await _process.StandardInput.FlushAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The app died or the writer was told to stop: what was written so far is what it may have read.
+        }
+
+        return written;
+    }
+
+    /// <summary>Sends a Unix signal (STOP freezes the process as a hung machine would, CONT thaws it).</summary>
+    public void Signal(string name)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + name, Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        kill.WaitForExit();
     }
 
     /// <summary>Closes stdin: the end of the script. Harmless if the process has already gone.</summary>

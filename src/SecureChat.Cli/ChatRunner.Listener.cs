@@ -1,0 +1,272 @@
+// User1's side: accept callers, one conversation at a time. What a stranger can hold is bounded in two
+// stages, as careful servers bound unauthenticated connections (OpenSSH's LoginGraceTime and
+// MaxStartups, nginx's client_header_timeout): until its whole hello has arrived a caller only waits in
+// a large, cheap room (it costs what it actually sent) with a short deadline, where the newest caller
+// always gets a seat (the longest-waiting leaves); only a caller whose hello came gets one of the few
+// handshake slots, where the RSA work is. There is no per-address limit: the real User2 often shares its
+// address with whoever else is there (loopback, NAT), and such a limit would lock it out with the flood.
+// Dropped callers are reported a few at a time (DropReports), so a flood cannot flood the terminal.
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using SecureChat.Cli.Chat;
+using SecureChat.Cli.Home;
+using SecureChat.Cli.Logging;
+using SecureChat.Cli.Network;
+using SecureChat.Cli.Trust;
+using SecureChat.Crypto.Identity;
+using SecureChat.Crypto.Secrets;
+using SecureChat.Protocol.Errors;
+using SecureChat.Protocol.Framing;
+using SecureChat.Protocol.Session;
+
+namespace SecureChat.Cli;
+
+public sealed partial class ChatRunner
+{
+    private async Task<int> ListenAsync(IdentityKey identity, Secret? psk, ChatHome home, CancellationToken cancellationToken)
+    {
+        IPAddress address;
+        try
+        {
+            address = ParseAddress(_settings.Host);
+        }
+        catch (SocketException e)
+        {
+            _terminal.ShowWarning($"Cannot listen on {_settings.Host}: the name does not resolve ({e.Message}). Check --host.");
+            return ExitCode.ConnectionFailed;
+        }
+
+        using var listener = new TcpListener(address, _settings.Port);
+        try
+        {
+            listener.Start();
+        }
+        catch (SocketException e)
+        {
+            _terminal.ShowWarning(e.SocketErrorCode == SocketError.AddressAlreadyInUse
+                ? $"Cannot listen on {_settings.Host}:{_settings.Port}: the port is in use (is another User1 running?). Choose another with --port."
+                : $"Cannot listen on {_settings.Host}:{_settings.Port}: {e.Message}");
+            return ExitCode.ConnectionFailed;
+        }
+
+        Log.Listening(_logger, listener.LocalEndpoint);
+        _terminal.ShowSystem($"Listening on {listener.LocalEndpoint} as {_settings.Name} ({identity.Fingerprint}). Waiting for User2…");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var handshakes = new SemaphoreSlim(_settings.Listener.MaxHandshakes, _settings.Listener.MaxHandshakes);
+        var waitingRoom = new HelloWaitingRoom(_settings.Listener.MaxWaitingForHello);
+        SessionOptions options = Options(identity, psk, home, peer => [PeerLabel.Name(peer.Name)], reserveConversation: true);
+        int exitCode = ExitCode.Success;
+        var running = new List<Task>();
+        while (!stop.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptSocketAsync(stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            socket.NoDelay = true;
+            EndPoint? remote = socket.RemoteEndPoint;
+            Log.Accepted(_logger, remote);
+            running.RemoveAll(t => t.IsCompleted);
+            if (Volatile.Read(ref _inConversation) == 1)
+            {
+                running.Add(RefuseBusyAsync(socket, remote));
+                continue;
+            }
+
+            running.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    int? result = await ServeAsync(socket, remote, options, waitingRoom, handshakes, stop.Token).ConfigureAwait(false);
+                    if (result is { } code)
+                    {
+                        exitCode = code;
+                        await stop.CancelAsync().ConfigureAwait(false);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    // Shutting down.
+                }
+            }, CancellationToken.None));
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false);
+        _drops.Flush();
+        return exitCode;
+    }
+
+    /// <summary>Hello, handshake and conversation with one caller; an exit code when listening should stop.</summary>
+    private async Task<int?> ServeAsync(Socket socket, EndPoint? remote, SessionOptions options, HelloWaitingRoom waitingRoom, SemaphoreSlim handshakes, CancellationToken cancellationToken)
+    {
+        await using var stream = new NetworkStream(socket, ownsSocket: true); // the session closes it too; twice is harmless
+        var waited = Stopwatch.StartNew();
+        byte[]? hello = await ReadHelloAsync(stream, remote, options, waitingRoom, cancellationToken).ConfigureAwait(false);
+        if (hello is null)
+        {
+            return null;
+        }
+
+        // The RSA work waits for a slot, but no longer than a caller may take to say hello at all.
+        TimeSpan left = _settings.Listener.HelloTimeout - waited.Elapsed;
+        if (Volatile.Read(ref _inConversation) == 1
+            || !await handshakes.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ConfigureAwait(false))
+        {
+            await RefuseBusyAsync(socket, remote).ConfigureAwait(false);
+            return null;
+        }
+
+        await using var replay = new ReplayStream(hello, stream);
+        SecureSession session;
+        try
+        {
+            session = await SecureSession.RespondAsync(replay, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SessionException e)
+        {
+            ReportDropped(remote, e);
+            return null;
+        }
+        finally
+        {
+            handshakes.Release();
+        }
+
+        // The conversation slot was claimed in the trust decision.
+        _drops.Flush();
+        try
+        {
+            await using (session)
+            {
+                ChatOutcome outcome = await ConverseAsync(session, cancellationToken).ConfigureAwait(false);
+                if (_settings.Once || outcome.WeLeft || cancellationToken.IsCancellationRequested)
+                {
+                    return outcome.ExitCode;
+                }
+
+                _terminal.DiscardPendingInput(); // nothing typed for this conversation goes to the next caller
+                _terminal.ShowSystem($"Still listening on port {_settings.Port}. Waiting for User2…");
+                return null;
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _inConversation, 0);
+        }
+    }
+
+    /// <summary>
+    /// The caller's first frame, read whole within the hello timeout while it holds a seat in the waiting
+    /// room; or null when it did not come (the caller is then told why if it can be, reported, and closed).
+    /// </summary>
+    private async Task<byte[]?> ReadHelloAsync(NetworkStream stream, EndPoint? remote, SessionOptions options, HelloWaitingRoom waitingRoom, CancellationToken cancellationToken)
+    {
+        SessionException failure;
+        bool evicted = false;
+        bool timedOut = false;
+        using (HelloWaitingRoom.Seat seat = waitingRoom.Enter())
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, seat.MadeRoom);
+            deadline.CancelAfter(_settings.Listener.HelloTimeout);
+            try
+            {
+                byte[]? hello = await HelloReader.ReadAsync(stream, options.MaxHandshakePayload, deadline.Token).ConfigureAwait(false);
+                if (hello is not null)
+                {
+                    return hello;
+                }
+
+                failure = new ConnectionLostException("The peer closed the connection during the handshake.");
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                evicted = seat.WasEvicted;
+                timedOut = true;
+                failure = new SessionTimeoutException(evicted
+                    ? $"it had sent no hello when {waitingRoom.Capacity} newer callers were waiting, so it made room for them."
+                    : $"it sent no hello within {_settings.Listener.HelloTimeout.TotalSeconds:0.###} s of connecting.");
+            }
+            catch (SessionException e)
+            {
+                failure = e;
+            }
+            catch (OperationCanceledException)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        if (evicted)
+        {
+            Log.MadeRoom(_logger, remote, waitingRoom.Capacity);
+        }
+
+        ReportDropped(remote, failure, timedOut ? failure.Message : null);
+        AbortReason? reason = failure switch
+        {
+            ConnectionLostException => null,
+            SessionTimeoutException => AbortReason.Timeout,
+            _ => AbortReason.HandshakeFailed,
+        };
+        if (reason is { } r)
+        {
+            await new FrameWriter(stream).TryWriteAbortAsync(r).ConfigureAwait(false);
+        }
+
+        await CloseQuietlyAsync(stream).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>Logs a caller dropped before any conversation and tells the user (<paramref name="why"/>, or the failure's plain sentence).</summary>
+    private void ReportDropped(EndPoint? remote, SessionException failure, string? why = null)
+    {
+        Log.HandshakeFailed(_logger, remote, failure.GetType().Name, failure.Message);
+        Log.FailureDetail(_logger, failure);
+        if (failure is not IdentityRefusedException)
+        {
+            _drops.Report($"A connection from {remote} failed the handshake and was dropped: {why ?? Failures.Describe(failure, remote?.ToString() ?? "the caller")}");
+        }
+    }
+
+    private async Task RefuseBusyAsync(Socket socket, EndPoint? remote)
+    {
+        Log.Busy(_logger, remote);
+        await using var stream = new NetworkStream(socket, ownsSocket: true);
+        await new FrameWriter(stream).TryWriteAbortAsync(AbortReason.Busy).ConfigureAwait(false);
+        try
+        {
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // The caller left first.
+        }
+
+        await CloseQuietlyAsync(stream).ConfigureAwait(false);
+    }
+
+    private static async ValueTask CloseQuietlyAsync(Stream stream)
+    {
+        try
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            // Closed as far as we are concerned.
+        }
+    }
+
+    private static IPAddress ParseAddress(string host) =>
+        host == "localhost" ? IPAddress.Loopback
+        : IPAddress.TryParse(host, out IPAddress? address) ? address
+        : Dns.GetHostAddresses(host).First();
+}

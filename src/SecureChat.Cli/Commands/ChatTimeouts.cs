@@ -1,0 +1,46 @@
+using SecureChat.Crypto.Identity;
+using SecureChat.Crypto.Protection;
+using SecureChat.Crypto.Secrets;
+using SecureChat.Protocol.Session;
+
+namespace SecureChat.Cli.Commands;
+
+/// <summary>
+/// How long each side waits, as the session's options take them. The defaults are the protocol's
+/// (docs/protocol.md); the hidden command-line options shorten them for tests and odd networks.
+/// </summary>
+public sealed record ChatTimeouts
+{
+    /// <summary>The protocol's defaults.</summary>
+    public static readonly ChatTimeouts Default = new();
+
+    /// <summary>The whole handshake, frames 1 to 4.</summary>
+    public TimeSpan Handshake { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The rest of a frame once its first byte has arrived.</summary>
+    public TimeSpan Frame { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Silence after which we ping the peer.</summary>
+    public TimeSpan Keepalive { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Silence after which the peer is declared gone.</summary>
+    public TimeSpan Peer { get; init; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>How long the peer may take to decide whether to trust us before its first record.</summary>
+    public TimeSpan PeerDecision { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Session options for <paramref name="identity"/> and the rest, with these timeouts.</summary>
+    internal SessionOptions ToSessionOptions(IdentityKey identity, string name, Secret? psk, IReadOnlyList<MessageSuite> suites, TrustDecision trust) => new()
+    {
+        Identity = identity,
+        Name = name,
+        PreSharedKey = psk,
+        Suites = suites,
+        TrustPeer = trust,
+        HandshakeTimeout = Handshake,
+        FrameTimeout = Frame,
+        KeepaliveInterval = Keepalive,
+        PeerTimeout = Peer,
+        PeerDecisionTimeout = PeerDecision,
+    };
+}

@@ -1,0 +1,29 @@
+namespace SecureChat.Cli.Commands;
+
+/// <summary>
+/// What User1 allows strangers on its port, so that connections that never start a handshake cannot
+/// lock out the real User2. A caller is cheap until its first frame (the hello) has arrived whole: only
+/// then does it get one of the few handshake slots, where the expensive RSA work happens.
+/// </summary>
+public sealed record ListenerLimits
+{
+    /// <summary>The defaults.</summary>
+    public static readonly ListenerLimits Default = new();
+
+    /// <summary>
+    /// A caller's whole hello must arrive within this after it connected (default 5 s). User2 sends it at
+    /// once, so only an idle, garbage or stalling (slowloris) connection ever runs into it.
+    /// </summary>
+    public TimeSpan HelloTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// At most this many callers wait for their hello at once (default 1024). A waiting caller costs a
+    /// socket and what it has actually sent (a few KiB at most for a real hello), so the room can be larger
+    /// than any crowd of idle or stalling strangers: then a flood of short-lived connections evicts nobody.
+    /// Beyond it, each newcomer makes the longest-waiting caller leave, so none is ever locked out.
+    /// </summary>
+    public int MaxWaitingForHello { get; init; } = 1024;
+
+    /// <summary>At most this many handshakes run at once (default 16); a caller whose hello came waits for a slot until its hello timeout.</summary>
+    public int MaxHandshakes { get; init; } = 16;
+}

@@ -1,0 +1,245 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using SecureChat.Cli.Commands;
+using SecureChat.Cli.Tests.Commands;
+
+namespace SecureChat.Cli.Tests;
+
+/// <summary>
+/// Who the listener lets into a handshake while strangers hold its port: callers that have not even sent
+/// their first frame must never lock out a real peer.
+/// </summary>
+public sealed class ListenerAdmissionTests
+{
+    /// <summary>
+    /// Regression (issue 6, "16 idle connections lock the listener out"): the listener allowed at most 16
+    /// handshakes at once and counted a connection that had sent nothing as one, so 16 idle sockets made it
+    /// answer every real caller "busy" until they timed out, and an attacker reopening them kept it so.
+    /// </summary>
+    [Fact]
+    public async Task Listener_SixteenIdleConnectionsHoldTheHandshakeSlots_StillAdmitsARealPeer()
+    {
+        using var user1Home = new TempHome();
+        using var user2Home = new TempHome();
+        int port = TestPorts.Free();
+        using var user1Input = new GatedInput();
+        var user1Out = new LiveText();
+        var user1Err = new LiveText();
+        Task<AppRun> user1 = AppRun.RunWithInputAsync(ChatRole.Listener, user1Input, user1Out, user1Err, null,
+            "--home", user1Home.Path, "--port", Port(port), "--once", "--wait", "2");
+        await user1Err.WaitForAsync("Listening on");
+
+        var idle = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < 16; i++)
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                await socket.ConnectAsync(IPAddress.Loopback, port);
+                idle.Add(socket);
+            }
+
+            await Task.Delay(200); // let the listener accept them all before the real caller comes
+
+            AppRun user2 = await AppRun.RunWithInputAsync(ChatRole.Connector, "through the crowd\n", null,
+                "--home", user2Home.Path, "--port", Port(port), "--wait", "5");
+
+            user2.ExitCode.Should().Be(ExitCode.Success, user2.Error);
+            user2.Error.Should().NotContain("busy");
+            user1Input.End();
+            AppRun listener = await user1;
+            listener.ExitCode.Should().Be(ExitCode.Success, listener.Error);
+            listener.Output.Should().Contain("User2: through the crowd");
+        }
+        finally
+        {
+            user1Input.End();
+            foreach (Socket socket in idle)
+            {
+                socket.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Listener_CallerSendsNothing_IsToldTimeoutAndClosedAtTheHelloTimeout()
+    {
+        await using Listening user1 = await Listening.StartAsync("--hello-timeout", "0.5");
+        using Socket idle = await ConnectAsync(user1.Port);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        byte[] received = await ReadUntilClosedAsync(idle, TimeSpan.FromSeconds(5));
+
+        clock.Elapsed.Should().BeGreaterThan(TimeSpan.FromSeconds(0.4)).And.BeLessThan(TimeSpan.FromSeconds(3));
+        received.Should().Equal(Protocol.Framing.FrameJson.EncodeAbort(Protocol.Errors.AbortReason.Timeout));
+        await user1.Error.WaitForAsync("sent no hello within 0.5 s");
+    }
+
+    [Fact]
+    public async Task Listener_SlowlorisStallsInsideItsHello_IsClosedAtTheHelloTimeoutNotTheFrameTimeout()
+    {
+        await using Listening user1 = await Listening.StartAsync("--hello-timeout", "0.5", "--frame-timeout", "30");
+        using Socket stalling = await ConnectAsync(user1.Port);
+        await stalling.SendAsync(new byte[] { 0, 0, 0x10, 0, (byte)'{', (byte)'"' }); // announces 4 KiB, sends 2 bytes
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        await ReadUntilClosedAsync(stalling, TimeSpan.FromSeconds(10));
+
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(3), "the hello timeout, not the 30 s frame timeout, bounds a stranger");
+        await user1.Error.WaitForAsync("sent no hello within 0.5 s");
+    }
+
+    [Fact]
+    public async Task Listener_MoreIdleCallersThanTheWaitingRoomHolds_DropsTheOldestAtOnceAndAdmitsTheRealPeer()
+    {
+        using var home = new TempHome();
+        using var user2Home = new TempHome();
+        int port = TestPorts.Free();
+        var screen = new Chat.FakeTerminal();
+        ChatSettings settings = ListenerSettings(home.Path, port) with { Listener = new ListenerLimits { MaxWaitingForHello = 4, HelloTimeout = TimeSpan.FromSeconds(20) } };
+        using var runner = new ChatRunner(settings, screen, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, _ => null);
+        Task<int> listening = runner.RunAsync(CancellationToken.None);
+        await screen.WaitForAsync(s => s.Contains("Listening on", StringComparison.Ordinal));
+        var idle = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                idle.Add(await ConnectAsync(port));
+                await Task.Delay(20); // in order, so "oldest" is well defined
+            }
+
+            Task<byte[]>[] closed = [.. idle.Take(6).Select(s => ReadUntilClosedAsync(s, TimeSpan.FromSeconds(5)))];
+            await Task.WhenAll(closed); // long before their 20 s hello timeout
+
+            AppRun user2 = await AppRun.RunWithInputAsync(ChatRole.Connector, "made it\n", null,
+                "--home", user2Home.Path, "--port", Port(port), "--wait", "5");
+
+            user2.ExitCode.Should().Be(ExitCode.Success, user2.Error);
+            (await listening.WaitAsync(TimeSpan.FromSeconds(30))).Should().Be(ExitCode.Success);
+            screen.Shown.Should().Contain("in User2: made it");
+            screen.Shown.Should().Contain(s => s.Contains("made room for them", StringComparison.Ordinal), string.Join("\n", screen.Shown));
+        }
+        finally
+        {
+            idle.ForEach(s => s.Dispose());
+        }
+    }
+
+    /// <summary>
+    /// Regression (issue 6, found by the abuse test): every dropped caller printed a warning, so a flood of
+    /// garbage connections (thousands a second) flooded the terminal and buried the conversation.
+    /// </summary>
+    [Fact]
+    public async Task Listener_AFloodOfGarbageConnections_ShowsAFewInFullThenACount()
+    {
+        using var home = new TempHome();
+        using var user2Home = new TempHome();
+        int port = TestPorts.Free();
+        var screen = new Chat.FakeTerminal();
+        using var runner = new ChatRunner(ListenerSettings(home.Path, port), screen, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, _ => null);
+        Task<int> listening = runner.RunAsync(CancellationToken.None);
+        await screen.WaitForAsync(s => s.Contains("Listening on", StringComparison.Ordinal));
+
+        for (int i = 0; i < 40; i++)
+        {
+            using Socket garbage = await ConnectAsync(port);
+            await garbage.SendAsync("GET / HTTP/1.1\r\n\r\n"u8.ToArray());
+            await ReadUntilClosedAsync(garbage, TimeSpan.FromSeconds(5));
+        }
+
+        AppRun user2 = await AppRun.RunWithInputAsync(ChatRole.Connector, "after the flood\n", null, "--home", user2Home.Path, "--port", Port(port), "--wait", "5");
+        (await listening.WaitAsync(TimeSpan.FromSeconds(30))).Should().Be(ExitCode.Success);
+
+        user2.ExitCode.Should().Be(ExitCode.Success, user2.Error);
+        screen.Shown.Count(s => s.Contains("failed the handshake and was dropped:", StringComparison.Ordinal)).Should().BeLessThanOrEqualTo(5, string.Join("\n", screen.Shown));
+        screen.Shown.Should().Contain(s => s.Contains("more connection(s) failed the handshake", StringComparison.Ordinal), "the rest are counted, not hidden");
+    }
+
+    private static ChatSettings ListenerSettings(string home, int port) => new()
+    {
+        Role = ChatRole.Listener,
+        ProgramName = "User1",
+        Host = "127.0.0.1",
+        Port = port,
+        Home = home,
+        Name = "User1",
+        Once = true,
+        Trust = SecureChat.Cli.Trust.TrustPolicy.AcceptNew,
+        Suites = [Crypto.Protection.MessageSuite.AesCbcHmacSha256, Crypto.Protection.MessageSuite.AesCbcBlake2b256],
+        Verbosity = Microsoft.Extensions.Logging.LogLevel.None,
+        ReceiptWait = TimeSpan.FromSeconds(2),
+    };
+
+    private static async Task<Socket> ConnectAsync(int port)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, port);
+        return socket;
+    }
+
+    /// <summary>Everything the listener sends until it closes the connection (a reset counts as closed).</summary>
+    private static async Task<byte[]> ReadUntilClosedAsync(Socket socket, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        var received = new List<byte>();
+        byte[] buffer = new byte[256];
+        try
+        {
+            int n;
+            while ((n = await socket.ReceiveAsync(buffer, SocketFlags.None, deadline.Token)) > 0)
+            {
+                received.AddRange(buffer[..n]);
+            }
+        }
+        catch (SocketException)
+        {
+            // Reset by the listener: closed all the same.
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The listener did not close the connection within {timeout.TotalSeconds} s.");
+        }
+
+        return [.. received];
+    }
+
+    private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>User1 in memory, listening with --once and the given options until disposed.</summary>
+    private sealed class Listening : IAsyncDisposable
+    {
+        private readonly TempHome _home = new();
+        private readonly GatedInput _input = new();
+        private Task<AppRun>? _run;
+
+        public int Port { get; } = TestPorts.Free();
+
+        public LiveText Error { get; } = new();
+
+        public static async Task<Listening> StartAsync(params string[] more)
+        {
+            var listening = new Listening();
+            listening._run = AppRun.RunWithInputAsync(ChatRole.Listener, listening._input, new LiveText(), listening.Error, null,
+                ["--home", listening._home.Path, "--port", ListenerAdmissionTests.Port(listening.Port), "--once", .. more]);
+            await listening.Error.WaitForAsync("Listening on");
+            return listening;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            // A real caller ends the listening (--once) cleanly.
+            using var callerHome = new TempHome();
+            await AppRun.RunWithInputAsync(ChatRole.Connector, string.Empty, null, "--home", callerHome.Path, "--port", ListenerAdmissionTests.Port(Port), "--wait", "1");
+            _input.End();
+            if (_run is not null)
+            {
+                await _run;
+            }
+
+            _input.Dispose();
+            _home.Dispose();
+        }
+    }
+}

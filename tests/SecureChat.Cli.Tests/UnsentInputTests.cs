@@ -1,0 +1,75 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SecureChat.Cli.Chat;
+using SecureChat.Cli.Commands;
+using SecureChat.Cli.Tests.Commands;
+using SecureChat.Cli.Tests.Infrastructure;
+using SecureChat.Cli.Trust;
+using SecureChat.Crypto.Protection;
+
+namespace SecureChat.Cli.Tests;
+
+/// <summary>
+/// Scripted mode reads stdin on its own thread, and a read still waiting when a conversation ends is
+/// kept for the next one. Whatever such a read took must be sent or listed, never dropped.
+/// </summary>
+public sealed class UnsentInputTests
+{
+    /// <summary>
+    /// Regression (issue 6, found by the fault matrix, "a line read as the conversation ended was lost
+    /// silently"): when the session failed while the script was writing, the line the abandoned read took
+    /// was neither sent nor listed, and the app exited as if it had never been written.
+    /// </summary>
+    [Fact]
+    public async Task Listener_LineReadAfterTheConversationEndedAndThenStopped_IsListedAsNeverDelivered()
+    {
+        using var home = new TempHome();
+        using var user2Home = new TempHome();
+        int port = TestPorts.Free();
+        using var input = new TypedInput();
+        var output = new LiveText();
+        var error = new LiveText();
+        using var runner = new ChatRunner(Settings(home.Path, port), new ScriptedTerminal(input, output, error), NullLogger.Instance, _ => null);
+        using var stop = new CancellationTokenSource();
+        Task<int> listening = runner.RunAsync(stop.Token);
+        await error.WaitForAsync("Listening on");
+
+        AppRun user2 = await AppRun.RunWithInputAsync(ChatRole.Connector, "hello\n", null,
+            "--home", user2Home.Path, "--port", port.ToString(CultureInfo.InvariantCulture), "--wait", "2");
+        user2.ExitCode.Should().Be(ExitCode.Success, user2.Error);
+        await error.WaitForAsync("Still listening");
+
+        input.Type("written between conversations");
+        await WaitUntilAsync(() => input.Consumed.Count == 1); // the read left over from the conversation took it
+        await stop.CancelAsync(); // Ctrl+C before anyone else called
+        int exitCode = await listening.WaitAsync(TimeSpan.FromSeconds(20));
+
+        error.ToString().Should().Contain("never confirmed delivered").And.Contain("  written between conversations");
+        exitCode.Should().Be(ExitCode.Success, "Ctrl+C exits 0, as /quit does, with the undelivered listed");
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10));
+            await Task.Delay(10);
+        }
+    }
+
+    private static ChatSettings Settings(string home, int port) => new()
+    {
+        Role = ChatRole.Listener,
+        ProgramName = "User1",
+        Host = "127.0.0.1",
+        Port = port,
+        Home = home,
+        Name = "User1",
+        Trust = TrustPolicy.AcceptNew,
+        Suites = [MessageSuite.AesCbcHmacSha256, MessageSuite.AesCbcBlake2b256],
+        Verbosity = LogLevel.None,
+        ReceiptWait = TimeSpan.FromSeconds(2),
+    };
+}
