@@ -14,6 +14,7 @@ public sealed class ScriptedTerminal : IChatTerminal
     private readonly Lock _gate = new();
     private readonly System.Collections.Concurrent.BlockingCollection<TaskCompletionSource<string?>> _requests = [];
     private int _readerStarted;
+    private volatile bool _ended;
     private Task<string?>? _pending;
 
     /// <summary>Reads <paramref name="input"/>; writes messages to <paramref name="output"/> and the rest to <paramref name="error"/>.</summary>
@@ -42,8 +43,14 @@ public sealed class ScriptedTerminal : IChatTerminal
         return line;
     }
 
+    /// <summary>One read at a time: the next is requested only once the last has been taken.</summary>
     private Task<string?> RequestLine()
     {
+        if (_ended)
+        {
+            return Task.FromResult<string?>(null); // the input has ended, and its reader thread with it
+        }
+
         if (Interlocked.Exchange(ref _readerStarted, 1) == 0)
         {
             new Thread(ServeReads) { IsBackground = true, Name = "SecureChat stdin" }.Start();
@@ -60,7 +67,13 @@ public sealed class ScriptedTerminal : IChatTerminal
         {
             try
             {
-                request.SetResult(_input.ReadLine());
+                string? line = _input.ReadLine();
+                _ended = line is null; // before the result: the next request must see it
+                request.SetResult(line);
+                if (_ended)
+                {
+                    return;
+                }
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException or OutOfMemoryException)
             {

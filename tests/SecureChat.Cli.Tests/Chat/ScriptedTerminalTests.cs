@@ -26,6 +26,19 @@ public sealed class ScriptedTerminalTests
     }
 
     [Fact]
+    public async Task ReadLine_AfterTheEndOfInput_IsNullAtOnceWithoutReadingAgain()
+    {
+        var input = new ThreadRecordingReader(["only"]);
+        var terminal = new ScriptedTerminal(input, TextWriter.Null, TextWriter.Null);
+        (await terminal.ReadLineAsync(CancellationToken.None)).Should().Be("only");
+        (await terminal.ReadLineAsync(CancellationToken.None)).Should().BeNull();
+
+        (await terminal.ReadLineAsync(CancellationToken.None)).Should().BeNull();
+
+        input.Reads.Should().Be(2, "the reader thread ended with the input");
+    }
+
+    [Fact]
     public async Task ReadLine_AbandonedWait_TheLineGoesToTheNextCallAndIsReadOnlyOnce()
     {
         using var input = new TypedInput();
@@ -68,11 +81,14 @@ public sealed class ScriptedTerminalTests
 
         public HashSet<Thread> Threads { get; } = [];
 
+        public int Reads { get; private set; }
+
         public override string? ReadLine()
         {
             lock (Threads)
             {
                 Threads.Add(Thread.CurrentThread);
+                Reads++;
             }
 
             return _lines.MoveNext() ? _lines.Current : null;

@@ -10,7 +10,7 @@ using SecureChat.Cli.Tests.Commands;
 namespace SecureChat.Cli.Tests.Infrastructure;
 
 /// <summary>Short timeouts, so that a lost or held frame shows in a second or two; the clean run has no idle gap near them.</summary>
-internal sealed record FaultTimeouts(double Handshake = 3, double Frame = 1, double Keepalive = 1, double Peer = 2.5, double Decision = 3, double Hello = 2, double ReceiptWait = 1)
+internal sealed record FaultTimeouts(double Handshake = 3, double Frame = 1, double Keepalive = 1.5, double Peer = 3, double Decision = 3, double Hello = 2, double ReceiptWait = 1)
 {
     public TimeSpan PeerSpan => TimeSpan.FromSeconds(Peer);
 
