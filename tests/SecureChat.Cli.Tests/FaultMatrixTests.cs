@@ -30,7 +30,7 @@ public sealed class FaultHomes : IDisposable
 /// line is shown twice or out of order, nothing sent is lost silently, and neither app crashes. A pure
 /// delay within the timeouts changes nothing. By default a bounded set runs (every kind, both directions,
 /// handshake and session frames); SECURECHAT_FAULTS=all runs every kind at every frame (see
-/// docs/robustness-faults.md), and SECURECHAT_FAULTS_REPORT=FILE appends one line per case to FILE.
+/// docs/robustness.md), and SECURECHAT_FAULTS_REPORT=FILE appends one line per case to FILE.
 /// </summary>
 public sealed class FaultMatrixTests(FaultHomes homes, ITestOutputHelper output) : IClassFixture<FaultHomes>
 {
@@ -50,7 +50,7 @@ public sealed class FaultMatrixTests(FaultHomes homes, ITestOutputHelper output)
         {
             foreach (Toward toward in new[] { Toward.Listener, Toward.Connector })
             {
-                for (int frame = 1; frame <= FaultConversation.FramesEachWay; frame++)
+                for (int frame = 1; frame <= FaultConversation.FramesToward(toward); frame++)
                 {
                     if (all || Bounded(name, toward, frame))
                     {
@@ -69,9 +69,9 @@ public sealed class FaultMatrixTests(FaultHomes homes, ITestOutputHelper output)
         ConversationRun run = await homes.Conversation().RunAsync(null, "clean");
         output.WriteLine(run.ToString());
 
-        string[] expected = ["hello", "finish", "record", "record", "record", "record", "record", "record", "record"];
-        run.Frames.Where(f => f.Toward == Toward.Listener).Select(f => f.Type).Should().Equal(expected, run.ToString());
-        run.Frames.Where(f => f.Toward == Toward.Connector).Select(f => f.Type).Should().Equal(expected, run.ToString());
+        string[] records = ["record", "record", "record", "record", "record", "record", "record"];
+        run.Frames.Where(f => f.Toward == Toward.Listener).Select(f => f.Type).Should().Equal(["hello", "key", "finish", .. records], run.ToString());
+        run.Frames.Where(f => f.Toward == Toward.Connector).Select(f => f.Type).Should().Equal(["hello", "finish", .. records], run.ToString());
         ShouldEndCleanly(run);
     }
 
@@ -127,7 +127,7 @@ public sealed class FaultMatrixTests(FaultHomes homes, ITestOutputHelper output)
     /// with nothing after it, is let through at once because User1 closes the connection right after it.
     /// </summary>
     private static bool Harmless(FaultKind kind, Toward toward, int frame) =>
-        frame == FaultConversation.FramesEachWay && (kind == FaultKind.Duplicate || (kind == FaultKind.Reorder && toward == Toward.Connector));
+        frame == FaultConversation.FramesToward(toward) && (kind == FaultKind.Duplicate || (kind == FaultKind.Reorder && toward == Toward.Connector));
 
     private static void ShouldEndCleanly(ConversationRun run)
     {
@@ -167,7 +167,7 @@ public sealed class FaultMatrixTests(FaultHomes homes, ITestOutputHelper output)
         {
             // Only a goodbye that arrived late but intact (held back, with nothing after it to overtake) may
             // pass its receiver unnoticed; the side that waited for it says the end may have been cut short.
-            frame.Should().Be(FaultConversation.FramesEachWay, $"the receiver of the damaged frame says what happened\n{run}");
+            frame.Should().Be(FaultConversation.FramesToward(toward), $"the receiver of the damaged frame says what happened\n{run}");
             name.Should().BeOneOf(["reorder", "delay-beyond"], run.ToString());
             receiver.ExitCode.Should().Be(ExitCode.Success, run.ToString());
             sender.Warnings.Should().Contain(w => w.Contains("cut short", StringComparison.Ordinal), run.ToString());
@@ -199,7 +199,7 @@ public sealed class FaultMatrixTests(FaultHomes homes, ITestOutputHelper output)
         int[] allowed = name switch
         {
             "flip-payload-bit" or "duplicate" => [ExitCode.ProtocolError, ExitCode.AuthenticationFailed],
-            "reorder" when frame <= 2 => [ExitCode.ConnectionFailed, ExitCode.ProtocolError, ExitCode.AuthenticationFailed], // held with nothing after it: a stall
+            "reorder" when frame <= FaultConversation.HandshakeFramesToward(toward) => [ExitCode.ConnectionFailed, ExitCode.ProtocolError, ExitCode.AuthenticationFailed], // held with nothing after it: a stall
             "reorder" => [ExitCode.ProtocolError, ExitCode.AuthenticationFailed],
             "delay-beyond" or "cut" => [ExitCode.ConnectionFailed],
             _ => [ExitCode.ConnectionFailed, ExitCode.ProtocolError, ExitCode.AuthenticationFailed],

@@ -19,7 +19,7 @@ public sealed partial class FaultInjectionTests(ITestOutputHelper output, Prepar
     [Fact]
     public async Task FlippedBitInTheFirstMessage_ListenerEndsTheSessionShowingNothingAndTheConnectorListsItsLine()
     {
-        Outcome run = await RunAsync(new Fault(FaultKind.FlipPayloadBit, Toward.Listener, 3, Seed: 93));
+        Outcome run = await RunAsync(new Fault(FaultKind.FlipPayloadBit, Toward.Listener, 4, Seed: 93));
 
         // Where the bit lands decides which check fires first: the JSON and base64 rules (76) or the tag (77).
         run.User1Exit.Should().BeOneOf([76, 77], run.Transcript);
@@ -70,7 +70,7 @@ public sealed partial class FaultInjectionTests(ITestOutputHelper output, Prepar
     [Fact]
     public async Task MessageDelayedWithinTheTimeouts_ConversationEndsNormally()
     {
-        Outcome run = await RunAsync(new Fault(FaultKind.Delay, Toward.Listener, 3, TimeSpan.FromMilliseconds(300)));
+        Outcome run = await RunAsync(new Fault(FaultKind.Delay, Toward.Listener, 4, TimeSpan.FromMilliseconds(300)));
 
         run.User1Exit.Should().Be(0, run.Transcript);
         run.User2Exit.Should().Be(0, run.Transcript);

@@ -14,7 +14,7 @@ namespace SecureChat.EndToEnd.Tests;
 /// reopened at once (a flood), 50 announcing the largest hello and trickling it a byte at a time
 /// (slowloris) — each reopened as soon as User1 closes it, the real User2 still connects and chats, every
 /// abusive connection is closed by its hello timeout, and User1's memory stays bounded. The figures go to
-/// the test output (docs/robustness-faults.md).
+/// the test output (docs/robustness.md).
 /// </summary>
 [Collection(ProcessTests.Name)]
 public sealed class ListenerAbuseTests(ITestOutputHelper output) : EndToEndTest(output)

@@ -129,7 +129,7 @@ public sealed partial class PeerDeathTests(ITestOutputHelper output, PreparedHom
     {
         int port = ChatSandbox.FreePort();
         ChatProcess user1 = await Sandbox.StartListenerAsync(port, homes.User1, ["--once", .. Timeouts]);
-        await using FaultProxy proxy = FaultProxy.Start(port, new Fault(FaultKind.Drop, Toward.Listener, 2)); // User2's finish never arrives
+        await using FaultProxy proxy = FaultProxy.Start(port, new Fault(FaultKind.Drop, Toward.Listener, 3)); // User2's finish (after its key frame) never arrives
         ChatProcess user2 = Sandbox.StartConnector(proxy.Port, homes.User2, Timeouts);
         await WaitUntilAsync(() => proxy.Injected);
 

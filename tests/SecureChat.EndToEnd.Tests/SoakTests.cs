@@ -10,7 +10,7 @@ namespace SecureChat.EndToEnd.Tests;
 /// other's N, both at full speed. Every line must arrive exactly once and in order, and each app's memory
 /// (RSS) must stay flat from the first tenth of the run to the last. The default run sends 10,000 each
 /// way (ChatLoopSoakTests sends 20,000 in one process, where the managed heap can be seen);
-/// SECURECHAT_SOAK=N sends N, for example 1000000 (docs/robustness-faults.md has the figures). The
+/// SECURECHAT_SOAK=N sends N, for example 1000000 (docs/robustness.md has the figures). The
 /// processes' output is checked as it streams, never stored, so the test itself stays small.
 /// </summary>
 [Collection(ProcessTests.Name)]

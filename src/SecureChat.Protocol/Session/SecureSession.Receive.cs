@@ -262,7 +262,9 @@ public sealed partial class SecureSession
             return;
         }
 
-        _events.Writer.TryComplete();
+        // The events end only once the abort has been written (or could not be): the application's reader
+        // runs on the thread that completes them and may close the session at once, which must not beat
+        // the abort that tells the peer why.
         AbortReason? reason = failure switch
         {
             IntegrityException or ProtocolViolationException => AbortReason.SessionFailed,
@@ -273,6 +275,19 @@ public sealed partial class SecureSession
     }
 
     private async Task AbortThenShutDownAsync(AbortReason? reason)
+    {
+        try
+        {
+            await TryWriteAbortAsync(reason).ConfigureAwait(false);
+        }
+        finally
+        {
+            _events.Writer.TryComplete();
+            await ShutDownAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task TryWriteAbortAsync(AbortReason? reason)
     {
         // Only between frames: an abort spliced into another frame would be garbage. A receipt or pong being
         // written right now is let finish (briefly), so the peer still hears why the session ended.
@@ -287,8 +302,6 @@ public sealed partial class SecureSession
                 _writeLock.Release();
             }
         }
-
-        await ShutDownAsync().ConfigureAwait(false);
     }
 
     private async Task ShutDownAsync()

@@ -65,8 +65,14 @@ internal sealed record ConversationRun(
 /// <summary>Runs the recorded conversation with the apps in memory and the fault proxy between them.</summary>
 internal sealed class FaultConversation(string user1Home, string user2Home, FaultTimeouts timeouts)
 {
-    /// <summary>The frames each way in a clean run: hello, finish, six records, goodbye.</summary>
-    public const int FramesEachWay = 9;
+    /// <summary>
+    /// The frames toward a side in a clean run: toward the listener hello, key, finish, six records and the
+    /// goodbye (10); toward the connector hello, finish, six records and the goodbye (9).
+    /// </summary>
+    public static int FramesToward(Toward toward) => HandshakeFramesToward(toward) + 7;
+
+    /// <summary>The handshake's frames toward a side: 3 toward the listener, 2 toward the connector.</summary>
+    public static int HandshakeFramesToward(Toward toward) => toward == Toward.Listener ? 3 : 2;
 
     private const int Steps = 6;
 

@@ -261,4 +261,61 @@ public sealed class SessionRegressionTests
             throw new IOException("flush on close failed: connection reset");
         }
     }
+
+    /// <summary>
+    /// Events reach the reader on the thread that completes them, so an application that closes the session
+    /// as soon as it sees the failure closed the stream before the abort was written: the peer heard only
+    /// a lost connection. The events now end after the abort.
+    /// </summary>
+    [Theory]
+    [InlineData(Transport.Pipes)]
+    [InlineData(Transport.Tcp)]
+    public async Task Defect_ReaderDisposingAtOnceOnFailure_BeatTheAbort_PeerStillHearsWhy(Transport transport)
+    {
+        int records = 0;
+        (Stream bobStream, Stream aliceStream, FrameRelay relay) = await FrameRelay.CreateAsync(transport, f =>
+            f.Toward == Toward.Responder && !FrameRelay.IsHandshake(f) && ++records == 1 ? [FlipLastSealedByte(f.Wire)] : [f.Wire]);
+        await using (relay)
+        {
+            (SecureSession bob, SecureSession alice) = await SessionHarness.ConnectAsync(bobStream, aliceStream, SessionHarness.BobOptions(), SessionHarness.AliceOptions());
+            await using (bob)
+            {
+                Task<Exception?> aliceReader = ReadThenDisposeAtOnceAsync(alice);
+                await bob.SendAsync("tampered on the way");
+
+                (await aliceReader.WaitAsync(TimeSpan.FromSeconds(20))).Should().BeOfType<IntegrityException>();
+                Drain.Result bobResult = await Drain.EventsAsync(bob);
+                bobResult.Failure.Should().BeOfType<PeerAbortedException>("the peer must hear why, even from an application that leaves at once")
+                    .Which.Reason.Should().Be(AbortReason.SessionFailed);
+            }
+        }
+
+        static async Task<Exception?> ReadThenDisposeAtOnceAsync(SecureSession session)
+        {
+            try
+            {
+                await foreach (SessionEvent e in session.ReadEventsAsync())
+                {
+                    _ = e;
+                }
+
+                return null;
+            }
+            catch (SessionException e)
+            {
+                await session.DisposeAsync();
+                return e;
+            }
+        }
+    }
+
+    private static byte[] FlipLastSealedByte(byte[] wire)
+    {
+        byte[] changed = wire.ToArray();
+
+        // A record frame ends with base64 of the tag (and its padding), then "}: change a tag character.
+        int at = changed.Length - 10;
+        changed[at] = changed[at] == (byte)'A' ? (byte)'B' : (byte)'A';
+        return changed;
+    }
 }
