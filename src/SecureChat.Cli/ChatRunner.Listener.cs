@@ -53,7 +53,7 @@ public sealed partial class ChatRunner
         Log.Listening(_logger, listener.LocalEndpoint);
         _terminal.ShowSystem($"Listening on {listener.LocalEndpoint} as {_settings.Name} ({identity.Fingerprint}). Waiting for User2…");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var handshakes = new SemaphoreSlim(_settings.Listener.MaxHandshakes, _settings.Listener.MaxHandshakes);
+        using var handshakes = new HandshakeSlots(_settings.Listener);
         var waitingRoom = new HelloWaitingRoom(_settings.Listener.MaxWaitingForHello);
         SessionOptions options = Options(identity, psk, home, peer => [PeerLabel.Name(peer.Name)], reserveConversation: true);
         int exitCode = ExitCode.Success;
@@ -104,7 +104,7 @@ public sealed partial class ChatRunner
     }
 
     /// <summary>Hello, handshake and conversation with one caller; an exit code when listening should stop.</summary>
-    private async Task<int?> ServeAsync(Socket socket, EndPoint? remote, SessionOptions options, HelloWaitingRoom waitingRoom, SemaphoreSlim handshakes, CancellationToken cancellationToken)
+    private async Task<int?> ServeAsync(Socket socket, EndPoint? remote, SessionOptions options, HelloWaitingRoom waitingRoom, HandshakeSlots handshakes, CancellationToken cancellationToken)
     {
         await using var stream = new NetworkStream(socket, ownsSocket: true); // the session closes it too; twice is harmless
         var waited = Stopwatch.StartNew();
@@ -116,29 +116,46 @@ public sealed partial class ChatRunner
 
         // The RSA work waits for a slot, but no longer than a caller may take to say hello at all.
         TimeSpan left = _settings.Listener.HelloTimeout - waited.Elapsed;
-        if (Volatile.Read(ref _inConversation) == 1
-            || !await handshakes.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ConfigureAwait(false))
+        var replay = new ReplayStream(hello, stream);
+        await using (replay)
         {
-            await RefuseBusyAsync(socket, remote).ConfigureAwait(false);
-            return null;
-        }
+            HandshakeSlots.Slot? slot = Volatile.Read(ref _inConversation) == 1
+                ? null
+                : await handshakes.EnterAsync(replay, left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            if (slot is null)
+            {
+                await RefuseBusyAsync(socket, remote).ConfigureAwait(false);
+                return null;
+            }
 
-        await using var replay = new ReplayStream(hello, stream);
-        SecureSession session;
-        try
-        {
-            session = await SecureSession.RespondAsync(replay, options, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SessionException e)
-        {
-            ReportDropped(remote, e);
-            return null;
-        }
-        finally
-        {
-            handshakes.Release();
-        }
+            SecureSession session;
+            using (slot)
+            {
+                using var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, slot.Evicted);
+                try
+                {
+                    session = await SecureSession.RespondAsync(replay, options, handshake.Token).ConfigureAwait(false);
+                }
+                catch (SessionException e)
+                {
+                    ReportDropped(remote, e);
+                    return null;
+                }
+                catch (OperationCanceledException) when (slot.WasEvicted && !cancellationToken.IsCancellationRequested)
+                {
+                    var stalled = new SessionTimeoutException("it stalled in the handshake while newer callers waited for a slot, so it made room for them.");
+                    ReportDropped(remote, stalled, stalled.Message);
+                    return null;
+                }
+            }
 
+            return await ConverseAsListenerAsync(session, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The conversation with a caller whose handshake and trust decision succeeded.</summary>
+    private async Task<int?> ConverseAsListenerAsync(SecureSession session, CancellationToken cancellationToken)
+    {
         // The conversation slot was claimed in the trust decision.
         _drops.Flush();
         try

@@ -3,6 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using SecureChat.Cli.Commands;
 using SecureChat.Cli.Tests.Commands;
+using SecureChat.Crypto.Identity;
+using SecureChat.Protocol.Errors;
+using SecureChat.Protocol.Session;
 
 namespace SecureChat.Cli.Tests;
 
@@ -59,6 +62,53 @@ public sealed class ListenerAdmissionTests
             {
                 socket.Dispose();
             }
+        }
+    }
+
+    /// <summary>
+    /// Regression (issue 6, "valid hellos that stall hold every handshake slot"): a caller that sends a
+    /// complete, valid hello and then never sends its next frame held a handshake slot until the handshake
+    /// timeout, so 16 of them made User1 answer every real caller "busy". A newcomer now evicts a handshake
+    /// whose caller has kept it waiting beyond the stall bound (1 s).
+    /// </summary>
+    [Fact]
+    public async Task Listener_SixteenCallersStallAfterAValidHello_StillAdmitsARealPeer()
+    {
+        using var user1Home = new TempHome();
+        using var user2Home = new TempHome();
+        int port = TestPorts.Free();
+        using var user1Input = new GatedInput();
+        var user1Out = new LiveText();
+        var user1Err = new LiveText();
+        Task<AppRun> user1 = AppRun.RunWithInputAsync(ChatRole.Listener, user1Input, user1Out, user1Err, null,
+            "--home", user1Home.Path, "--port", Port(port), "--once", "--wait", "2");
+        await user1Err.WaitForAsync("Listening on");
+
+        using IdentityKey stranger = IdentityKey.Generate(2048);
+        using var stop = new CancellationTokenSource();
+        var stalled = Enumerable.Range(0, 16).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        Task[] stallers = stalled.Select(signal => StallAfterHelloAsync(port, stranger, signal, stop.Token)).ToArray();
+        try
+        {
+            // Every staller has User1's hello and is holding its slot; then they stall past the bound.
+            await Task.WhenAll(stalled.Select(s => s.Task)).WaitAsync(TimeSpan.FromSeconds(30));
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+            AppRun user2 = await AppRun.RunWithInputAsync(ChatRole.Connector, "past the stallers\n", null,
+                "--home", user2Home.Path, "--port", Port(port), "--wait", "5");
+
+            user2.ExitCode.Should().Be(ExitCode.Success, user2.Error);
+            user2.Error.Should().NotContain("busy");
+            user1Input.End();
+            AppRun listener = await user1;
+            listener.ExitCode.Should().Be(ExitCode.Success, listener.Error);
+            listener.Output.Should().Contain("User2: past the stallers");
+        }
+        finally
+        {
+            user1Input.End();
+            await stop.CancelAsync();
+            await Task.WhenAll(stallers).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         }
     }
 
@@ -240,6 +290,81 @@ public sealed class ListenerAdmissionTests
 
             _input.Dispose();
             _home.Dispose();
+        }
+    }
+
+    /// <summary>A real initiator that sends its hello, reads User1's, and then never sends another byte.</summary>
+    private static async Task StallAfterHelloAsync(int port, IdentityKey key, TaskCompletionSource stalled, CancellationToken stop)
+    {
+        Socket socket = await ConnectAsync(port);
+        var stream = new StallAfterFirstWriteStream(new NetworkStream(socket, ownsSocket: true), stalled);
+        var options = new SessionOptions
+        {
+            Identity = key,
+            Name = "stranger",
+            TrustPeer = (_, _) => ValueTask.FromResult(true),
+            HandshakeTimeout = TimeSpan.FromMinutes(1),
+        };
+        try
+        {
+            await using SecureSession session = await SecureSession.InitiateAsync(stream, options, stop);
+        }
+        catch (Exception e) when (e is OperationCanceledException or SessionException)
+        {
+            // Stopped by the test, or dropped by User1: either way it stalled first.
+            stalled.TrySetResult();
+        }
+    }
+
+    /// <summary>Passes the first write (the hello) through, then holds every later write until cancelled.</summary>
+    private sealed class StallAfterFirstWriteStream(Stream inner, TaskCompletionSource stalled) : Stream
+    {
+        private int _writes;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Increment(ref _writes) == 1)
+            {
+                await inner.WriteAsync(buffer, cancellationToken);
+                return;
+            }
+
+            stalled.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => Volatile.Read(ref _writes) <= 1 ? inner.FlushAsync(cancellationToken) : Task.CompletedTask;
+
+        public override void Flush() => throw new NotSupportedException();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
         }
     }
 }

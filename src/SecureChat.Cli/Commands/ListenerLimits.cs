@@ -26,4 +26,10 @@ public sealed record ListenerLimits
 
     /// <summary>At most this many handshakes run at once (default 16); a caller whose hello came waits for a slot until its hello timeout.</summary>
     public int MaxHandshakes { get; init; } = 16;
+
+    /// <summary>
+    /// When every handshake slot is taken, a newcomer evicts a handshake whose caller has kept us waiting
+    /// longer than this for its next frame (default 1 s; a real caller answers within milliseconds).
+    /// </summary>
+    public TimeSpan HandshakeStallBound { get; init; } = TimeSpan.FromSeconds(1);
 }

@@ -8,6 +8,7 @@ internal sealed class ReplayStream : Stream
 {
     private readonly Stream _inner;
     private ReadOnlyMemory<byte> _replay;
+    private long _readPendingSince;
 
     /// <summary>Reads <paramref name="replay"/> first, then <paramref name="inner"/>, which it owns from now on.</summary>
     public ReplayStream(ReadOnlyMemory<byte> replay, Stream inner)
@@ -38,7 +39,20 @@ internal sealed class ReplayStream : Stream
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        TryReplay(buffer.Span, out int replayed) ? ValueTask.FromResult(replayed) : _inner.ReadAsync(buffer, cancellationToken);
+        TryReplay(buffer.Span, out int replayed) ? ValueTask.FromResult(replayed) : ReadInnerAsync(buffer, cancellationToken);
+
+    /// <summary>
+    /// How long a read has been waiting for the caller's bytes (zero when none is): how the listener tells a
+    /// handshake stalled by its caller from one waiting for our own user's trust decision.
+    /// </summary>
+    public TimeSpan WaitingForPeer
+    {
+        get
+        {
+            long since = Volatile.Read(ref _readPendingSince);
+            return since == 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Environment.TickCount64 - since);
+        }
+    }
 
     public override void Write(byte[] buffer, int offset, int count) => _inner.Write(buffer, offset, count);
 
@@ -72,6 +86,19 @@ internal sealed class ReplayStream : Stream
         }
 
         base.Dispose(disposing);
+    }
+
+    private async ValueTask<int> ReadInnerAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        Volatile.Write(ref _readPendingSince, Environment.TickCount64);
+        try
+        {
+            return await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _readPendingSince, 0);
+        }
     }
 
     private bool TryReplay(Span<byte> buffer, out int replayed)
