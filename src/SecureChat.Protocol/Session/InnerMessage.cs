@@ -2,18 +2,96 @@ namespace SecureChat.Protocol.Session;
 
 /// <summary>
 /// The plaintext inside a record: <c>{"kind":…}</c> with the fields that kind takes (docs/protocol.md,
-/// "Inner messages"). Absent fields are left out on the wire.
+/// "Inner messages"). Absent fields are left out on the wire; <see cref="Present"/> says which are there,
+/// so that each kind is checked for exactly its own set.
 /// </summary>
-/// <param name="Kind">text, receipt, ping, pong or bye.</param>
-/// <param name="Id">text: the message id, 1, 2, 3… in this session and direction.</param>
+/// <param name="Kind">text, receipt, ping, pong, bye, resume, offer, accept, reject, chunk, cancel or verified.</param>
+/// <param name="Id">text: the message id, 1, 2, 3… in this conversation and direction.</param>
 /// <param name="SentAt">text: the sender's clock, Unix milliseconds.</param>
 /// <param name="Text">text: the message.</param>
-/// <param name="Through">receipt: every text with an id up to this one has arrived.</param>
-internal sealed record InnerMessage(string Kind, ulong? Id = null, long? SentAt = null, string? Text = null, ulong? Through = null)
+/// <param name="Through">receipt, resume: every text with an id up to this one has arrived.</param>
+/// <param name="Conversation">resume: the conversation's 16-byte id, chosen by the initiator.</param>
+/// <param name="First">resume: the lowest text id its sender may still send (its oldest unconfirmed text, or its next id).</param>
+/// <param name="File">offer, accept, reject, chunk, cancel, verified: the offering side's transfer id.</param>
+/// <param name="Name">offer: the file's name as the sender knows it (never a path at the receiver).</param>
+/// <param name="Size">offer: the file's size in bytes.</param>
+/// <param name="Sha256">offer: the SHA-256 of the whole file.</param>
+/// <param name="Offset">accept: the bytes the receiver holds already; chunk: where its data starts.</param>
+/// <param name="Prefix">accept: the SHA-256 of the first <paramref name="Offset"/> bytes the receiver holds.</param>
+/// <param name="Data">chunk: 1 to <see cref="SecureSession.MaxFileChunkBytes"/> bytes of the file.</param>
+/// <param name="Reason">reject, cancel: a short sentence for the other user.</param>
+internal sealed record InnerMessage(
+    string Kind,
+    ulong? Id = null,
+    long? SentAt = null,
+    string? Text = null,
+    ulong? Through = null,
+    byte[]? Conversation = null,
+    ulong? First = null,
+    ulong? File = null,
+    string? Name = null,
+    long? Size = null,
+    byte[]? Sha256 = null,
+    long? Offset = null,
+    byte[]? Prefix = null,
+    byte[]? Data = null,
+    string? Reason = null)
 {
     public const string TextKind = "text";
     public const string ReceiptKind = "receipt";
     public const string PingKind = "ping";
     public const string PongKind = "pong";
     public const string ByeKind = "bye";
+    public const string ResumeKind = "resume";
+    public const string OfferKind = "offer";
+    public const string AcceptKind = "accept";
+    public const string RejectKind = "reject";
+    public const string ChunkKind = "chunk";
+    public const string CancelKind = "cancel";
+    public const string VerifiedKind = "verified";
+
+    /// <summary>Which members are present (not null).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public InnerFields Present =>
+        (Id is null ? 0 : InnerFields.Id) | (SentAt is null ? 0 : InnerFields.SentAt) | (Text is null ? 0 : InnerFields.Text)
+        | (Through is null ? 0 : InnerFields.Through) | (Conversation is null ? 0 : InnerFields.Conversation)
+        | (First is null ? 0 : InnerFields.First) | (File is null ? 0 : InnerFields.File) | (Name is null ? 0 : InnerFields.Name)
+        | (Size is null ? 0 : InnerFields.Size) | (Sha256 is null ? 0 : InnerFields.Sha256) | (Offset is null ? 0 : InnerFields.Offset)
+        | (Prefix is null ? 0 : InnerFields.Prefix) | (Data is null ? 0 : InnerFields.Data) | (Reason is null ? 0 : InnerFields.Reason);
+
+    /// <summary>The exact set of members each kind carries; null for a kind this version does not know.</summary>
+    public static InnerFields? FieldsOf(string kind) => kind switch
+    {
+        TextKind => InnerFields.Id | InnerFields.SentAt | InnerFields.Text,
+        ReceiptKind => InnerFields.Through,
+        PingKind or PongKind or ByeKind => InnerFields.None,
+        ResumeKind => InnerFields.Conversation | InnerFields.Through | InnerFields.First,
+        OfferKind => InnerFields.File | InnerFields.Name | InnerFields.Size | InnerFields.Sha256,
+        AcceptKind => InnerFields.File | InnerFields.Offset | InnerFields.Prefix,
+        RejectKind or CancelKind => InnerFields.File | InnerFields.Reason,
+        ChunkKind => InnerFields.File | InnerFields.Offset | InnerFields.Data,
+        VerifiedKind => InnerFields.File,
+        _ => null,
+    };
+}
+
+/// <summary>The members of an inner message, as flags.</summary>
+[Flags]
+internal enum InnerFields
+{
+    None = 0,
+    Id = 1 << 0,
+    SentAt = 1 << 1,
+    Text = 1 << 2,
+    Through = 1 << 3,
+    Conversation = 1 << 4,
+    First = 1 << 5,
+    File = 1 << 6,
+    Name = 1 << 7,
+    Size = 1 << 8,
+    Sha256 = 1 << 9,
+    Offset = 1 << 10,
+    Prefix = 1 << 11,
+    Data = 1 << 12,
+    Reason = 1 << 13,
 }

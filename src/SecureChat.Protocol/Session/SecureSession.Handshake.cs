@@ -14,7 +14,16 @@ public sealed partial class SecureSession
     /// The session owns <paramref name="stream"/> from now on and closes it on failure.
     /// </summary>
     /// <exception cref="SessionException">The handshake failed; the type says how.</exception>
-    public static async Task<SecureSession> InitiateAsync(Stream stream, SessionOptions options, CancellationToken cancellationToken = default)
+    public static Task<SecureSession> InitiateAsync(Stream stream, SessionOptions options, CancellationToken cancellationToken = default) =>
+        InitiateAsync(stream, options, conversation: null, cancellationToken);
+
+    /// <summary>
+    /// Runs the handshake as the initiator and, with a <paramref name="conversation"/>, starts or continues
+    /// it: our <c>resume</c> goes out at once, and sending waits for the peer's (which resends what it
+    /// missed). The session owns <paramref name="stream"/> from now on and closes it on failure.
+    /// </summary>
+    /// <exception cref="SessionException">The handshake failed; the type says how.</exception>
+    public static async Task<SecureSession> InitiateAsync(Stream stream, SessionOptions options, Conversation? conversation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(options);
@@ -35,6 +44,7 @@ public sealed partial class SecureSession
                 return handshake.ReadFinish(finish);
             },
             () => AbortReason.HandshakeFailed,
+            conversation,
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -71,6 +81,7 @@ public sealed partial class SecureSession
                 }
             },
             () => handshake.AbortReason,
+            conversation: null,
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -84,6 +95,7 @@ public sealed partial class SecureSession
         SessionOptions options,
         Func<FrameReader, FrameWriter, CancellationToken, Task<HandshakeResult>> exchange,
         Func<AbortReason> handshakeReason,
+        Conversation? conversation,
         CancellationToken cancellationToken)
     {
         var reader = new FrameReader(stream);
@@ -104,7 +116,13 @@ public sealed partial class SecureSession
             }
 
             await DecideTrustAsync(result, options, cancellationToken).ConfigureAwait(false);
-            return new SecureSession(stream, options, result, reader, writer);
+            var session = new SecureSession(stream, options, result, reader, writer, conversation);
+            if (conversation is not null)
+            {
+                await session.SendResumeAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return session;
         }
         catch (Exception e)
         {

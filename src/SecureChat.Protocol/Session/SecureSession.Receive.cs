@@ -64,12 +64,25 @@ public sealed partial class SecureSession
     /// <summary>Acts on one authenticated message; true when it was the peer's goodbye.</summary>
     private async ValueTask<bool> DispatchAsync(InnerMessage message)
     {
+        if (InnerMessage.FieldsOf(message.Kind) is not { } fields || message.Present != fields)
+        {
+            throw new ProtocolViolationException($"The peer sent a {PeerText.Quote(message.Kind)} message that this version does not know, or with the wrong fields.");
+        }
+
+        // With a conversation, the peer's resume comes before anything that needs the numbering.
+        if (!_resumeApplied && !_resumed.Task.IsCompleted
+            && message.Kind is not (InnerMessage.ResumeKind or InnerMessage.PingKind or InnerMessage.PongKind or InnerMessage.ByeKind))
+        {
+            throw new ProtocolViolationException($"The peer sent a {message.Kind} before its resume.");
+        }
+
         switch (message.Kind)
         {
-            case InnerMessage.TextKind when message is { Id: { } id, SentAt: { } sentAt, Text: { } text, Through: null }:
-                await ReceiveTextAsync(id, sentAt, text).ConfigureAwait(false);
+            case InnerMessage.TextKind:
+                await ReceiveTextAsync(message.Id!.Value, message.SentAt!.Value, message.Text!).ConfigureAwait(false);
                 return false;
-            case InnerMessage.ReceiptKind when message is { Through: { } through, Id: null, SentAt: null, Text: null }:
+            case InnerMessage.ReceiptKind:
+                ulong through = message.Through!.Value;
                 ulong delivered = (ulong)Interlocked.Read(ref _receiptDeliveredThrough);
                 if (through <= delivered || through > Volatile.Read(ref _lastSentId))
                 {
@@ -77,27 +90,45 @@ public sealed partial class SecureSession
                 }
 
                 Interlocked.Exchange(ref _receiptDeliveredThrough, (long)through);
+                _conversation?.Confirm(through);
                 await PublishAsync(new MessagesDelivered(through)).ConfigureAwait(false);
                 return false;
-            case InnerMessage.PingKind when message is { Id: null, SentAt: null, Text: null, Through: null }:
+            case InnerMessage.PingKind:
                 Interlocked.Exchange(ref _pongDue, 1);
                 ScheduleFlush();
                 return false;
-            case InnerMessage.PongKind when message is { Id: null, SentAt: null, Text: null, Through: null }:
+            case InnerMessage.PongKind:
                 return false;
-            case InnerMessage.ByeKind when message is { Id: null, SentAt: null, Text: null, Through: null }:
+            case InnerMessage.ByeKind:
                 _byeReceived = true;
                 await PublishAsync(new PeerClosed()).ConfigureAwait(false);
                 await SendByeAsync(_lifetime.Token).ConfigureAwait(false);
                 return true;
+            case InnerMessage.ResumeKind:
+                await ReceiveResumeAsync(message).ConfigureAwait(false);
+                return false;
             default:
-                throw new ProtocolViolationException($"The peer sent a {PeerText.Quote(message.Kind)} message that this version does not know, or with the wrong fields.");
+                await ReceiveFileMessageAsync(message).ConfigureAwait(false);
+                return false;
         }
     }
 
     private async ValueTask ReceiveTextAsync(ulong id, long sentAtMilliseconds, string text)
     {
-        if (id != _lastReceivedId + 1)
+        if (_conversation is { } conversation)
+        {
+            // A resent text the peer could not know had arrived is dropped: each line is shown once.
+            if (!conversation.Receive(id, out ulong expected))
+            {
+                return;
+            }
+
+            if (id != expected)
+            {
+                throw new ProtocolViolationException($"The peer numbered a message {id}; {expected} was next.");
+            }
+        }
+        else if (id != _lastReceivedId + 1)
         {
             throw new ProtocolViolationException($"The peer numbered a message {id}; {_lastReceivedId + 1} was next.");
         }
@@ -262,6 +293,8 @@ public sealed partial class SecureSession
             return;
         }
 
+        _resumed.TrySetResult(); // a sender waiting for the resume now finds the failure
+
         // The events end only once the abort has been written (or could not be): the application's reader
         // runs on the thread that completes them and may close the session at once, which must not beat
         // the abort that tells the peer why.
@@ -311,6 +344,7 @@ public sealed partial class SecureSession
             return;
         }
 
+        _resumed.TrySetResult();
         try
         {
             await _lifetime.CancelAsync().ConfigureAwait(false);

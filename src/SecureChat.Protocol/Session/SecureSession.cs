@@ -24,6 +24,18 @@ public sealed partial class SecureSession : IAsyncDisposable
     /// <summary>The longest text one message may carry, in UTF-8 bytes.</summary>
     public const int MaxTextBytes = 64 * 1024;
 
+    /// <summary>
+    /// The most file bytes one chunk carries: 48 KiB keeps every buffer of a chunk's record (its base64 inner
+    /// message, the sealed bytes, the frame) under the runtime's 85,000-byte large-object threshold.
+    /// </summary>
+    public const int MaxFileChunkBytes = 48 * 1024;
+
+    /// <summary>The longest file name an offer may carry, in UTF-8 bytes (the receiver makes its own safe name from it).</summary>
+    public const int MaxFileNameBytes = 16 * 1024;
+
+    /// <summary>The longest reason a reject or cancel may carry, in UTF-8 bytes.</summary>
+    public const int MaxReasonBytes = 512;
+
     /// <summary>How far apart the two clocks may be before <see cref="ClockSkewDetected"/> is reported.</summary>
     public static readonly TimeSpan ClockSkewWarningThreshold = TimeSpan.FromMinutes(5);
 
@@ -52,6 +64,9 @@ public sealed partial class SecureSession : IAsyncDisposable
     private readonly Timer _keepalive;
     private readonly Timer _receiptDelay;
     private readonly Task _pump;
+    private readonly TransferLedger _transfers = new();
+    private readonly TaskCompletionSource _resumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Conversation? _conversation;
     private SessionException? _failure;
     private int _closing;
     private int _shutDown;
@@ -72,8 +87,14 @@ public sealed partial class SecureSession : IAsyncDisposable
     private long _lastReceivedAt = Environment.TickCount64;
     private long _lastPingAt = Environment.TickCount64;
 
-    private SecureSession(Stream stream, SessionOptions options, HandshakeResult handshake, FrameReader reader, FrameWriter writer)
+    private SecureSession(Stream stream, SessionOptions options, HandshakeResult handshake, FrameReader reader, FrameWriter writer, Conversation? conversation)
     {
+        _conversation = conversation;
+        if (conversation is null && (handshake.Role == Role.Initiator || options.ResolveConversation is null))
+        {
+            _resumed.SetResult(); // a session without a conversation numbers its texts from 1 and may send at once
+        }
+
         _stream = stream;
         _options = options;
         _reader = reader;
@@ -129,12 +150,14 @@ public sealed partial class SecureSession : IAsyncDisposable
     {
         ValidateText(text);
         ThrowIfUnusable();
+        await WaitUntilResumedAsync(cancellationToken).ConfigureAwait(false);
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ThrowIfUnusable();
-            ulong id = _lastSentId + 1;
             long sentAt = _options.Entropy.Now().ToUnixTimeMilliseconds();
+            ulong id = _conversation is { } conversation ? conversation.Add(text, sentAt).Id : _lastSentId + 1;
+
             // Counted before the write: the peer's receipt can come back before WriteAsync returns.
             Volatile.Write(ref _lastSentId, id);
             await WriteRecordLockedAsync(new InnerMessage(InnerMessage.TextKind, Id: id, SentAt: sentAt, Text: text)).ConfigureAwait(false);
@@ -146,6 +169,9 @@ public sealed partial class SecureSession : IAsyncDisposable
             _writeLock.Release();
         }
     }
+
+    /// <summary>The conversation this session carries, once both sides have exchanged <c>resume</c> (else null).</summary>
+    public Conversation? Conversation => _resumeApplied ? _conversation : null;
 
     /// <summary>
     /// The peer's messages, receipts and goodbye, in order. Ends after <see cref="PeerClosed"/> or our own

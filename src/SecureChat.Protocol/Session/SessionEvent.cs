@@ -27,3 +27,45 @@ public sealed record ClockSkewDetected(TimeSpan Skew) : SessionEvent;
 
 /// <summary>The peer ended the conversation with an authenticated goodbye: nothing was cut off.</summary>
 public sealed record PeerClosed : SessionEvent;
+
+/// <summary>
+/// The session now carries a conversation (both sides exchanged <c>resume</c>); the application may send.
+/// Comes first, before any text of the session.
+/// </summary>
+/// <param name="Continued">Whether an earlier session carried this conversation (a reconnect).</param>
+/// <param name="Resent">Our unconfirmed texts sent again, with their original ids.</param>
+public sealed record ConversationResumed(bool Continued, IReadOnlyList<PendingText> Resent) : SessionEvent;
+
+/// <summary>The peer offers a file; answer with <see cref="SecureSession.AcceptFileAsync"/> or <see cref="SecureSession.RejectFileAsync"/>.</summary>
+/// <param name="File">The peer's id for the transfer.</param>
+/// <param name="Name">The name the peer gave: untrusted, never a path.</param>
+/// <param name="Size">The size in bytes.</param>
+/// <param name="Sha256">The SHA-256 the whole file must have.</param>
+public sealed record FileOffered(ulong File, string Name, long Size, ReadOnlyMemory<byte> Sha256) : SessionEvent;
+
+/// <summary>The peer accepted our offer and holds <paramref name="Offset"/> bytes already (their SHA-256 is <paramref name="Prefix"/>).</summary>
+/// <param name="File">Our id for the transfer.</param>
+/// <param name="Offset">The bytes the peer holds from an earlier attempt (0 for a fresh start).</param>
+/// <param name="Prefix">The SHA-256 of those bytes: send from <paramref name="Offset"/> only if ours match.</param>
+public sealed record FileAccepted(ulong File, long Offset, ReadOnlyMemory<byte> Prefix) : SessionEvent;
+
+/// <summary>The peer refused our offer, stopped the transfer, or found the file did not verify.</summary>
+/// <param name="File">Our id for the transfer.</param>
+/// <param name="Reason">The peer's sentence (untrusted text).</param>
+public sealed record FileRejected(ulong File, string Reason) : SessionEvent;
+
+/// <summary>Bytes of a file we accepted, in order; the last chunk has <paramref name="Complete"/> set.</summary>
+/// <param name="File">The peer's id for the transfer.</param>
+/// <param name="Offset">Where the data goes. The first chunk starts where we said we were, or at 0 (start over).</param>
+/// <param name="Data">The bytes.</param>
+/// <param name="Complete">Whether the file is now whole: verify it, then confirm or reject.</param>
+public sealed record FileChunkReceived(ulong File, long Offset, ReadOnlyMemory<byte> Data, bool Complete) : SessionEvent;
+
+/// <summary>The peer stopped sending its file.</summary>
+/// <param name="File">The peer's id for the transfer.</param>
+/// <param name="Reason">The peer's sentence (untrusted text).</param>
+public sealed record FileCancelled(ulong File, string Reason) : SessionEvent;
+
+/// <summary>The peer received our whole file and its SHA-256 matched.</summary>
+/// <param name="File">Our id for the transfer.</param>
+public sealed record FileVerified(ulong File) : SessionEvent;

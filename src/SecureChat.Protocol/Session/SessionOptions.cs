@@ -57,6 +57,14 @@ public sealed class SessionOptions
     /// <summary>The largest frame payload we accept once the session is established (default 1 MiB).</summary>
     public int MaxSessionPayload { get; init; } = FrameCodec.DefaultMaxSessionPayload;
 
+    /// <summary>
+    /// The responder's side of conversations that survive a dropped connection: given the peer and the
+    /// conversation id its <c>resume</c> names, returns the conversation we hold with that id for that
+    /// peer, or a new one with that id. When set, the initiator's first record must be <c>resume</c>, and
+    /// nothing is sent (but pings, pongs and a goodbye) until it has come. When null, <c>resume</c> is refused.
+    /// </summary>
+    public Func<PeerIdentity, ReadOnlyMemory<byte>, Conversation>? ResolveConversation { get; init; }
+
     /// <summary>Randomness and clock; replaced only by the deterministic example's test.</summary>
     internal HandshakeEntropy Entropy { get; init; } = HandshakeEntropy.System;
 

@@ -1,0 +1,322 @@
+// The file-transfer rules of a session (docs/protocol.md, "Files"): which transfer each offer, answer,
+// chunk and verdict belongs to, and whether it may come now. Messages that can cross on the wire (our
+// reject and the peer's next chunk, our cancel and the peer's accept) are tolerated; anything no honest
+// peer could send is a violation that ends the session. The bytes themselves are the application's:
+// the ledger only counts them, so that no chunk runs past the size that was offered (and accepted).
+using System.Text;
+using SecureChat.Protocol.Errors;
+
+namespace SecureChat.Protocol.Session;
+
+internal sealed class TransferLedger
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<ulong, Transfer> _outgoing = [];
+    private readonly Dictionary<ulong, Transfer> _incoming = [];
+    private ulong _lastOffered;
+    private ulong _lastIncoming;
+
+    private enum State
+    {
+        Offered,
+        Moving,
+        Complete,
+        Dropping,
+        Closed,
+    }
+
+    /// <summary>Numbers a new outgoing offer.</summary>
+    public ulong Offer(long size)
+    {
+        lock (_gate)
+        {
+            ulong id = ++_lastOffered;
+            _outgoing[id] = new Transfer(size);
+            return id;
+        }
+    }
+
+    /// <summary>Checks our answer to the peer's offer and records it.</summary>
+    public void Accept(ulong file, long offset)
+    {
+        lock (_gate)
+        {
+            Transfer t = Local(_incoming, file, "offer");
+            if (t.State != State.Offered)
+            {
+                throw new InvalidOperationException($"Transfer {file} has been answered already.");
+            }
+
+            ArgumentOutOfRangeException.ThrowIfNegative(offset);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, t.Size);
+            t.State = State.Moving;
+            t.Accepted = offset;
+            t.Next = -1;
+        }
+    }
+
+    /// <summary>Records our refusal (before or during the transfer); false if the transfer is over already.</summary>
+    public bool Reject(ulong file)
+    {
+        lock (_gate)
+        {
+            Transfer t = Local(_incoming, file, "offer");
+            switch (t.State)
+            {
+                case State.Offered or State.Complete:
+                    t.State = State.Closed;
+                    return true;
+                case State.Moving:
+                    t.State = State.Dropping; // chunks already on their way are dropped
+                    return true;
+                default:
+                    return false;
+            }
+        }
+    }
+
+    /// <summary>Records our verdict that a complete transfer verified.</summary>
+    public void Verified(ulong file)
+    {
+        lock (_gate)
+        {
+            Transfer t = Local(_incoming, file, "offer");
+            if (t.State != State.Complete)
+            {
+                throw new InvalidOperationException($"Transfer {file} is not complete.");
+            }
+
+            t.State = State.Closed;
+        }
+    }
+
+    /// <summary>Checks an outgoing chunk: it continues the file, and the first starts at the accepted offset or at 0.</summary>
+    public void Chunk(ulong file, long offset, int length)
+    {
+        lock (_gate)
+        {
+            Transfer t = Local(_outgoing, file, "transfer");
+            if (t.State != State.Moving)
+            {
+                throw new InvalidOperationException($"Transfer {file} is not being sent (it was not accepted, or it ended).");
+            }
+
+            string? wrong = CheckChunk(t, offset, length);
+            if (wrong is not null)
+            {
+                throw new InvalidOperationException(wrong);
+            }
+
+            Advance(t, offset, length);
+        }
+    }
+
+    /// <summary>Records that we stopped sending; false if the transfer is over already.</summary>
+    public bool Cancel(ulong file)
+    {
+        lock (_gate)
+        {
+            Transfer t = Local(_outgoing, file, "transfer");
+            if (t.State == State.Closed)
+            {
+                return false;
+            }
+
+            t.State = State.Closed;
+            return true;
+        }
+    }
+
+    /// <summary>The peer's offer: numbered in order.</summary>
+    public void OnOffer(ulong file, long size)
+    {
+        lock (_gate)
+        {
+            if (file != _lastIncoming + 1)
+            {
+                throw new ProtocolViolationException($"The peer numbered a file offer {file}; {_lastIncoming + 1} was next.");
+            }
+
+            if (size < 0)
+            {
+                throw new ProtocolViolationException("The peer offered a file of negative size.");
+            }
+
+            _lastIncoming = file;
+            _incoming[file] = new Transfer(size);
+        }
+    }
+
+    /// <summary>The peer accepted our offer; false when we had cancelled it meanwhile.</summary>
+    public bool OnAccept(ulong file, long offset)
+    {
+        lock (_gate)
+        {
+            Transfer t = Remote(_outgoing, file, "accepted");
+            if (t.State == State.Closed)
+            {
+                return false;
+            }
+
+            if (t.State != State.Offered)
+            {
+                throw new ProtocolViolationException($"The peer answered file offer {file} twice.");
+            }
+
+            if (offset < 0 || offset > t.Size)
+            {
+                throw new ProtocolViolationException($"The peer claims to hold {offset} bytes of a {t.Size}-byte file.");
+            }
+
+            t.State = State.Moving;
+            t.Accepted = offset;
+            t.Next = -1;
+            return true;
+        }
+    }
+
+    /// <summary>The peer refused our offer or stopped the transfer; false when it was over already.</summary>
+    public bool OnReject(ulong file)
+    {
+        lock (_gate)
+        {
+            Transfer t = Remote(_outgoing, file, "refused");
+            if (t.State == State.Closed)
+            {
+                return false;
+            }
+
+            t.State = State.Closed;
+            return true;
+        }
+    }
+
+    /// <summary>A chunk of the peer's file: true to deliver it, false to drop it (we refused the transfer).</summary>
+    public bool OnChunk(ulong file, long offset, int length, out bool complete)
+    {
+        lock (_gate)
+        {
+            complete = false;
+            Transfer t = Remote(_incoming, file, "sent a chunk of");
+            if (t.State == State.Dropping)
+            {
+                return false;
+            }
+
+            if (t.State != State.Moving)
+            {
+                throw new ProtocolViolationException($"The peer sent a chunk of file {file}, which is not being transferred.");
+            }
+
+            if (CheckChunk(t, offset, length) is { } wrong)
+            {
+                throw new ProtocolViolationException("The peer's chunk is out of place: " + wrong);
+            }
+
+            Advance(t, offset, length);
+            complete = t.State == State.Complete;
+            return true;
+        }
+    }
+
+    /// <summary>The peer stopped sending its file; false when the transfer was over already.</summary>
+    public bool OnCancel(ulong file)
+    {
+        lock (_gate)
+        {
+            Transfer t = Remote(_incoming, file, "cancelled");
+            if (t.State == State.Closed)
+            {
+                return false;
+            }
+
+            t.State = State.Closed;
+            return true;
+        }
+    }
+
+    /// <summary>The peer verified our whole file; false when we had cancelled it meanwhile.</summary>
+    public bool OnVerified(ulong file)
+    {
+        lock (_gate)
+        {
+            Transfer t = Remote(_outgoing, file, "verified");
+            if (t.State == State.Closed)
+            {
+                return false;
+            }
+
+            if (t.State != State.Complete)
+            {
+                throw new ProtocolViolationException($"The peer verified file {file} before it had all of it.");
+            }
+
+            t.State = State.Closed;
+            return true;
+        }
+    }
+
+    /// <summary>Checks a reason's length: it is shown to a person, not a place for data.</summary>
+    public static void CheckReason(string reason)
+    {
+        if (reason.Length == 0 || Encoding.UTF8.GetByteCount(reason) > SecureSession.MaxReasonBytes)
+        {
+            throw new ProtocolViolationException($"The peer's reason is empty or longer than {SecureSession.MaxReasonBytes} bytes.");
+        }
+    }
+
+    private static string? CheckChunk(Transfer t, long offset, int length)
+    {
+        long start = t.Next < 0 ? (offset == 0 ? 0 : t.Accepted) : t.Next;
+        if (offset != start)
+        {
+            return t.Next < 0
+                ? $"the first chunk must start at {t.Accepted} (what the receiver holds) or at 0, not at {offset}."
+                : $"it starts at {offset}; {t.Next} was next.";
+        }
+
+        if (length < 0 || length > SecureSession.MaxFileChunkBytes)
+        {
+            return $"a chunk carries at most {SecureSession.MaxFileChunkBytes} bytes.";
+        }
+
+        if (length > t.Size - offset)
+        {
+            return $"it runs past the {t.Size} bytes that were offered.";
+        }
+
+        if (length == 0 && offset != t.Size)
+        {
+            return "only the chunk that ends the file may be empty.";
+        }
+
+        return null;
+    }
+
+    private static void Advance(Transfer t, long offset, int length)
+    {
+        t.Next = offset + length;
+        if (t.Next == t.Size)
+        {
+            t.State = State.Complete;
+        }
+    }
+
+    private static Transfer Local(Dictionary<ulong, Transfer> transfers, ulong file, string what) =>
+        transfers.TryGetValue(file, out Transfer? t) ? t : throw new InvalidOperationException($"There is no {what} {file}.");
+
+    private static Transfer Remote(Dictionary<ulong, Transfer> transfers, ulong file, string verb) =>
+        transfers.TryGetValue(file, out Transfer? t) ? t : throw new ProtocolViolationException($"The peer {verb} file {file}, which was never offered.");
+
+    private sealed class Transfer(long size)
+    {
+        public long Size { get; } = size;
+
+        public State State { get; set; } = State.Offered;
+
+        public long Accepted { get; set; }
+
+        /// <summary>The next byte due, or -1 before the first chunk.</summary>
+        public long Next { get; set; } = -1;
+    }
+}

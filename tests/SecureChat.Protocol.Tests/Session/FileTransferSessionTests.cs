@@ -1,0 +1,145 @@
+using System.Security.Cryptography;
+using SecureChat.Protocol.Session;
+using SecureChat.Protocol.Tests.Infrastructure;
+
+namespace SecureChat.Protocol.Tests.Session;
+
+/// <summary>Files as ordinary records: offer, answer, chunks in order, and the receiver's verdict.</summary>
+public sealed class FileTransferSessionTests
+{
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(1, 0)]
+    [InlineData(SecureSession.MaxFileChunkBytes * 3 + 17, 0)]
+    [InlineData(SecureSession.MaxFileChunkBytes * 3 + 17, SecureSession.MaxFileChunkBytes + 5)]
+    [InlineData(1000, 1000)]
+    public async Task Transfer_FromAnOffset_ArrivesWholeInOrderAndIsVerified(int size, int held)
+    {
+        byte[] file = RandomNumberGenerator.GetBytes(size);
+        (SecureSession bob, SecureSession alice) = await SessionHarness.OverPipesAsync();
+        await using (bob)
+        await using (alice)
+        {
+            await using IAsyncEnumerator<SessionEvent> atAlice = alice.ReadEventsAsync().GetAsyncEnumerator();
+            await using IAsyncEnumerator<SessionEvent> atBob = bob.ReadEventsAsync().GetAsyncEnumerator();
+            ulong id = await bob.OfferFileAsync("../notes.bin", size, SHA256.HashData(file));
+
+            FileOffered offer = await Next<FileOffered>(atAlice);
+            offer.Should().Match<FileOffered>(o => o.File == id && o.Name == "../notes.bin" && o.Size == size);
+            offer.Sha256.ToArray().Should().Equal(SHA256.HashData(file));
+            await alice.AcceptFileAsync(id, held, SHA256.HashData(file.AsSpan(0, held)));
+
+            FileAccepted accepted = await Next<FileAccepted>(atBob);
+            accepted.Offset.Should().Be(held);
+            accepted.Prefix.ToArray().Should().Equal(SHA256.HashData(file.AsSpan(0, held)));
+            long offset = held;
+            while (offset < size)
+            {
+                int length = (int)Math.Min(SecureSession.MaxFileChunkBytes, size - offset);
+                await bob.SendFileChunkAsync(id, offset, file.AsMemory((int)offset, length));
+                offset += length;
+            }
+
+            if (held == size)
+            {
+                await bob.SendFileChunkAsync(id, size, ReadOnlyMemory<byte>.Empty); // the chunk that ends the file
+            }
+
+            byte[] assembled = file[..held];
+            bool complete = false;
+            while (!complete)
+            {
+                FileChunkReceived chunk = await Next<FileChunkReceived>(atAlice);
+                chunk.Offset.Should().Be(assembled.Length);
+                assembled = [.. assembled, .. chunk.Data.Span];
+                complete = chunk.Complete;
+            }
+
+            assembled.Should().Equal(file);
+            await alice.ConfirmFileAsync(id);
+            (await Next<FileVerified>(atBob)).File.Should().Be(id);
+        }
+    }
+
+    [Fact]
+    public async Task Resume_PrefixDoesNotMatch_SenderStartsOverAtZero_ReceiverIsToldByTheFirstChunk()
+    {
+        byte[] file = RandomNumberGenerator.GetBytes(5000);
+        (SecureSession bob, SecureSession alice) = await SessionHarness.OverPipesAsync();
+        await using (bob)
+        await using (alice)
+        {
+            await using IAsyncEnumerator<SessionEvent> atAlice = alice.ReadEventsAsync().GetAsyncEnumerator();
+            await using IAsyncEnumerator<SessionEvent> atBob = bob.ReadEventsAsync().GetAsyncEnumerator();
+            ulong id = await bob.OfferFileAsync("f", file.Length, SHA256.HashData(file));
+            await Next<FileOffered>(atAlice);
+            await alice.AcceptFileAsync(id, 2000, SHA256.HashData(new byte[2000]));
+            await Next<FileAccepted>(atBob);
+            await bob.SendFileChunkAsync(id, 0, file); // Bob's first 2000 bytes hash differently: from the start
+            FileChunkReceived chunk = await Next<FileChunkReceived>(atAlice);
+            chunk.Should().Match<FileChunkReceived>(c => c.Offset == 0 && c.Complete);
+        }
+    }
+
+    [Fact]
+    public async Task Reject_DuringTheTransfer_ChunksAlreadyOnTheirWayAreDropped_ChatGoesOn()
+    {
+        byte[] file = RandomNumberGenerator.GetBytes(SecureSession.MaxFileChunkBytes * 4);
+        (SecureSession bob, SecureSession alice) = await SessionHarness.OverPipesAsync();
+        await using (bob)
+        await using (alice)
+        {
+            await using IAsyncEnumerator<SessionEvent> atAlice = alice.ReadEventsAsync().GetAsyncEnumerator();
+            await using IAsyncEnumerator<SessionEvent> atBob = bob.ReadEventsAsync().GetAsyncEnumerator();
+            ulong id = await bob.OfferFileAsync("big", file.Length, SHA256.HashData(file));
+            await Next<FileOffered>(atAlice);
+            await alice.AcceptFileAsync(id, 0, SHA256.HashData([]));
+            await Next<FileAccepted>(atBob);
+            await bob.SendFileChunkAsync(id, 0, file.AsMemory(0, SecureSession.MaxFileChunkBytes));
+            await Next<FileChunkReceived>(atAlice);
+            await alice.RejectFileAsync(id, "changed my mind");
+
+            // Bob has not heard yet: these chunks cross the reject and must not end the session.
+            await bob.SendFileChunkAsync(id, SecureSession.MaxFileChunkBytes, file.AsMemory(SecureSession.MaxFileChunkBytes, SecureSession.MaxFileChunkBytes));
+            await bob.SendAsync("still talking");
+            (await Drain.NextTextAsync(atAlice)).Text.Should().Be("still talking");
+            FileRejected rejected = await Next<FileRejected>(atBob);
+            rejected.Should().Be(new FileRejected(id, "changed my mind"));
+            Func<Task> more = async () => await bob.SendFileChunkAsync(id, 2 * SecureSession.MaxFileChunkBytes, file.AsMemory(0, 10));
+            await more.Should().ThrowAsync<InvalidOperationException>("the transfer is over");
+        }
+    }
+
+    [Fact]
+    public async Task LocalMisuse_IsRefusedBeforeAnythingIsSent()
+    {
+        (SecureSession bob, SecureSession alice) = await SessionHarness.OverPipesAsync();
+        await using (bob)
+        await using (alice)
+        {
+            ulong id = await bob.OfferFileAsync("f", 10, new byte[32]);
+            Func<Task> early = async () => await bob.SendFileChunkAsync(id, 0, new byte[10]);
+            await early.Should().ThrowAsync<InvalidOperationException>("nothing is sent before the peer accepts");
+            Func<Task> badHash = async () => await bob.OfferFileAsync("f", 10, new byte[31]);
+            await badHash.Should().ThrowAsync<ArgumentException>();
+            Func<Task> noName = async () => await bob.OfferFileAsync("", 10, new byte[32]);
+            await noName.Should().ThrowAsync<ArgumentException>();
+            Func<Task> unknown = async () => await alice.AcceptFileAsync(99, 0, new byte[32]);
+            await unknown.Should().ThrowAsync<InvalidOperationException>();
+        }
+    }
+
+    private static async Task<T> Next<T>(IAsyncEnumerator<SessionEvent> events)
+        where T : SessionEvent
+    {
+        while (await events.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20)))
+        {
+            if (events.Current is T wanted)
+            {
+                return wanted;
+            }
+        }
+
+        throw new InvalidOperationException($"The events ended before a {typeof(T).Name}.");
+    }
+}
