@@ -2,6 +2,7 @@
 // key and peers subcommands. Bad values are reported with AddError, and any parse error exits 2.
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
+using SecureChat.Cli.Files;
 using SecureChat.Cli.Trust;
 using SecureChat.Crypto.Identity;
 using SecureChat.Crypto.Protection;
@@ -117,6 +118,49 @@ public sealed class ChatCommandLine
             }
         });
 
+        Reconnect = new Option<bool>("--reconnect")
+        {
+            Description = "If the connection drops, reconnect (backing off, up to about 2 minutes) and resend what User1 had not confirmed; nothing is shown twice.",
+        };
+        ReconnectAttempts = new Option<int>("--reconnect-attempts")
+        {
+            Description = "With --reconnect: give up after this many attempts (15).",
+            DefaultValueFactory = _ => 15,
+            Hidden = true,
+        };
+        ReconnectAttempts.Validators.Add(r =>
+        {
+            if (ValueOr(r, 0) is < 1 or > 1000)
+            {
+                r.AddError("--reconnect-attempts must be 1 to 1000.");
+            }
+        });
+        SendFile = new Option<string[]>("--send")
+        {
+            Description = "Offer this file to the peer once connected (repeatable). At a terminal you can also type /send PATH.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        AcceptFiles = new Option<string?>("--accept-files")
+        {
+            Description = "The folder for files the peer sends. Scripts accept offers into it (without it they refuse them); at a terminal /accept saves there (default: the current folder).",
+        };
+        MaxFileSize = new Option<long>("--max-file-size")
+        {
+            Description = "Refuse files larger than this, before and during the transfer: bytes, or with KB, MB, GB, TB, KiB, MiB, GiB or TiB (default 16GiB).",
+            DefaultValueFactory = _ => ByteSize.DefaultMaxFileSize,
+            CustomParser = r =>
+            {
+                string text = r.Tokens.Count == 1 ? r.Tokens[0].Value : string.Empty;
+                if (ByteSize.TryParse(text, out long bytes) && bytes >= 0)
+                {
+                    return bytes;
+                }
+
+                r.AddError("--max-file-size must be a size such as 500MB, 2GiB or 1048576.");
+                return 0;
+            },
+        };
+
         HandshakeTimeout = Seconds("--handshake-timeout", "The whole handshake must finish within this many seconds (10).");
         FrameTimeout = Seconds("--frame-timeout", "A frame, once begun, must arrive whole within this many seconds (10).");
         Keepalive = Seconds("--keepalive", "Ping a peer that has been silent this many seconds (15).");
@@ -135,6 +179,15 @@ public sealed class ChatCommandLine
         }
 
         Root.Options.Add(role == ChatRole.Listener ? Once : Retry);
+        if (role == ChatRole.Connector)
+        {
+            Root.Options.Add(Reconnect);
+            Root.Options.Add(ReconnectAttempts);
+        }
+
+        Root.Options.Add(SendFile);
+        Root.Options.Add(AcceptFiles);
+        Root.Options.Add(MaxFileSize);
         Root.Options.Add(Wait);
         foreach (Option<double?> timeout in new[] { HandshakeTimeout, FrameTimeout, Keepalive, PeerTimeout, DecisionTimeout })
         {
@@ -226,6 +279,21 @@ public sealed class ChatCommandLine
 
     /// <summary>--once (User1).</summary>
     public Option<bool> Once { get; }
+
+    /// <summary>User2: reconnect after a dropped connection.</summary>
+    public Option<bool> Reconnect { get; }
+
+    /// <summary>User2: how many reconnect attempts before giving up.</summary>
+    public Option<int> ReconnectAttempts { get; }
+
+    /// <summary>Files to offer once connected.</summary>
+    public Option<string[]> SendFile { get; }
+
+    /// <summary>Where received files go (and, in scripts, whether offers are accepted at all).</summary>
+    public Option<string?> AcceptFiles { get; }
+
+    /// <summary>The largest file accepted.</summary>
+    public Option<long> MaxFileSize { get; }
 
     /// <summary>--wait.</summary>
     public Option<double> Wait { get; }
@@ -346,6 +414,11 @@ public sealed class ChatCommandLine
             },
             Retries = Role == ChatRole.Connector ? result.GetValue(Retry) : 0,
             Once = Role == ChatRole.Listener && result.GetValue(Once),
+            Reconnect = Role == ChatRole.Connector && result.GetValue(Reconnect),
+            ReconnectAttempts = Role == ChatRole.Connector ? result.GetValue(ReconnectAttempts) : 0,
+            SendFiles = result.GetValue(SendFile) ?? [],
+            AcceptFilesInto = result.GetValue(AcceptFiles),
+            MaxFileSize = result.GetValue(MaxFileSize),
             ReceiptWait = TimeSpan.FromSeconds(result.GetValue(Wait)),
             Timeouts = Timeouts(result.CommandResult),
             Listener = ListenerLimits.Default with

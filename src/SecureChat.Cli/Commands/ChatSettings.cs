@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SecureChat.Cli.Files;
 using SecureChat.Cli.Trust;
 using SecureChat.Crypto.Identity;
 using SecureChat.Crypto.Protection;
@@ -49,6 +50,21 @@ public sealed record ChatSettings
 
     /// <summary>User1: stop after one conversation.</summary>
     public bool Once { get; init; }
+
+    /// <summary>User2: reconnect after a dropped connection and resend what was not confirmed.</summary>
+    public bool Reconnect { get; init; }
+
+    /// <summary>User2: reconnect attempts before giving up.</summary>
+    public int ReconnectAttempts { get; init; } = 15;
+
+    /// <summary>Files to offer once connected.</summary>
+    public IReadOnlyList<string> SendFiles { get; init; } = [];
+
+    /// <summary>Where received files go; in scripts, offers are refused without it.</summary>
+    public string? AcceptFilesInto { get; init; }
+
+    /// <summary>The largest file accepted, in bytes.</summary>
+    public long MaxFileSize { get; init; } = ByteSize.DefaultMaxFileSize;
 
     /// <summary>Scripted use: how long to wait at the end of input for the last receipts.</summary>
     public TimeSpan ReceiptWait { get; init; } = TimeSpan.FromSeconds(10);
