@@ -15,6 +15,7 @@ using SecureChat.Cli.Logging;
 using SecureChat.Cli.Network;
 using SecureChat.Cli.Trust;
 using SecureChat.Crypto.Identity;
+using SecureChat.Protocol.Handshake;
 using SecureChat.Crypto.Secrets;
 using SecureChat.Protocol.Errors;
 using SecureChat.Protocol.Framing;
@@ -24,6 +25,9 @@ namespace SecureChat.Cli;
 
 public sealed partial class ChatRunner
 {
+    private readonly Lock _retainedGate = new();
+    private RetainedConversation? _retained;
+
     private async Task<int> ListenAsync(IdentityKey identity, Secret? psk, ChatHome home, CancellationToken cancellationToken)
     {
         IPAddress address;
@@ -100,6 +104,18 @@ public sealed partial class ChatRunner
 
         await Task.WhenAll(running).ConfigureAwait(false);
         _drops.Flush();
+        RetainedConversation? kept;
+        lock (_retainedGate)
+        {
+            kept = _retained;
+            _retained = null;
+        }
+
+        if (kept is not null)
+        {
+            GiveUpRetained(kept);
+        }
+
         return exitCode;
     }
 
@@ -162,15 +178,36 @@ public sealed partial class ChatRunner
         {
             await using (session)
             {
-                ChatOutcome outcome = await ConverseAsync(session, cancellationToken).ConfigureAwait(false);
-                if (_settings.Once || outcome.WeLeft || cancellationToken.IsCancellationRequested)
+                Conversation conversation;
+                try
                 {
-                    return outcome.ExitCode;
+                    conversation = await session.WaitForConversationAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (SessionException e)
+                {
+                    // Ended before the conversation began (the caller refused us, or went away): as a conversation's failure.
+                    Log.FailureDetail(_logger, e);
+                    _terminal.ShowWarning(Failures.Describe(e, session.Peer.Name));
+                    return _settings.Once || cancellationToken.IsCancellationRequested ? Failures.ExitCodeFor(e) : null;
                 }
 
-                _terminal.DiscardPendingInput(); // nothing typed for this conversation goes to the next caller
-                _terminal.ShowSystem($"Still listening on port {_settings.Port}. Waiting for User2…");
-                return null;
+                ChatState? state = AdoptConversation(session, conversation);
+                try
+                {
+                    return await ConverseAndKeepAsync(session, state, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    lock (_retainedGate)
+                    {
+                        if (ReferenceEquals(_retained?.State, state))
+                        {
+                            state = null; // kept for a reconnect
+                        }
+                    }
+
+                    state?.Dispose();
+                }
             }
         }
         finally
@@ -178,6 +215,96 @@ public sealed partial class ChatRunner
             Volatile.Write(ref _inConversation, 0);
         }
     }
+
+    /// <summary>Chats; after a dropped connection keeps the conversation for the peer's return.</summary>
+    private async Task<int?> ConverseAndKeepAsync(SecureSession session, ChatState state, CancellationToken cancellationToken)
+    {
+        ChatOutcome outcome = await ConverseAsync(session, state, resumable: !_settings.Once, cancellationToken).ConfigureAwait(false);
+        if (outcome.Reconnectable && !cancellationToken.IsCancellationRequested)
+        {
+            // The conversation waits for the same peer to come back; lines typed meanwhile go to it.
+            if (_terminal.TakeUnusedLine() is { } line)
+            {
+                state.KeepUnsent(line);
+            }
+
+            lock (_retainedGate)
+            {
+                _retained = new RetainedConversation(session.Peer.Fingerprint, state);
+            }
+
+            int waiting = state.Conversation!.Unconfirmed.Count + state.Unsent.Count;
+            _terminal.ShowSystem($"Still listening on port {_settings.Port}. If {SafeText.ForTerminal(session.Peer.Name)} reconnects, the conversation resumes" +
+                (waiting > 0 ? $" and {waiting} unconfirmed message(s) are resent." : "."));
+            return null;
+        }
+
+        if (_settings.Once || outcome.WeLeft || cancellationToken.IsCancellationRequested)
+        {
+            return outcome.ExitCode;
+        }
+
+        _terminal.DiscardPendingInput(); // nothing typed for this conversation goes to the next caller
+        _terminal.ShowSystem($"Still listening on port {_settings.Port}. Waiting for User2…");
+        return null;
+    }
+
+    /// <summary>
+    /// The responder's half of resuming: the conversation we kept for this peer if it names it, else a new
+    /// one (and the one we kept is given up: what it never delivered is listed).
+    /// </summary>
+    private Conversation ResolveConversation(PeerIdentity peer, ReadOnlyMemory<byte> id)
+    {
+        lock (_retainedGate)
+        {
+            return _retained is { } kept && kept.Peer.Equals(peer.Fingerprint) && kept.State.Conversation!.HasId(id.Span)
+                ? kept.State.Conversation
+                : new Conversation(id.Span);
+        }
+    }
+
+    /// <summary>The chat state for the conversation the session carries: the kept one, or a new one.</summary>
+    private ChatState AdoptConversation(SecureSession session, Conversation conversation)
+    {
+        RetainedConversation? kept;
+        lock (_retainedGate)
+        {
+            kept = _retained;
+            _retained = null;
+        }
+
+        if (kept is not null && ReferenceEquals(kept.State.Conversation, conversation))
+        {
+            return kept.State;
+        }
+
+        if (kept is not null)
+        {
+            GiveUpRetained(kept);
+            _terminal.DiscardPendingInput(); // lines typed for the lost conversation do not go to this one
+        }
+
+        return NewChatState(conversation);
+    }
+
+    /// <summary>A kept conversation that will not resume: list what it never delivered.</summary>
+    private void GiveUpRetained(RetainedConversation kept)
+    {
+        IReadOnlyList<string> undelivered = kept.State.Undelivered();
+        if (undelivered.Count > 0)
+        {
+            _terminal.ShowWarning($"The earlier conversation will not resume; {undelivered.Count} message(s) were never confirmed delivered:");
+            foreach (string text in undelivered)
+            {
+                _terminal.ShowWarning("  " + text);
+            }
+        }
+
+        kept.State.Dispose();
+    }
+
+    /// <summary>A conversation whose connection dropped, kept for its peer's return.</summary>
+    private sealed record RetainedConversation(Fingerprint Peer, ChatState State);
 
     /// <summary>
     /// The caller's first frame, read whole within the hello timeout while it holds a seat in the waiting

@@ -6,6 +6,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using SecureChat.Cli.Chat;
 using SecureChat.Cli.Commands;
+using SecureChat.Cli.Files;
 using SecureChat.Cli.Home;
 using SecureChat.Cli.Logging;
 using SecureChat.Cli.Network;
@@ -101,7 +102,7 @@ public sealed partial class ChatRunner : IDisposable
     public void Dispose() => _trustTurn.Dispose();
 
     private SessionOptions Options(IdentityKey identity, Secret? psk, ChatHome home, Func<PeerIdentity, IReadOnlyList<PeerLabel>> labels, bool reserveConversation) =>
-        _settings.Timeouts.ToSessionOptions(identity, _settings.Name, psk, _settings.Suites, async (peer, ct) =>
+        _settings.Timeouts.ToSessionOptions(identity, _settings.Name, psk, _settings.Suites, resolveConversation: reserveConversation ? ResolveConversation : null, trust: async (peer, ct) =>
         {
             // One question at a time, even if two callers finish their handshakes together.
             await _trustTurn.WaitAsync(ct).ConfigureAwait(false);
@@ -185,28 +186,124 @@ public sealed partial class ChatRunner : IDisposable
         };
     }
 
+    /// <summary>
+    /// User2: connect and chat; with --reconnect, a dropped connection is re-established (a fresh handshake,
+    /// the same trust checks) with a capped backoff, and the conversation resumes where it was.
+    /// </summary>
     private async Task<int> ConnectAsync(IdentityKey identity, Secret? psk, ChatHome home, CancellationToken cancellationToken)
+    {
+        using ChatState state = NewChatState(new Conversation());
+        SessionOptions options = Options(identity, psk, home, peer => [PeerLabel.Address(_settings.Host, _settings.Port), PeerLabel.Name(peer.Name)], reserveConversation: false);
+        int attempt = 1;
+        while (true)
+        {
+            (SecureSession? session, int exitCode, bool retryable) = await OpenAsync(options, state, attempt, cancellationToken).ConfigureAwait(false);
+            if (session is null)
+            {
+                if (attempt == 1 || cancellationToken.IsCancellationRequested)
+                {
+                    return exitCode;
+                }
+
+                if (!retryable || attempt > _settings.ReconnectAttempts)
+                {
+                    return GiveUp(state, attempt, retryable ? ExitCode.ConnectionFailed : exitCode);
+                }
+
+                attempt++;
+                _terminal.ShowWarning($"Reconnecting (attempt {attempt})…");
+                if (!await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false))
+                {
+                    return GiveUp(state, attempt, ExitCode.ConnectionFailed);
+                }
+
+                continue;
+            }
+
+            ChatOutcome outcome;
+            await using (session)
+            {
+                outcome = await ConverseAsync(session, state, _settings.Reconnect, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!outcome.Reconnectable || cancellationToken.IsCancellationRequested)
+            {
+                return outcome.ExitCode;
+            }
+
+            if (_terminal.TakeUnusedLine() is { } line)
+            {
+                state.KeepUnsent(line); // read as the connection dropped: it goes out first next time
+            }
+
+            attempt = 2;
+            _terminal.ShowWarning($"Connection lost — reconnecting (attempt {attempt})…");
+            if (!await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false))
+            {
+                return GiveUp(state, attempt, ExitCode.ConnectionFailed);
+            }
+        }
+    }
+
+    /// <summary>Waits before reconnect attempt <paramref name="attempt"/> (2, 3, …): 0.25 s, doubling, at most 10 s. False on Ctrl+C.</summary>
+    private static async Task<bool> BackOffAsync(int attempt, CancellationToken cancellationToken)
+    {
+        TimeSpan delay = TimeSpan.FromMilliseconds(Math.Min(250 * Math.Pow(2, attempt - 2), MaxReconnectDelay.TotalMilliseconds));
+        try
+        {
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The longest wait between two reconnect attempts.</summary>
+    private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(10);
+
+    /// <summary>Reconnecting failed for good: say so, and list everything that never reached the peer.</summary>
+    private int GiveUp(ChatState state, int attempt, int exitCode)
+    {
+        _terminal.ShowWarning($"Gave up reconnecting to {_settings.Host}:{_settings.Port} after {attempt - 1} attempt(s).");
+        IReadOnlyList<string> undelivered = state.Undelivered();
+        if (undelivered.Count > 0)
+        {
+            _terminal.ShowWarning($"{undelivered.Count} message(s) were never confirmed delivered:");
+            foreach (string text in undelivered)
+            {
+                _terminal.ShowWarning("  " + text);
+            }
+        }
+
+        return exitCode;
+    }
+
+    /// <summary>
+    /// One connection and handshake for User2. Returns the session, or null with the exit code and whether
+    /// another attempt could succeed (nobody listening, busy, a lost connection; not a refused or failed check).
+    /// </summary>
+    private async Task<(SecureSession? Session, int ExitCode, bool Retryable)> OpenAsync(SessionOptions options, ChatState state, int attempt, CancellationToken cancellationToken)
     {
         NetworkStream? stream;
         try
         {
-            stream = await ChatConnector.ConnectAsync(_settings.Host, _settings.Port, _settings.Retries, _logger, _terminal.ShowWarning, cancellationToken).ConfigureAwait(false);
+            stream = await ChatConnector.ConnectAsync(_settings.Host, _settings.Port, attempt == 1 ? _settings.Retries : 0, _logger, _terminal.ShowWarning, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            return ExitCode.Success;
+            return (null, ExitCode.Success, false);
         }
 
         if (stream is null)
         {
-            return ExitCode.ConnectionFailed;
+            return (null, ExitCode.ConnectionFailed, true);
         }
 
-        SessionOptions options = Options(identity, psk, home, peer => [PeerLabel.Address(_settings.Host, _settings.Port), PeerLabel.Name(peer.Name)], reserveConversation: false);
-        SecureSession session;
         try
         {
-            session = await SecureSession.InitiateAsync(stream, options, cancellationToken).ConfigureAwait(false);
+            return (await SecureSession.InitiateAsync(stream, options, state.Conversation, cancellationToken).ConfigureAwait(false), ExitCode.Success, false);
         }
         catch (SessionException e)
         {
@@ -216,24 +313,27 @@ public sealed partial class ChatRunner : IDisposable
                 _terminal.ShowWarning(Failures.Describe(e, $"User1 at {_settings.Host}:{_settings.Port}"));
             }
 
-            return Failures.ExitCodeFor(e);
+            bool retryable = e is ConnectionLostException or SessionTimeoutException or PeerAbortedException { Reason: AbortReason.Busy or AbortReason.Timeout };
+            return (null, Failures.ExitCodeFor(e), retryable);
         }
         catch (OperationCanceledException)
         {
-            return ExitCode.Success;
-        }
-
-        await using (session)
-        {
-            return (await ConverseAsync(session, cancellationToken).ConfigureAwait(false)).ExitCode;
+            return (null, ExitCode.Success, false);
         }
     }
 
-    private async Task<ChatOutcome> ConverseAsync(SecureSession session, CancellationToken cancellationToken)
+    private ChatState NewChatState(Conversation? conversation) =>
+        new(conversation, new FileTransfers(_terminal, new FilePolicy(_settings.AcceptFilesInto, _settings.MaxFileSize), _logger, TimeProvider.System));
+
+    private async Task<ChatOutcome> ConverseAsync(SecureSession session, ChatState state, bool resumable, CancellationToken cancellationToken)
     {
         Log.Established(_logger, session.Peer.Fingerprint.ToString(), SuiteNames.ToWireName(session.Suite));
-        _terminal.ShowSystem($"Connected to {session.Peer.Name} ({session.Peer.Fingerprint}). Type /help for commands, /verify to compare the safety number.");
-        return await new ChatLoop(session, _terminal, _settings.Name, _logger, _settings.ReceiptWait).RunAsync(cancellationToken).ConfigureAwait(false);
+        if (state.Connections++ == 0)
+        {
+            _terminal.ShowSystem($"Connected to {session.Peer.Name} ({session.Peer.Fingerprint}). Type /help for commands, /verify to compare the safety number.");
+        }
+
+        return await new ChatLoop(session, _terminal, _settings.Name, _logger, _settings.ReceiptWait, state, resumable, _settings.SendFiles).RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private Secret? LoadPsk()

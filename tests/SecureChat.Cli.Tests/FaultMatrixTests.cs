@@ -69,7 +69,7 @@ public sealed class FaultMatrixTests(FaultHomes homes, ITestOutputHelper output)
         ConversationRun run = await homes.Conversation().RunAsync(null, "clean");
         output.WriteLine(run.ToString());
 
-        string[] records = ["record", "record", "record", "record", "record", "record", "record"];
+        string[] records = ["record", "record", "record", "record", "record", "record", "record", "record"]; // resume, six, goodbye
         run.Frames.Where(f => f.Toward == Toward.Listener).Select(f => f.Type).Should().Equal(["hello", "key", "finish", .. records], run.ToString());
         run.Frames.Where(f => f.Toward == Toward.Connector).Select(f => f.Type).Should().Equal(["hello", "finish", .. records], run.ToString());
         ShouldEndCleanly(run);

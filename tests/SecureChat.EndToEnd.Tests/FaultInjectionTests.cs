@@ -13,13 +13,15 @@ namespace SecureChat.EndToEnd.Tests;
 [Collection(ProcessTests.Name)]
 public sealed partial class FaultInjectionTests(ITestOutputHelper output, PreparedHomes homes) : EndToEndTest(output)
 {
+    // Frame numbers count each direction from 1: toward User1 hello, key, finish, resume, then records;
+    // toward User2 hello, finish, resume, then records.
     private static readonly string[] Timeouts =
         ["--handshake-timeout", "3", "--frame-timeout", "1", "--keepalive", "1", "--peer-timeout", "2.5", "--decision-timeout", "3", "--wait", "1"];
 
     [Fact]
     public async Task FlippedBitInTheFirstMessage_ListenerEndsTheSessionShowingNothingAndTheConnectorListsItsLine()
     {
-        Outcome run = await RunAsync(new Fault(FaultKind.FlipPayloadBit, Toward.Listener, 4, Seed: 93));
+        Outcome run = await RunAsync(new Fault(FaultKind.FlipPayloadBit, Toward.Listener, 5, Seed: 93));
 
         // Where the bit lands decides which check fires first: the JSON and base64 rules (76) or the tag (77).
         run.User1Exit.Should().BeOneOf([76, 77], run.Transcript);
@@ -46,7 +48,7 @@ public sealed partial class FaultInjectionTests(ITestOutputHelper output, Prepar
     [Fact]
     public async Task ConnectionCutInsideAMessage_BothExit69AndTheCutMessageIsNeverShown()
     {
-        Outcome run = await RunAsync(new Fault(FaultKind.Cut, Toward.Connector, 4));
+        Outcome run = await RunAsync(new Fault(FaultKind.Cut, Toward.Connector, 5));
 
         run.User2Exit.Should().Be(69, run.Transcript);
         run.User2.StderrText.Should().Contain("was lost");
@@ -59,7 +61,7 @@ public sealed partial class FaultInjectionTests(ITestOutputHelper output, Prepar
     [Fact]
     public async Task ReceiptHeldBeyondThePeerTimeout_ConnectorSaysUser1StoppedAnsweringAndExits69()
     {
-        Outcome run = await RunAsync(new Fault(FaultKind.Delay, Toward.Connector, 5, TimeSpan.FromSeconds(4)));
+        Outcome run = await RunAsync(new Fault(FaultKind.Delay, Toward.Connector, 6, TimeSpan.FromSeconds(4)));
 
         run.User2Exit.Should().Be(69, run.Transcript);
         run.User2.StderrText.Should().Contain("stopped answering");
@@ -70,7 +72,7 @@ public sealed partial class FaultInjectionTests(ITestOutputHelper output, Prepar
     [Fact]
     public async Task MessageDelayedWithinTheTimeouts_ConversationEndsNormally()
     {
-        Outcome run = await RunAsync(new Fault(FaultKind.Delay, Toward.Listener, 4, TimeSpan.FromMilliseconds(300)));
+        Outcome run = await RunAsync(new Fault(FaultKind.Delay, Toward.Listener, 5, TimeSpan.FromMilliseconds(300)));
 
         run.User1Exit.Should().Be(0, run.Transcript);
         run.User2Exit.Should().Be(0, run.Transcript);
@@ -100,7 +102,7 @@ public sealed partial class FaultInjectionTests(ITestOutputHelper output, Prepar
         {
             ChatProcess sender = step % 2 == 1 ? user2 : user1;
             await sender.WriteLineAsync($"from {sender.Label} line {(step + 1) / 2}");
-            await UntilAsync(() => proxy.Count(Toward.Listener) >= 2 + step && proxy.Count(Toward.Connector) >= 2 + step, TimeSpan.FromSeconds(2), quiet);
+            await UntilAsync(() => proxy.Count(Toward.Listener) >= 3 + step && proxy.Count(Toward.Connector) >= 3 + step, TimeSpan.FromSeconds(2), quiet); // after hello, finish and resume
         }
 
         // Once one side has reported the fault, the other gets the time to notice it too before User2's input ends.

@@ -1,8 +1,11 @@
-// One conversation: the receiving loop shows what arrives while the sending loop reads lines and sends
-// them (the two threads of the original design). Every sent line stays pending until the peer's receipt
-// covers it, so whatever was never delivered can be listed rather than lost silently.
+// One session of a conversation: the receiving loop shows what arrives while the sending loop reads lines
+// and sends them (the two threads of the original design). Every sent line stays pending until the peer's
+// receipt covers it, so whatever was never delivered can be listed rather than lost silently. When the
+// conversation can resume after a dropped connection, what is pending stays in the ChatState for the next
+// session instead of being listed.
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using SecureChat.Cli.Files;
 using SecureChat.Cli.Logging;
 using SecureChat.Protocol.Errors;
 using SecureChat.Protocol.Handshake;
@@ -22,20 +25,38 @@ public sealed class ChatLoop
     private readonly Lock _gate = new();
     private readonly DateTimeOffset _started = DateTimeOffset.Now;
     private readonly List<string> _unsent = [];
+    private readonly ChatState _state;
+    private readonly bool _resumable;
+    private readonly IReadOnlyList<string> _startupFiles;
+    private readonly TaskCompletionSource<bool> _resumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource? _allDelivered;
     private volatile bool _leaving;
     private ulong _deliveredThrough;
-    private int _sent;
-    private int _received;
 
-    /// <summary>Chats as <paramref name="localName"/> over <paramref name="session"/>.</summary>
+    /// <summary>Chats as <paramref name="localName"/> over <paramref name="session"/>, a session without a conversation to resume.</summary>
     public ChatLoop(SecureSession session, IChatTerminal terminal, string localName, ILogger logger, TimeSpan receiptWait)
+        : this(session, terminal, localName, logger, receiptWait, new ChatState(null, new FileTransfers(terminal, new FilePolicy(null, ByteSize.DefaultMaxFileSize), logger, TimeProvider.System)), resumable: false, [])
+    {
+    }
+
+    /// <summary>
+    /// Chats over <paramref name="session"/>, one of the sessions of the conversation in <paramref name="state"/>.
+    /// With <paramref name="resumable"/>, a lost connection keeps what is pending for the next session.
+    /// </summary>
+    public ChatLoop(SecureSession session, IChatTerminal terminal, string localName, ILogger logger, TimeSpan receiptWait, ChatState state, bool resumable, IReadOnlyList<string> startupFiles)
     {
         _session = session;
         _terminal = terminal;
         _localName = localName;
         _logger = logger;
         _receiptWait = receiptWait;
+        _state = state;
+        _resumable = resumable;
+        _startupFiles = startupFiles;
+        if (state.Conversation is null)
+        {
+            _resumed.SetResult(false);
+        }
     }
 
     /// <summary>Chats until the input ends, <c>/quit</c>, cancellation (Ctrl+C), the peer leaves, or a failure.</summary>
@@ -46,7 +67,8 @@ public sealed class ChatLoop
         ChatEnd end;
         try
         {
-            end = await SendAsync(ended.Token, cancellationToken).ConfigureAwait(false);
+            end = await StartAsync(ended.Token, cancellationToken).ConfigureAwait(false)
+                ?? await SendAsync(ended.Token, cancellationToken).ConfigureAwait(false);
         }
         catch (SessionException)
         {
@@ -61,6 +83,9 @@ public sealed class ChatLoop
 
         if (end == ChatEnd.InputEnded)
         {
+            // A script's files are finished before it leaves: their progress shows they are not stuck.
+            await Task.WhenAny(_state.Files.WhenIdleAsync(), receiving, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
+
             // A script's last lines deserve their receipts before we say goodbye (bounded).
             Task delivered;
             lock (_gate)
@@ -86,6 +111,43 @@ public sealed class ChatLoop
         }
 
         return Finish(late, peerLeft: false, quit: end == ChatEnd.Quit);
+    }
+
+    /// <summary>
+    /// Before reading input: wait for the conversation to resume (the resends go first), attach the files,
+    /// send the lines kept from the last session, and offer the files given with --send. Null to go on.
+    /// </summary>
+    private async Task<ChatEnd?> StartAsync(CancellationToken sessionEnded, CancellationToken cancellationToken)
+    {
+        bool continued;
+        try
+        {
+            continued = await _resumed.Task.WaitAsync(sessionEnded).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return sessionEnded.IsCancellationRequested ? ChatEnd.SessionEnded : ChatEnd.Quit;
+        }
+
+        await _state.Files.AttachAsync(_session, continued, cancellationToken).ConfigureAwait(false);
+        foreach (string line in _state.TakeUnsent())
+        {
+            if (!await SendLineAsync(line, cancellationToken).ConfigureAwait(false))
+            {
+                return ChatEnd.SessionEnded;
+            }
+        }
+
+        if (!_state.OfferedStartupFiles)
+        {
+            _state.OfferedStartupFiles = true;
+            foreach (string path in _startupFiles)
+            {
+                await _state.Files.OfferAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return null;
     }
 
     private async Task<ChatEnd> SendAsync(CancellationToken sessionEnded, CancellationToken cancellationToken)
@@ -116,7 +178,7 @@ public sealed class ChatLoop
             // Commands are for people; a script's lines are all messages, slashes included.
             if (_terminal.IsInteractive && line.StartsWith('/') && !line.StartsWith("//", StringComparison.Ordinal))
             {
-                if (RunCommand(line.Trim()))
+                if (await RunCommandAsync(line.Trim(), cancellationToken).ConfigureAwait(false))
                 {
                     return ChatEnd.Quit;
                 }
@@ -127,40 +189,10 @@ public sealed class ChatLoop
             string text = _terminal.IsInteractive && line.StartsWith("//", StringComparison.Ordinal) ? line[1..] : line;
             try
             {
-                ulong id = await _session.SendAsync(text, cancellationToken).ConfigureAwait(false);
-                lock (_gate)
+                if (!await SendLineAsync(text, cancellationToken).ConfigureAwait(false))
                 {
-                    // The receipt can overtake SendAsync's return: then the line is delivered already.
-                    if (id > _deliveredThrough)
-                    {
-                        _pending[id] = text;
-                    }
-
-                    _sent++;
+                    return ChatEnd.SessionEnded;
                 }
-
-                Log.Sent(_logger, id, System.Text.Encoding.UTF8.GetByteCount(text));
-                _terminal.ShowOwn(DateTimeOffset.Now, _localName, text);
-            }
-            catch (ArgumentException e)
-            {
-                _terminal.ShowWarning($"Not sent: {e.Message.Split(" (Parameter", 2)[0]}");
-                if (!_terminal.IsInteractive)
-                {
-                    lock (_gate)
-                    {
-                        _unsent.Add(text.Length > 60 ? text[..60] + "…" : text); // a script learns it through the exit code
-                    }
-                }
-            }
-            catch (Exception e) when (e is InvalidOperationException or Protocol.Errors.SessionException)
-            {
-                lock (_gate)
-                {
-                    _unsent.Add(text); // typed but never sent: as undelivered as a line without a receipt
-                }
-
-                return ChatEnd.SessionEnded;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -169,16 +201,94 @@ public sealed class ChatLoop
         }
     }
 
-    /// <summary>Runs a slash command; true for <c>/quit</c>.</summary>
-    private bool RunCommand(string command)
+    /// <summary>Sends one line; false when the session has ended (the line is then kept or listed).</summary>
+    private async Task<bool> SendLineAsync(string text, CancellationToken cancellationToken)
     {
-        string verb = command.Split(' ', 2)[0].ToLowerInvariant();
+        try
+        {
+            ulong id = await _session.SendAsync(text, cancellationToken).ConfigureAwait(false);
+            lock (_gate)
+            {
+                // The receipt can overtake SendAsync's return: then the line is delivered already.
+                if (id > _deliveredThrough)
+                {
+                    _pending[id] = text;
+                }
+
+                _state.Sent++;
+            }
+
+            Log.Sent(_logger, id, System.Text.Encoding.UTF8.GetByteCount(text));
+            _terminal.ShowOwn(DateTimeOffset.Now, _localName, text);
+            return true;
+        }
+        catch (ArgumentException e)
+        {
+            _terminal.ShowWarning($"Not sent: {e.Message.Split(" (Parameter", 2)[0]}");
+            if (!_terminal.IsInteractive)
+            {
+                lock (_gate)
+                {
+                    _unsent.Add(text.Length > 60 ? text[..60] + "…" : text); // a script learns it through the exit code
+                }
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is InvalidOperationException or SessionException)
+        {
+            if (_resumable)
+            {
+                _state.KeepUnsent(text); // typed but never sent: the next session sends it first
+            }
+            else
+            {
+                lock (_gate)
+                {
+                    _unsent.Add(text); // typed but never sent: as undelivered as a line without a receipt
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Runs a slash command; true for <c>/quit</c>.</summary>
+    private async Task<bool> RunCommandAsync(string command, CancellationToken cancellationToken)
+    {
+        string[] parts = command.Split(' ', 2, StringSplitOptions.TrimEntries);
+        string verb = parts[0].ToLowerInvariant();
+        string argument = parts.Length > 1 ? parts[1] : string.Empty;
         switch (verb)
         {
             case "/quit" or "/exit" or "/bye":
                 return true;
             case "/help" or "/?":
-                _terminal.ShowSystem("Commands: /verify (fingerprints and safety number), /status, /quit. Start a line with // to send a line that begins with /.");
+                _terminal.ShowSystem("Commands: /send PATH (offer a file), /accept [N] and /reject [N] (a file offer), /verify (fingerprints and safety number), /status, /quit. Start a line with // to send a line that begins with /.");
+                return false;
+            case "/send":
+                if (argument.Length == 0)
+                {
+                    _terminal.ShowWarning("Usage: /send PATH");
+                }
+                else
+                {
+                    string path = argument.Length > 1 && argument[0] == '"' && argument[^1] == '"' ? argument[1..^1] : argument;
+                    _ = Task.Run(() => _state.Files.OfferAsync(path, cancellationToken), CancellationToken.None); // hashing a large file must not hold the prompt
+                }
+
+                return false;
+            case "/accept" or "/reject":
+                int? number = int.TryParse(argument, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : null;
+                try
+                {
+                    await (verb == "/accept" ? _state.Files.AcceptAsync(number, cancellationToken) : _state.Files.RejectAsync(number, cancellationToken)).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is SessionException or InvalidOperationException)
+                {
+                    _terminal.ShowWarning($"Could not answer the offer: {e.Message}");
+                }
+
                 return false;
             case "/verify":
                 PeerIdentity peer = _session.Peer;
@@ -195,7 +305,7 @@ public sealed class ChatLoop
 
                 TimeSpan up = DateTimeOffset.Now - _started;
                 _terminal.ShowSystem(string.Create(CultureInfo.InvariantCulture,
-                    $"Talking to {_session.Peer.Name} ({_session.Peer.Fingerprint}) with {SuiteNames.ToWireName(_session.Suite)} for {(int)up.TotalMinutes}m{up.Seconds:00}s; sent {_sent}, received {_received}, awaiting delivery {pending}."));
+                    $"Talking to {_session.Peer.Name} ({_session.Peer.Fingerprint}) with {SuiteNames.ToWireName(_session.Suite)} for {(int)up.TotalMinutes}m{up.Seconds:00}s; sent {_state.Sent}, received {_state.Received}, awaiting delivery {pending}."));
                 return false;
             default:
                 _terminal.ShowWarning($"Unknown command {verb}. Type /help for the list, or // to send a line starting with /.");
@@ -207,12 +317,39 @@ public sealed class ChatLoop
     {
         try
         {
-            await foreach (SessionEvent e in _session.ReadEventsAsync().ConfigureAwait(false))
+            // Not cancelled by Ctrl+C: the events end with the session, which our close ends.
+            await foreach (SessionEvent e in _session.ReadEventsAsync(CancellationToken.None).ConfigureAwait(false))
             {
+                if (await HandleFileEventAsync(e).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
                 switch (e)
                 {
+                    case ConversationResumed resumed:
+                        lock (_gate)
+                        {
+                            foreach (PendingText text in resumed.Resent)
+                            {
+                                _pending[text.Id] = text.Text;
+                            }
+                        }
+
+                        Log.Resumed(_logger, resumed.Resent.Count);
+                        if (resumed.Continued)
+                        {
+                            _terminal.ShowSystem($"Reconnected to {SafeText.ForTerminal(_session.Peer.Name)}, {resumed.Resent.Count} message(s) resent.");
+                        }
+
+                        _resumed.TrySetResult(resumed.Continued);
+                        break;
                     case MessageReceived message:
-                        Interlocked.Increment(ref _received);
+                        lock (_gate)
+                        {
+                            _state.Received++;
+                        }
+
                         Log.Received(_logger, message.Id, message.Text.Length);
                         _terminal.ShowIncoming(message.ReceivedAt, _session.Peer.Name, message.Text);
                         break;
@@ -236,9 +373,30 @@ public sealed class ChatLoop
             Log.FailureDetail(_logger, failure);
             return failure;
         }
+        catch (IOException failure)
+        {
+            // A file could not be written: the conversation cannot go on as if it had been.
+            Log.FailureDetail(_logger, failure);
+            await _session.DisposeAsync().ConfigureAwait(false);
+            return new ConnectionLostException($"A received file could not be stored: {failure.Message}", failure);
+        }
         finally
         {
+            _state.Files.Detach();
             await ended.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Passes a file event to the transfers; a session we are closing may refuse the answer, which then does not matter.</summary>
+    private async ValueTask<bool> HandleFileEventAsync(SessionEvent e)
+    {
+        try
+        {
+            return await _state.Files.OnEventAsync(e, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException) when (_leaving || _session.Failure is not null)
+        {
+            return true;
         }
     }
 
@@ -282,6 +440,16 @@ public sealed class ChatLoop
             _terminal.ShowWarning(Failures.Describe(failure, _session.Peer.Name));
         }
 
+        // A dropped connection, not a tampered one: what is pending waits for the next session.
+        if (_resumable && failure is ConnectionLostException or SessionTimeoutException && _state.Conversation is not null)
+        {
+            Log.Ended(_logger, failure.GetType().Name + ", resumable");
+            return new ChatOutcome(Failures.ExitCodeFor(failure), undelivered, PeerLeft: false, WeLeft: false) { Reconnectable = true };
+        }
+
+        undelivered.AddRange(_state.TakeUnsent());
+        undelivered.AddRange(_state.Files.Unfinished.Select(f => "file " + f));
+
         if (undelivered.Count > 0)
         {
             _terminal.ShowWarning($"{undelivered.Count} message(s) were never confirmed delivered:");
@@ -311,4 +479,8 @@ public sealed class ChatLoop
 /// <param name="Undelivered">Messages sent but never confirmed delivered.</param>
 /// <param name="PeerLeft">Whether the peer said goodbye.</param>
 /// <param name="WeLeft">Whether we ended it (end of input, /quit, Ctrl+C).</param>
-public sealed record ChatOutcome(int ExitCode, IReadOnlyList<string> Undelivered, bool PeerLeft, bool WeLeft = false);
+public sealed record ChatOutcome(int ExitCode, IReadOnlyList<string> Undelivered, bool PeerLeft, bool WeLeft = false)
+{
+    /// <summary>The connection dropped (not a failed check): the conversation can resume in a new session.</summary>
+    public bool Reconnectable { get; init; }
+}

@@ -35,4 +35,10 @@ public interface IChatTerminal
 
     /// <summary>A line about something that went wrong or needs attention.</summary>
     void ShowWarning(string line);
+
+    /// <summary>
+    /// A file transfer's progress; <see langword="null"/> clears it. A terminal keeps one status line above
+    /// the prompt and redraws it; scripts get each line as it comes (the caller sends them about once a second).
+    /// </summary>
+    void ShowProgress(string? line);
 }

@@ -11,6 +11,9 @@ namespace SecureChat.Cli.Chat;
 public sealed class InteractiveTerminal : IChatTerminal
 {
     private const string ClearLine = "\r\u001b[2K";
+
+    // Up one line and clear it: the status line sits just above the prompt.
+    private const string ClearLineAbove = "\u001b[1A\r\u001b[2K";
     private readonly TextWriter _out;
     private readonly bool _colour;
     private readonly string _prompt;
@@ -18,6 +21,7 @@ public sealed class InteractiveTerminal : IChatTerminal
     private readonly Lock _gate = new();
     private readonly Channel<string?> _lines = Channel.CreateUnbounded<string?>();
     private int _started;
+    private string? _status;
 
     /// <summary>Writes to <paramref name="output"/> (the console), with colours if <paramref name="colour"/>.</summary>
     public InteractiveTerminal(TextWriter output, string prompt, bool colour)
@@ -84,16 +88,48 @@ public sealed class InteractiveTerminal : IChatTerminal
 
     private string Dim(string text) => Paint("2", text);
 
+    /// <inheritdoc />
+    public void ShowProgress(string? line)
+    {
+        lock (_gate)
+        {
+            _out.Write(ClearLine);
+            if (_status is not null)
+            {
+                _out.Write(ClearLineAbove);
+            }
+
+            _status = line is null ? null : Dim(line);
+            RedrawLocked();
+        }
+    }
+
     private void Print(string line)
     {
         lock (_gate)
         {
             _out.Write(ClearLine);
+            if (_status is not null)
+            {
+                _out.Write(ClearLineAbove);
+            }
+
             _out.WriteLine(line);
-            _out.Write(_prompt);
-            _out.Write(_typed.ToString());
-            _out.Flush();
+            RedrawLocked();
         }
+    }
+
+    /// <summary>The status line (if any), the prompt and what is being typed, below what was printed.</summary>
+    private void RedrawLocked()
+    {
+        if (_status is not null)
+        {
+            _out.WriteLine(_status);
+        }
+
+        _out.Write(_prompt);
+        _out.Write(_typed.ToString());
+        _out.Flush();
     }
 
     private void ReadKeys()

@@ -115,6 +115,15 @@ public sealed class ScriptedTerminal : IChatTerminal
     /// <inheritdoc />
     public void ShowWarning(string line) => Write(_error, "warning: " + line);
 
+    /// <inheritdoc />
+    public void ShowProgress(string? line)
+    {
+        if (line is not null)
+        {
+            Write(_error, line);
+        }
+    }
+
     private void Write(TextWriter writer, string line)
     {
         lock (_gate)

@@ -1,6 +1,7 @@
 using SecureChat.Crypto.Identity;
 using SecureChat.Crypto.Protection;
 using SecureChat.Crypto.Secrets;
+using SecureChat.Protocol.Handshake;
 using SecureChat.Protocol.Session;
 
 namespace SecureChat.Cli.Commands;
@@ -30,8 +31,9 @@ public sealed record ChatTimeouts
     public TimeSpan PeerDecision { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Session options for <paramref name="identity"/> and the rest, with these timeouts.</summary>
-    internal SessionOptions ToSessionOptions(IdentityKey identity, string name, Secret? psk, IReadOnlyList<MessageSuite> suites, TrustDecision trust) => new()
+    internal SessionOptions ToSessionOptions(IdentityKey identity, string name, Secret? psk, IReadOnlyList<MessageSuite> suites, TrustDecision trust, Func<PeerIdentity, ReadOnlyMemory<byte>, Conversation>? resolveConversation = null) => new()
     {
+        ResolveConversation = resolveConversation,
         Identity = identity,
         Name = name,
         PreSharedKey = psk,

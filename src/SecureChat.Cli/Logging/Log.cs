@@ -42,4 +42,10 @@ internal static partial class Log
 
     [LoggerMessage(12, LogLevel.Information, "Dropped {Remote}, which had sent no hello, to make room: {Capacity} callers were already waiting")]
     public static partial void MadeRoom(ILogger logger, EndPoint? remote, int capacity);
+
+    [LoggerMessage(13, LogLevel.Information, "File transfer {Direction} {File}: {Outcome} ({Bytes} bytes)")]
+    public static partial void Transfer(ILogger logger, string direction, ulong file, string outcome, long bytes);
+
+    [LoggerMessage(14, LogLevel.Information, "Conversation resumed: {Resent} texts resent")]
+    public static partial void Resumed(ILogger logger, int resent);
 }

@@ -13,6 +13,23 @@ public sealed partial class SecureSession
 {
     private volatile bool _resumeApplied;
 
+    /// <summary>
+    /// Waits until both sides have exchanged <c>resume</c> and returns the conversation the session carries
+    /// (the responder learns which one from the initiator's).
+    /// </summary>
+    /// <exception cref="SessionException">The session failed first.</exception>
+    /// <exception cref="InvalidOperationException">The session carries no conversation.</exception>
+    public async Task<Conversation> WaitForConversationAsync(CancellationToken cancellationToken = default)
+    {
+        await _resumed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (Failure is { } failure)
+        {
+            throw failure;
+        }
+
+        return _resumeApplied ? _conversation! : throw new InvalidOperationException("This session carries no conversation.");
+    }
+
     /// <summary>Waits until the session may send (at once without a conversation); fails as the session does.</summary>
     private async ValueTask WaitUntilResumedAsync(CancellationToken cancellationToken)
     {

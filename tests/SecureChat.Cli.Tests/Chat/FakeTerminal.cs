@@ -45,6 +45,14 @@ internal sealed class FakeTerminal(bool interactive = false) : IChatTerminal
 
     public void ShowSystem(string line) => Record($"system {line}");
 
+    public void ShowProgress(string? line)
+    {
+        if (line is not null)
+        {
+            Record($"progress {line}");
+        }
+    }
+
     public void ShowWarning(string line) => Record($"warning {line}");
 
     /// <summary>Waits until something matching <paramref name="predicate"/> has been shown.</summary>

@@ -1,7 +1,7 @@
 // One recorded conversation between the two apps in memory (scripted mode, real loopback TCP), with the
 // fault proxy between them. The script runs in lock-step, so that a clean run always has the same frames:
-// each direction carries hello, finish, then six records (three messages and three receipts, in turn)
-// and the goodbye. With a fault, the script goes on as far as the apps let it; whatever happens, both
+// each direction carries hello, finish, then the conversation's resume, six records (three messages and
+// three receipts, in turn) and the goodbye. With a fault, the script goes on as far as the apps let it; whatever happens, both
 // apps are brought to an end and everything they showed, listed and exited with is returned.
 using System.Diagnostics;
 using System.Globalization;
@@ -66,10 +66,10 @@ internal sealed record ConversationRun(
 internal sealed class FaultConversation(string user1Home, string user2Home, FaultTimeouts timeouts)
 {
     /// <summary>
-    /// The frames toward a side in a clean run: toward the listener hello, key, finish, six records and the
-    /// goodbye (10); toward the connector hello, finish, six records and the goodbye (9).
+    /// The frames toward a side in a clean run: toward the listener hello, key, finish, resume, six records and
+    /// the goodbye (11); toward the connector hello, finish, resume, six records and the goodbye (10).
     /// </summary>
-    public static int FramesToward(Toward toward) => HandshakeFramesToward(toward) + 7;
+    public static int FramesToward(Toward toward) => HandshakeFramesToward(toward) + 8;
 
     /// <summary>The handshake's frames toward a side: 3 toward the listener, 2 toward the connector.</summary>
     public static int HandshakeFramesToward(Toward toward) => toward == Toward.Listener ? 3 : 2;
@@ -106,7 +106,7 @@ internal sealed class FaultConversation(string user1Home, string user2Home, Faul
         {
             TypedInput sender = step % 2 == 1 ? user2In : user1In;
             sender.Type($"{tag} {(step % 2 == 1 ? "from User2" : "from User1")} line {(step + 1) / 2}");
-            int expected = 2 + step; // the record and the peer's receipt for it
+            int expected = 3 + step; // the record and the peer's receipt for it, after hello, finish and resume
             await UntilAsync(() => proxy.Count(Toward.Listener) >= expected && proxy.Count(Toward.Connector) >= expected, TimeSpan.FromSeconds(timeouts.Keepalive), running);
         }
 
