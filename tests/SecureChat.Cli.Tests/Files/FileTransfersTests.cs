@@ -1,0 +1,244 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging.Abstractions;
+using SecureChat.Cli.Chat;
+using SecureChat.Cli.Files;
+using SecureChat.Cli.Tests.Chat;
+using SecureChat.Protocol.Session;
+
+namespace SecureChat.Cli.Tests.Files;
+
+/// <summary>
+/// Files through the chat loop over a real session: the commands, the policy (folder, size cap, scripts
+/// refusing without a folder), verification before the final name, resume from a partial file, and a
+/// peer's hostile name or wrong hash.
+/// </summary>
+public sealed class FileTransfersTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("securechat-files-").FullName;
+
+    private string Sent => Path.Combine(_root, "sent");
+
+    private string Received => Path.Combine(_root, "received");
+
+    public FileTransfersTests()
+    {
+        Directory.CreateDirectory(Sent);
+        Directory.CreateDirectory(Received);
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public async Task SendAndAccept_AtTerminals_FileArrivesVerified_ChatGoesOnDuringTheTransfer()
+    {
+        byte[] content = RandomNumberGenerator.GetBytes(3 * SecureSession.MaxFileChunkBytes + 123);
+        string path = Write("photos.zip", content);
+        await using Pair pair = await Pair.StartAsync(new FilePolicy(Received, ByteSize.DefaultMaxFileSize), interactive: true);
+
+        pair.BobScreen.Type($"/send {path}");
+        await pair.AliceScreen.WaitForAsync(s => s.Contains("bob offers photos.zip", StringComparison.Ordinal) && s.Contains("/accept", StringComparison.Ordinal));
+        pair.AliceScreen.Type("/accept");
+        pair.BobScreen.Type("still chatting");
+        await pair.AliceScreen.WaitForAsync(s => s == "in bob: still chatting");
+        await pair.BobScreen.WaitForAsync(s => s.Contains("photos.zip", StringComparison.Ordinal) && s.Contains("arrived at alice: SHA-256 verified", StringComparison.Ordinal));
+        await pair.AliceScreen.WaitForAsync(s => s.StartsWith("system Received photos.zip", StringComparison.Ordinal) && s.EndsWith("SHA-256 verified.", StringComparison.Ordinal));
+
+        File.ReadAllBytes(Path.Combine(Received, "photos.zip")).Should().Equal(content);
+        Directory.GetFiles(Received).Should().ContainSingle("the partial file took the final name");
+        pair.AliceScreen.Shown.Should().Contain(s => s.StartsWith("progress photos.zip", StringComparison.Ordinal), "a progress bar at the receiver");
+        pair.BobScreen.Shown.Should().Contain(s => s.StartsWith("progress photos.zip", StringComparison.Ordinal), "and at the sender");
+    }
+
+    [Fact]
+    public async Task Reject_AtATerminal_SenderHearsItAndNothingIsWritten()
+    {
+        string path = Write("x.bin", RandomNumberGenerator.GetBytes(1000));
+        await using Pair pair = await Pair.StartAsync(new FilePolicy(Received, ByteSize.DefaultMaxFileSize), interactive: true);
+
+        pair.BobScreen.Type($"/send {path}");
+        await pair.AliceScreen.WaitForAsync(s => s.Contains("offers x.bin", StringComparison.Ordinal));
+        pair.AliceScreen.Type("/reject");
+        await pair.BobScreen.WaitForAsync(s => s == "warning alice did not take x.bin: declined");
+        Directory.GetFileSystemEntries(Received).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Script_WithoutAFolder_RefusesEveryOffer()
+    {
+        string path = Write("report.pdf", RandomNumberGenerator.GetBytes(1000));
+        await using Pair pair = await Pair.StartAsync(new FilePolicy(null, ByteSize.DefaultMaxFileSize), interactive: false);
+
+        await pair.Bob.Files.OfferAsync(path, default);
+        await pair.AliceScreen.WaitForAsync(s => s.Contains("Refused report.pdf", StringComparison.Ordinal) && s.Contains("--accept-files", StringComparison.Ordinal));
+        await pair.BobScreen.WaitForAsync(s => s.Contains("did not take report.pdf: this side does not accept files", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Oversize_IsRefusedBeforeAnyByteMoves_NoPartialFileIsLeft()
+    {
+        string path = Write("big.iso", RandomNumberGenerator.GetBytes(5000));
+        await using Pair pair = await Pair.StartAsync(new FilePolicy(Received, 4096), interactive: false);
+
+        await pair.Bob.Files.OfferAsync(path, default);
+        await pair.AliceScreen.WaitForAsync(s => s.Contains("Refused big.iso", StringComparison.Ordinal) && s.Contains("--max-file-size", StringComparison.Ordinal));
+        await pair.BobScreen.WaitForAsync(s => s.Contains("did not take big.iso: too large", StringComparison.Ordinal));
+        Directory.GetFileSystemEntries(Received).Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Resume_FromAPartialFile_OnlyTheRestTravels_OrAllOfItWhenThePartialDiffers(bool partialMatches)
+    {
+        byte[] content = RandomNumberGenerator.GetBytes(4 * SecureSession.MaxFileChunkBytes);
+        string path = Write("movie.mkv", content);
+        byte[] held = partialMatches ? content[..(2 * SecureSession.MaxFileChunkBytes)] : RandomNumberGenerator.GetBytes(2 * SecureSession.MaxFileChunkBytes);
+        var folder = new ReceiveFolder(Received);
+        File.WriteAllBytes(folder.PartialPath("movie.mkv", SHA256.HashData(content)), held);
+        await using Pair pair = await Pair.StartAsync(new FilePolicy(Received, ByteSize.DefaultMaxFileSize), interactive: false);
+
+        await pair.Bob.Files.OfferAsync(path, default);
+        await pair.AliceScreen.WaitForAsync(s => s.StartsWith("system Received movie.mkv", StringComparison.Ordinal));
+        await pair.BobScreen.WaitForAsync(s => s.Contains("arrived at alice: SHA-256 verified", StringComparison.Ordinal));
+
+        File.ReadAllBytes(Path.Combine(Received, "movie.mkv")).Should().Equal(content);
+        Directory.GetFiles(Received).Should().ContainSingle("the partial file became the file");
+        pair.AliceScreen.Shown.Should().Contain("system Resuming movie.mkv: 50% is here already.");
+        if (partialMatches)
+        {
+            pair.BobScreen.Shown.Should().Contain("system alice already holds 50% of movie.mkv; sending the rest.");
+        }
+        else
+        {
+            pair.BobScreen.Shown.Should().Contain(s => s.Contains("differs from this file; sending it from the start", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task ExistingFile_IsNeverOverwritten_TheNewOneIsNumbered()
+    {
+        File.WriteAllText(Path.Combine(Received, "notes.txt"), "mine");
+        byte[] content = RandomNumberGenerator.GetBytes(100);
+        string path = Write("notes.txt", content);
+        await using Pair pair = await Pair.StartAsync(new FilePolicy(Received, ByteSize.DefaultMaxFileSize), interactive: false);
+
+        await pair.Bob.Files.OfferAsync(path, default);
+        await pair.AliceScreen.WaitForAsync(s => s.StartsWith("system Received notes (1).txt", StringComparison.Ordinal));
+        File.ReadAllText(Path.Combine(Received, "notes.txt")).Should().Be("mine");
+        File.ReadAllBytes(Path.Combine(Received, "notes (1).txt")).Should().Equal(content);
+    }
+
+    [Theory]
+    [InlineData("../../escape.txt", "escape.txt")]
+    [InlineData("C:\\Windows\\x.dll", "x.dll")]
+    [InlineData("con", "_con")]
+    [InlineData(".hidden", "hidden")]
+    [InlineData("a\u001b[31mb\u202Ec\n.txt", "a[31mbc.txt")] // the escape character, the bidi override and the newline go
+    public async Task HostileName_FromAPeer_LandsInsideTheFolderUnderASafeName(string offered, string expected)
+    {
+        byte[] content = RandomNumberGenerator.GetBytes(700);
+        await using Pair pair = await Pair.StartAsync(new FilePolicy(Received, ByteSize.DefaultMaxFileSize), interactive: false, bobLoop: false);
+
+        await SendRawAsync(pair.BobSession, offered, content, SHA256.HashData(content));
+        await pair.AliceScreen.WaitForAsync(s => s.StartsWith("system Received ", StringComparison.Ordinal));
+        File.ReadAllBytes(Path.Combine(Received, expected)).Should().Equal(content);
+        Directory.GetFileSystemEntries(Received).Should().ContainSingle();
+        Directory.GetFileSystemEntries(_root).Select(Path.GetFileName).Should().BeEquivalentTo(["sent", "received"], "nothing is written outside the folder");
+    }
+
+    [Fact]
+    public async Task WrongHash_FileIsDiscarded_SenderIsTold()
+    {
+        byte[] content = RandomNumberGenerator.GetBytes(700);
+        await using Pair pair = await Pair.StartAsync(new FilePolicy(Received, ByteSize.DefaultMaxFileSize), interactive: false, bobLoop: false);
+
+        FileRejected rejected = await SendRawAsync(pair.BobSession, "data.bin", content, SHA256.HashData([1, 2, 3])) as FileRejected
+            ?? throw new InvalidOperationException("expected a rejection");
+        rejected.Reason.Should().Contain("did not verify");
+        await pair.AliceScreen.WaitForAsync(s => s.Contains("data.bin from bob did not verify", StringComparison.Ordinal));
+        Directory.GetFileSystemEntries(Received).Should().BeEmpty("neither the file nor its partial stays");
+    }
+
+    /// <summary>Bob's side without the app: offers a file under any name and hash, sends it, and returns the verdict.</summary>
+    private static async Task<SessionEvent> SendRawAsync(SecureSession bob, string name, byte[] content, byte[] sha256)
+    {
+        await using IAsyncEnumerator<SessionEvent> events = bob.ReadEventsAsync().GetAsyncEnumerator();
+        ulong id = await bob.OfferFileAsync(name, content.Length, sha256);
+        while (await events.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20)))
+        {
+            switch (events.Current)
+            {
+                case FileAccepted accepted when accepted.File == id:
+                    await bob.SendFileChunkAsync(id, 0, content);
+                    break;
+                case FileVerified or FileRejected:
+                    return events.Current;
+            }
+        }
+
+        throw new InvalidOperationException("The session ended before a verdict.");
+    }
+
+    private string Write(string name, byte[] content)
+    {
+        string path = Path.Combine(Sent, name);
+        File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    /// <summary>Bob's and Alice's chat loops over one session pair, each with its own files.</summary>
+    private sealed class Pair : IAsyncDisposable
+    {
+        private readonly List<Task> _loops = [];
+
+        private Pair(SecureSession bob, SecureSession alice, FakeTerminal bobScreen, FakeTerminal aliceScreen, ChatState bobState, ChatState aliceState)
+        {
+            BobSession = bob;
+            AliceSession = alice;
+            BobScreen = bobScreen;
+            AliceScreen = aliceScreen;
+            Bob = bobState;
+            Alice = aliceState;
+        }
+
+        public SecureSession BobSession { get; }
+
+        public SecureSession AliceSession { get; }
+
+        public FakeTerminal BobScreen { get; }
+
+        public FakeTerminal AliceScreen { get; }
+
+        public ChatState Bob { get; }
+
+        public ChatState Alice { get; }
+
+        public static async Task<Pair> StartAsync(FilePolicy alicePolicy, bool interactive, bool bobLoop = true)
+        {
+            (SecureSession bob, SecureSession alice) = await SessionPair.ConnectAsync();
+            var bobScreen = new FakeTerminal(interactive);
+            var aliceScreen = new FakeTerminal(interactive);
+            var bobState = new ChatState(null, new FileTransfers(bobScreen, new FilePolicy(null, ByteSize.DefaultMaxFileSize), NullLogger.Instance, TimeProvider.System));
+            var aliceState = new ChatState(null, new FileTransfers(aliceScreen, alicePolicy, NullLogger.Instance, TimeProvider.System));
+            var pair = new Pair(bob, alice, bobScreen, aliceScreen, bobState, aliceState);
+            if (bobLoop)
+            {
+                pair._loops.Add(new ChatLoop(bob, bobScreen, "bob", NullLogger.Instance, TimeSpan.FromSeconds(5), bobState, resumable: false, []).RunAsync(default));
+            }
+
+            pair._loops.Add(new ChatLoop(alice, aliceScreen, "alice", NullLogger.Instance, TimeSpan.FromSeconds(5), aliceState, resumable: false, []).RunAsync(default));
+            return pair;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            BobScreen.EndInput();
+            AliceScreen.EndInput();
+            await BobSession.DisposeAsync();
+            await AliceSession.DisposeAsync();
+            await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(20)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            Bob.Dispose();
+            Alice.Dispose();
+        }
+    }
+}
