@@ -55,6 +55,13 @@ internal sealed class FrameRelay : IAsyncDisposable
     /// <summary>Every frame seen, in arrival order, before tampering.</summary>
     public Channel<RelayedFrame> Seen { get; } = Channel.CreateUnbounded<RelayedFrame>();
 
+    /// <summary>A tamper step that holds a frame back (blocking its direction) until <paramref name="until"/> completes, then forwards it.</summary>
+    public static IEnumerable<byte[]> HoldUntil(RelayedFrame frame, Task until)
+    {
+        until.Wait(TimeSpan.FromSeconds(10));
+        return [frame.Wire];
+    }
+
     /// <summary>Whether the frame belongs to the handshake (records come after).</summary>
     public static bool IsHandshake(RelayedFrame frame) => frame.Number <= (frame.Toward == Toward.Responder
         ? HandshakeFramesTowardResponder

@@ -85,28 +85,38 @@ public sealed class FileTransferSessionTests
     public async Task Reject_DuringTheTransfer_ChunksAlreadyOnTheirWayAreDropped_ChatGoesOn()
     {
         byte[] file = RandomNumberGenerator.GetBytes(SecureSession.MaxFileChunkBytes * 4);
-        (SecureSession bob, SecureSession alice) = await SessionHarness.OverPipesAsync();
-        await using (bob)
-        await using (alice)
+        var release = new TaskCompletionSource();
+        bool holding = false;
+        (Stream i, Stream r, FrameRelay relay) = FrameRelay.Create();
+        await using (relay)
         {
-            await using IAsyncEnumerator<SessionEvent> atAlice = alice.ReadEventsAsync().GetAsyncEnumerator();
-            await using IAsyncEnumerator<SessionEvent> atBob = bob.ReadEventsAsync().GetAsyncEnumerator();
-            ulong id = await bob.OfferFileAsync("big", file.Length, SHA256.HashData(file));
-            await Next<FileOffered>(atAlice);
-            await alice.AcceptFileAsync(id, 0, SHA256.HashData([]));
-            await Next<FileAccepted>(atBob);
-            await bob.SendFileChunkAsync(id, 0, file.AsMemory(0, SecureSession.MaxFileChunkBytes));
-            await Next<FileChunkReceived>(atAlice);
-            await alice.RejectFileAsync(id, "changed my mind");
+            // Once Alice rejects, her frames are held back, so that Bob's next chunk surely crosses the reject.
+            relay.Tamper = f => f.Toward == Toward.Initiator && Volatile.Read(ref holding) ? FrameRelay.HoldUntil(f, release.Task) : [f.Wire];
+            (SecureSession bob, SecureSession alice) = await SessionHarness.ConnectAsync(i, r, SessionHarness.BobOptions(), SessionHarness.AliceOptions());
+            await using (bob)
+            await using (alice)
+            {
+                await using IAsyncEnumerator<SessionEvent> atAlice = alice.ReadEventsAsync().GetAsyncEnumerator();
+                await using IAsyncEnumerator<SessionEvent> atBob = bob.ReadEventsAsync().GetAsyncEnumerator();
+                ulong id = await bob.OfferFileAsync("big", file.Length, SHA256.HashData(file));
+                await Next<FileOffered>(atAlice);
+                await alice.AcceptFileAsync(id, 0, SHA256.HashData([]));
+                await Next<FileAccepted>(atBob);
+                await bob.SendFileChunkAsync(id, 0, file.AsMemory(0, SecureSession.MaxFileChunkBytes));
+                await Next<FileChunkReceived>(atAlice);
+                Volatile.Write(ref holding, true);
+                await alice.RejectFileAsync(id, "changed my mind");
 
-            // Bob has not heard yet: these chunks cross the reject and must not end the session.
-            await bob.SendFileChunkAsync(id, SecureSession.MaxFileChunkBytes, file.AsMemory(SecureSession.MaxFileChunkBytes, SecureSession.MaxFileChunkBytes));
-            await bob.SendAsync("still talking");
-            (await Drain.NextTextAsync(atAlice)).Text.Should().Be("still talking");
-            FileRejected rejected = await Next<FileRejected>(atBob);
-            rejected.Should().Be(new FileRejected(id, "changed my mind"));
-            Func<Task> more = async () => await bob.SendFileChunkAsync(id, 2 * SecureSession.MaxFileChunkBytes, file.AsMemory(0, 10));
-            await more.Should().ThrowAsync<InvalidOperationException>("the transfer is over");
+                // Bob has not heard yet: this chunk crosses the reject and must not end the session.
+                await bob.SendFileChunkAsync(id, SecureSession.MaxFileChunkBytes, file.AsMemory(SecureSession.MaxFileChunkBytes, SecureSession.MaxFileChunkBytes));
+                await bob.SendAsync("still talking");
+                (await Drain.NextTextAsync(atAlice)).Text.Should().Be("still talking", "the crossing chunk was dropped, not delivered");
+                release.SetResult();
+                FileRejected rejected = await Next<FileRejected>(atBob);
+                rejected.Should().Be(new FileRejected(id, "changed my mind"));
+                Func<Task> more = async () => await bob.SendFileChunkAsync(id, 2 * SecureSession.MaxFileChunkBytes, file.AsMemory(0, 10));
+                await more.Should().ThrowAsync<InvalidOperationException>("the transfer is over");
+            }
         }
     }
 
