@@ -53,7 +53,15 @@ internal sealed class FuzzTargets(CapturedConversation capture)
     {
         "frames" => [Concat(capture.ToResponder), Concat(capture.ToInitiator), .. capture.ToResponder, .. capture.ToInitiator, FrameJson.EncodeAbort(AbortReason.Busy)],
         "responder" => [capture.ResponderInput, capture.Frame1, [.. capture.Frame1, .. capture.Frame3], [.. capture.Frame1, .. FrameJson.EncodeAbort(AbortReason.Timeout)]],
-        "inner" => [.. capture.InnerPlaintexts, .. new[] { """{"kind":"ping"}""", """{"kind":"pong"}""", """{"kind":"receipt","through":1}""" }.Select(s => System.Text.Encoding.UTF8.GetBytes(s))],
+        "inner" => [.. capture.InnerPlaintexts, .. new[]
+        {
+            """{"kind":"ping"}""", """{"kind":"pong"}""", """{"kind":"receipt","through":1}""",
+            """{"kind":"resume","through":4,"conversation":"q83vEjRWeJCrze8SNFZ4kA==","first":6}""",
+            """{"kind":"offer","file":1,"name":"report.pdf","size":1000,"sha256":"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="}""",
+            """{"kind":"accept","file":1,"offset":0,"prefix":"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="}""",
+            """{"kind":"chunk","file":1,"offset":0,"data":"AAECAwQ="}""", """{"kind":"chunk","file":1,"offset":5,"data":""}""",
+            """{"kind":"reject","file":1,"reason":"declined"}""", """{"kind":"cancel","file":1,"reason":"stopped"}""", """{"kind":"verified","file":1}""",
+        }.Select(s => System.Text.Encoding.UTF8.GetBytes(s))],
         _ => throw new ArgumentOutOfRangeException(nameof(target), target, "Unknown target."),
     };
 

@@ -97,3 +97,84 @@ public sealed class TransferLedgerTests
         ledger.OnCancel(1).Should().BeTrue();
     }
 }
+
+/// <summary>
+/// Random peers: any sequence of the peer's file messages either passes the ledger or is a protocol
+/// violation (never another exception), and what passes is always a contiguous run of bytes within the
+/// offered size, so the application can write chunks without checking them again.
+/// </summary>
+public sealed class TransferLedgerRandomPeerTests
+{
+    [Fact]
+    public void RandomPeerMessages_OnlyViolations_AndDeliveredBytesStayContiguousWithinTheSize()
+    {
+        var random = new Random(20261123);
+        int violations = 0;
+        int delivered = 0;
+        for (int run = 0; run < 1000; run++)
+        {
+            var ledger = new TransferLedger();
+            var sizes = new Dictionary<ulong, long>();
+            var next = new Dictionary<ulong, long>();
+            ulong offered = 0;
+            for (int step = 0; step < 80; step++)
+            {
+                ulong file = (ulong)random.Next(0, (int)offered + 3);
+                long offset = random.Next(4) == 0 ? random.NextInt64(-5, 300_000) : next.GetValueOrDefault(file, 0);
+                long left = Math.Max(0, sizes.GetValueOrDefault(file, 0) - offset);
+                int length = random.Next(4) == 0 ? random.Next(-1, 70_000) : (int)Math.Min(left, random.Next(1, SecureSession.MaxFileChunkBytes + 1));
+                try
+                {
+                    switch (random.Next(7))
+                    {
+                        case 0:
+                            long size = random.Next(3) == 0 ? random.NextInt64(-2, 10) : random.NextInt64(0, 200_000);
+                            ledger.OnOffer(offered + 1 - (ulong)random.Next(0, 2), size);
+                            offered++;
+                            sizes[offered] = size;
+                            break;
+                        case 1 when sizes.ContainsKey(file):
+                            long accepted = random.NextInt64(0, sizes[file] + 1);
+                            ledger.Accept(file, accepted);
+                            break;
+                        case 2:
+                            if (ledger.OnChunk(file, offset, length, out bool complete))
+                            {
+                                delivered++;
+                                long expected = next.GetValueOrDefault(file, -1);
+                                (expected < 0 || offset == expected || offset == 0).Should().BeTrue("a delivered chunk continues the file or starts it over");
+                                (offset + length).Should().BeLessThanOrEqualTo(sizes[file]);
+                                next[file] = offset + length;
+                                complete.Should().Be(offset + length == sizes[file]);
+                            }
+
+                            break;
+                        case 3:
+                            ledger.OnCancel(file);
+                            break;
+                        case 4:
+                            ledger.Reject(file);
+                            break;
+                        case 5:
+                            ledger.OnAccept(file, offset);
+                            break;
+                        default:
+                            ledger.OnVerified(file);
+                            break;
+                    }
+                }
+                catch (ProtocolViolationException)
+                {
+                    violations++;
+                }
+                catch (Exception e) when (e is InvalidOperationException or ArgumentOutOfRangeException)
+                {
+                    // Our own calls out of turn (accept or reject of a transfer in the wrong state): the app's bug, not the peer's.
+                }
+            }
+        }
+
+        violations.Should().BeGreaterThan(1000, "the random peer breaks the rules often");
+        delivered.Should().BeGreaterThan(100, "and follows them often enough to deliver chunks");
+    }
+}
