@@ -261,7 +261,7 @@ public sealed class FileTransfers : IDisposable
         try
         {
             outgoing.Restart();
-            outgoing.Id = await session.OfferFileAsync(outgoing.Name, outgoing.Size, outgoing.Sha256, cancellationToken).ConfigureAwait(false);
+            outgoing.Id = await session.OfferFileAsync(outgoing.OfferedName, outgoing.Size, outgoing.Sha256, cancellationToken).ConfigureAwait(false);
             _terminal.ShowSystem($"Offered {outgoing.Name} ({ByteSize.Format(outgoing.Size)}) to {_peer}; waiting for them to accept.");
         }
         catch (Exception e) when (e is SessionException or InvalidOperationException)
@@ -658,6 +658,13 @@ public sealed class FileTransfers : IDisposable
 
         public string Path { get; } = path;
 
+        /// <summary>
+        /// The file's own name, as offered: the receiver makes its safe name from it (SafeFileName). Only a
+        /// lone surrogate (possible in a Windows name) is replaced, by U+FFFD, since an offer is well-formed text.
+        /// </summary>
+        public string OfferedName { get; } = System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(name));
+
+        /// <summary>The name as shown here, with anything that could act on the terminal made visible.</summary>
         public string Name { get; } = SafeText.ForTerminal(name);
 
         public long Size { get; } = size;
