@@ -96,6 +96,14 @@ public sealed class ChatLoop
 
             // Ctrl+C cuts the wait short: the goodbye still goes out and the undelivered are listed.
             await Task.WhenAny(delivered, receiving, Task.Delay(_receiptWait, cancellationToken)).ConfigureAwait(false);
+
+            // The connection dropped while a file or a line was still on its way: in a conversation that
+            // survives that, the next session finishes the job (its input has ended too, so it only waits).
+            SessionException? dropped = receiving.IsCompleted ? await receiving.ConfigureAwait(false) : null;
+            if (_resumable && dropped is ConnectionLostException or SessionTimeoutException && HasWorkLeft())
+            {
+                return Finish(dropped, peerLeft: false);
+            }
         }
 
         _leaving = true;
@@ -385,6 +393,20 @@ public sealed class ChatLoop
             _state.Files.Detach();
             await ended.CancelAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Whether a line awaits its receipt or a file has not arrived verified.</summary>
+    private bool HasWorkLeft()
+    {
+        lock (_gate)
+        {
+            if (_pending.Count > 0)
+            {
+                return true;
+            }
+        }
+
+        return _state.Files.Unfinished.Count > 0;
     }
 
     /// <summary>Passes a file event to the transfers; a session we are closing may refuse the answer, which then does not matter.</summary>
