@@ -81,6 +81,34 @@ public sealed partial class ResumeTests(ITestOutputHelper output, PreparedHomes 
     }
 
     /// <summary>
+    /// Regression: a script whose input has ended waits for its file before leaving, and with --reconnect
+    /// a connection lost during that wait must be re-established to finish the transfer (User2 used to
+    /// leave at once, listing the file as undelivered, and exit 75).
+    /// </summary>
+    [Fact]
+    public async Task ConnectionCutAfterTheScriptsInputEnded_User2StillReconnects_AndTheFileArrives()
+    {
+        string work = Sandbox.NewHome("resume");
+        string file = SampleFile.Create(Path.Combine(work, "out", "video.bin"), FileSize, seed: 8);
+        string dir = Directory.CreateDirectory(Path.Combine(work, "dir")).FullName;
+        int port = ChatSandbox.FreePort();
+        ChatProcess user1 = await Sandbox.StartListenerAsync(port, homes.User1, ["--accept-files", dir, "--wait", ReceiptWait]);
+        await using var meter = new TrafficMeter(port);
+        await using FaultProxy proxy = FaultProxy.Start(meter.Port, new Fault(FaultKind.HoldThenCut, Toward.Listener, FirstChunkFrame + (Chunks / 2), CutHold));
+        ChatProcess user2 = Sandbox.StartConnector(proxy.Port, homes.User2, ["--reconnect", "--send", file, "--wait", ReceiptWait]);
+        user2.CloseInput(); // User2 has nothing to say: it only sends the file
+
+        int exit = await user2.WaitForExitAsync();
+        await user1.WaitForStderrAsync("Received video.bin");
+
+        exit.Should().Be(0, user2.Transcript);
+        user2.Stderr.Should().Contain("warning: Connection lost — reconnecting (attempt 2)…").And.Contain("video.bin (2.95 MB) arrived at User1: SHA-256 verified.");
+        user2.StderrText.Should().NotContain("never confirmed delivered");
+        user1.Stderr.Should().Contain("Resuming video.bin: 49% is here already.", user1.Transcript);
+        SampleFile.Sha256(Path.Combine(dir, "video.bin")).Should().Be(SampleFile.Sha256(file));
+    }
+
+    /// <summary>
     /// Here the proxy's reset reaches User1 directly, so the chunks still in the proxy's socket buffer are
     /// lost with the connection, as on a real network: User1 holds some part of the first half, and the
     /// transfer resumes from exactly that part, whatever it is.
