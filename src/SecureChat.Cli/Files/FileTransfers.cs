@@ -61,21 +61,29 @@ public sealed class FileTransfers : IDisposable
     }
 
     /// <summary>
-    /// A new session carries the conversation. Transfer ids start again; after a reconnect our unfinished
-    /// offers go out again at once, so that they resume.
+    /// A new session carries the conversation; transfer ids start again. Called before the session's first
+    /// file event is handled: the peer may offer a file as soon as the conversation has resumed.
     /// </summary>
-    public async Task AttachAsync(SecureSession session, bool continued, CancellationToken cancellationToken)
+    public void Attach(SecureSession session, bool continued)
     {
-        List<Outgoing> again;
         lock (_gate)
         {
             _session = session;
             _peer = SafeText.ForTerminal(session.Peer.Name);
-            again = continued ? [.. _outgoing.Where(o => !o.Finished)] : [];
             if (!continued)
             {
                 _incoming.RemoveAll(i => i.State != IncomingState.Receiving);
             }
+        }
+    }
+
+    /// <summary>After a reconnect, our unfinished offers go out again at once, so that they resume.</summary>
+    public async Task OfferAgainAsync(CancellationToken cancellationToken)
+    {
+        List<Outgoing> again;
+        lock (_gate)
+        {
+            again = [.. _outgoing.Where(o => !o.Finished)];
         }
 
         foreach (Outgoing o in again)
