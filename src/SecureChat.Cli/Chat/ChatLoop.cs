@@ -63,6 +63,11 @@ public sealed class ChatLoop
     public async Task<ChatOutcome> RunAsync(CancellationToken cancellationToken)
     {
         using var ended = new CancellationTokenSource();
+        if (_state.Conversation is null)
+        {
+            _state.Files.Attach(_session, continued: false); // no resume to wait for: files may come at once
+        }
+
         Task<SessionException?> receiving = ReceiveAsync(ended);
         ChatEnd end;
         try
@@ -96,6 +101,14 @@ public sealed class ChatLoop
 
             // Ctrl+C cuts the wait short: the goodbye still goes out and the undelivered are listed.
             await Task.WhenAny(delivered, receiving, Task.Delay(_receiptWait, cancellationToken)).ConfigureAwait(false);
+
+            // The connection dropped while a file or a line was still on its way: in a conversation that
+            // survives that, the next session finishes the job (its input has ended too, so it only waits).
+            SessionException? dropped = receiving.IsCompleted ? await receiving.ConfigureAwait(false) : null;
+            if (_resumable && dropped is ConnectionLostException or SessionTimeoutException && HasWorkLeft())
+            {
+                return Finish(dropped, peerLeft: false);
+            }
         }
 
         _leaving = true;
@@ -114,8 +127,9 @@ public sealed class ChatLoop
     }
 
     /// <summary>
-    /// Before reading input: wait for the conversation to resume (the resends go first), attach the files,
-    /// send the lines kept from the last session, and offer the files given with --send. Null to go on.
+    /// Before reading input: wait for the conversation to resume (the resends go first; the files were
+    /// attached as it resumed), offer again the files a dropped connection interrupted, send the lines
+    /// kept from the last session, and offer the files given with --send. Null to go on.
     /// </summary>
     private async Task<ChatEnd?> StartAsync(CancellationToken sessionEnded, CancellationToken cancellationToken)
     {
@@ -129,7 +143,11 @@ public sealed class ChatLoop
             return sessionEnded.IsCancellationRequested ? ChatEnd.SessionEnded : ChatEnd.Quit;
         }
 
-        await _state.Files.AttachAsync(_session, continued, cancellationToken).ConfigureAwait(false);
+        if (continued)
+        {
+            await _state.Files.OfferAgainAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (string line in _state.TakeUnsent())
         {
             if (!await SendLineAsync(line, cancellationToken).ConfigureAwait(false))
@@ -336,6 +354,9 @@ public sealed class ChatLoop
                             }
                         }
 
+                        // Before the next event: the peer may offer a file right after its resume,
+                        // and the offer must not find the files still detached (issue 7's end-to-end tests).
+                        _state.Files.Attach(_session, resumed.Continued);
                         Log.Resumed(_logger, resumed.Resent.Count);
                         if (resumed.Continued)
                         {
@@ -385,6 +406,20 @@ public sealed class ChatLoop
             _state.Files.Detach();
             await ended.CancelAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Whether a line awaits its receipt or a file has not arrived verified.</summary>
+    private bool HasWorkLeft()
+    {
+        lock (_gate)
+        {
+            if (_pending.Count > 0)
+            {
+                return true;
+            }
+        }
+
+        return _state.Files.Unfinished.Count > 0;
     }
 
     /// <summary>Passes a file event to the transfers; a session we are closing may refuse the answer, which then does not matter.</summary>

@@ -61,21 +61,29 @@ public sealed class FileTransfers : IDisposable
     }
 
     /// <summary>
-    /// A new session carries the conversation. Transfer ids start again; after a reconnect our unfinished
-    /// offers go out again at once, so that they resume.
+    /// A new session carries the conversation; transfer ids start again. Called before the session's first
+    /// file event is handled: the peer may offer a file as soon as the conversation has resumed.
     /// </summary>
-    public async Task AttachAsync(SecureSession session, bool continued, CancellationToken cancellationToken)
+    public void Attach(SecureSession session, bool continued)
     {
-        List<Outgoing> again;
         lock (_gate)
         {
             _session = session;
             _peer = SafeText.ForTerminal(session.Peer.Name);
-            again = continued ? [.. _outgoing.Where(o => !o.Finished)] : [];
             if (!continued)
             {
                 _incoming.RemoveAll(i => i.State != IncomingState.Receiving);
             }
+        }
+    }
+
+    /// <summary>After a reconnect, our unfinished offers go out again at once, so that they resume.</summary>
+    public async Task OfferAgainAsync(CancellationToken cancellationToken)
+    {
+        List<Outgoing> again;
+        lock (_gate)
+        {
+            again = [.. _outgoing.Where(o => !o.Finished)];
         }
 
         foreach (Outgoing o in again)
@@ -261,7 +269,7 @@ public sealed class FileTransfers : IDisposable
         try
         {
             outgoing.Restart();
-            outgoing.Id = await session.OfferFileAsync(outgoing.Name, outgoing.Size, outgoing.Sha256, cancellationToken).ConfigureAwait(false);
+            outgoing.Id = await session.OfferFileAsync(outgoing.OfferedName, outgoing.Size, outgoing.Sha256, cancellationToken).ConfigureAwait(false);
             _terminal.ShowSystem($"Offered {outgoing.Name} ({ByteSize.Format(outgoing.Size)}) to {_peer}; waiting for them to accept.");
         }
         catch (Exception e) when (e is SessionException or InvalidOperationException)
@@ -658,6 +666,13 @@ public sealed class FileTransfers : IDisposable
 
         public string Path { get; } = path;
 
+        /// <summary>
+        /// The file's own name, as offered: the receiver makes its safe name from it (SafeFileName). Only a
+        /// lone surrogate (possible in a Windows name) is replaced, by U+FFFD, since an offer is well-formed text.
+        /// </summary>
+        public string OfferedName { get; } = System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(name));
+
+        /// <summary>The name as shown here, with anything that could act on the terminal made visible.</summary>
         public string Name { get; } = SafeText.ForTerminal(name);
 
         public long Size { get; } = size;

@@ -49,6 +49,13 @@ public enum FaultKind
 
     /// <summary>Forwards the length prefix and half the payload, then resets both connections.</summary>
     Cut,
+
+    /// <summary>
+    /// Holds the frame for <see cref="Fault.Delay"/>, then cuts it as <see cref="Cut"/> does. The hold lets
+    /// the frames before it leave the proxy's socket buffer first, which a reset would otherwise discard,
+    /// so that exactly the frames before the cut one arrive (the end-to-end resume tests rely on it).
+    /// </summary>
+    HoldThenCut,
 }
 
 /// <summary>One fault: what to do to frame number <paramref name="Frame"/> (from 1) going <paramref name="Toward"/>.</summary>
@@ -56,7 +63,7 @@ public sealed record Fault(FaultKind Kind, Toward Toward, int Frame, TimeSpan De
 {
     /// <inheritdoc />
     public override string ToString() =>
-        Kind == FaultKind.Delay ? $"{Kind} {Delay.TotalSeconds:0.###}s of frame {Frame} toward {Toward}" : $"{Kind} of frame {Frame} toward {Toward}";
+        Kind is FaultKind.Delay or FaultKind.HoldThenCut ? $"{Kind} {Delay.TotalSeconds:0.###}s of frame {Frame} toward {Toward}" : $"{Kind} of frame {Frame} toward {Toward}";
 }
 
 /// <summary>A frame the proxy saw on the first connection, before any fault.</summary>
@@ -288,6 +295,11 @@ public sealed class FaultProxy : IAsyncDisposable
                 link.Close(reset: false);
                 return null;
             case FaultKind.Cut:
+                await SendAsync(to, wire.AsMemory(0, 4 + (payload / 2)), link.Token);
+                link.Close(reset: true);
+                return null;
+            case FaultKind.HoldThenCut:
+                await Task.Delay(fault.Delay, link.Token);
                 await SendAsync(to, wire.AsMemory(0, 4 + (payload / 2)), link.Token);
                 link.Close(reset: true);
                 return null;
