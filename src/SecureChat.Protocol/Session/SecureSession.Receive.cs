@@ -184,11 +184,26 @@ public sealed partial class SecureSession
     }
 
     /// <summary>
-    /// Queues an event for the application. While the queue is full the pump waits and reads nothing, so
+    /// Queues an event for the application. While the queue is full (or holds <see cref="MaxQueuedChunks"/>
+    /// file chunks) the pump waits and reads nothing, so
     /// that wait is not counted as the peer's silence (our pings still go out, so the peer hears us).
     /// </summary>
     private async ValueTask PublishAsync(SessionEvent item)
     {
+        if (item is FileChunkReceived && !_chunkRoom.Wait(0))
+        {
+            Volatile.Write(ref _waitingForApplication, 1);
+            try
+            {
+                await _chunkRoom.WaitAsync(_lifetime.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                Volatile.Write(ref _lastReceivedAt, Environment.TickCount64);
+                Volatile.Write(ref _waitingForApplication, 0);
+            }
+        }
+
         if (_events.Writer.TryWrite(item))
         {
             return;

@@ -36,6 +36,9 @@ public sealed partial class SecureSession : IAsyncDisposable
     /// <summary>The longest reason a reject or cancel may carry, in UTF-8 bytes.</summary>
     public const int MaxReasonBytes = 512;
 
+    /// <summary>How many received file chunks may wait for the application (3 MiB at 48 KiB each) before the session stops reading.</summary>
+    public const int MaxQueuedChunks = 64;
+
     /// <summary>How far apart the two clocks may be before <see cref="ClockSkewDetected"/> is reported.</summary>
     public static readonly TimeSpan ClockSkewWarningThreshold = TimeSpan.FromMinutes(5);
 
@@ -65,6 +68,10 @@ public sealed partial class SecureSession : IAsyncDisposable
     private readonly Timer _receiptDelay;
     private readonly Task _pump;
     private readonly TransferLedger _transfers = new();
+
+    // File chunks waiting for the application: a chunk holds up to 48 KiB, so the 1024 events of the queue
+    // could hold 48 MiB of them. A slow receiver holds the pump here instead, a few MiB at most.
+    private readonly SemaphoreSlim _chunkRoom = new(MaxQueuedChunks, MaxQueuedChunks);
     private readonly TaskCompletionSource _resumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Conversation? _conversation;
     private SessionException? _failure;
@@ -133,6 +140,9 @@ public sealed partial class SecureSession : IAsyncDisposable
     /// </summary>
     internal Task ControlFlushDelay { get; set; } = Task.CompletedTask;
 
+    /// <summary>How many events wait for the application (for tests of the chunk bound).</summary>
+    internal int QueuedEvents => _events.Reader.Count;
+
     /// <summary>Whether both ratchet chains have been wiped (for tests of shutdown paths).</summary>
     internal bool ChainsWiped { get; private set; }
 
@@ -183,6 +193,11 @@ public sealed partial class SecureSession : IAsyncDisposable
         {
             while (_events.Reader.TryRead(out SessionEvent? item))
             {
+                if (item is FileChunkReceived)
+                {
+                    _chunkRoom.Release();
+                }
+
                 yield return item;
             }
         }

@@ -121,6 +121,43 @@ public sealed class FileTransferSessionTests
     }
 
     [Fact]
+    public async Task SlowReceiver_AtMostMaxQueuedChunksWait_ThenEveryChunkArrivesInOrder()
+    {
+        const int chunks = 3 * SecureSession.MaxQueuedChunks;
+        byte[] file = RandomNumberGenerator.GetBytes(chunks * 100);
+        (SecureSession bob, SecureSession alice) = await SessionHarness.OverPipesAsync();
+        await using (bob)
+        await using (alice)
+        {
+            await using IAsyncEnumerator<SessionEvent> atAlice = alice.ReadEventsAsync().GetAsyncEnumerator();
+            await using IAsyncEnumerator<SessionEvent> atBob = bob.ReadEventsAsync().GetAsyncEnumerator();
+            ulong id = await bob.OfferFileAsync("f", file.Length, SHA256.HashData(file));
+            await Next<FileOffered>(atAlice);
+            await alice.AcceptFileAsync(id, 0, SHA256.HashData([]));
+            await Next<FileAccepted>(atBob);
+            for (int n = 0; n < chunks; n++)
+            {
+                await bob.SendFileChunkAsync(id, n * 100, file.AsMemory(n * 100, 100));
+            }
+
+            // Alice's application reads nothing for a while: her session stops reading instead of queueing it all.
+            await Task.Delay(300);
+            alice.QueuedEvents.Should().Be(SecureSession.MaxQueuedChunks);
+            alice.Failure.Should().BeNull("waiting for the application is not the peer's silence");
+
+            var assembled = new List<byte>();
+            for (int n = 0; n < chunks; n++)
+            {
+                FileChunkReceived chunk = await Next<FileChunkReceived>(atAlice);
+                chunk.Offset.Should().Be(assembled.Count);
+                assembled.AddRange(chunk.Data.ToArray());
+            }
+
+            assembled.Should().Equal(file);
+        }
+    }
+
+    [Fact]
     public async Task LocalMisuse_IsRefusedBeforeAnythingIsSent()
     {
         (SecureSession bob, SecureSession alice) = await SessionHarness.OverPipesAsync();
