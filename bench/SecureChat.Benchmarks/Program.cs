@@ -1,6 +1,6 @@
 // SecureChat.Benchmarks (issue #5; docs/benchmarks.md):
 //   micro [BenchmarkDotNet arguments]   the micro-benchmarks (crypto, record layer, ratchet, handshake)
-//   compare [--quick | --smoke]         SecureChat against SslStream and plain TCP over loopback
+//   compare [measurement…] [--quick | --smoke]   SecureChat against SslStream and plain TCP over loopback
 //   measure <variant> <measurement>     one measurement in this process, for a profiler
 // and two hidden commands for the child processes the comparison starts.
 using SecureChat.Benchmarks.Compare;
@@ -14,7 +14,7 @@ namespace SecureChat.Benchmarks;
 /// <summary>The entry point: parses the command and runs it.</summary>
 internal static class Program
 {
-    private const string Usage = "usage: SecureChat.Benchmarks micro [BenchmarkDotNet arguments] | compare [--quick | --smoke] | " + MeasureCommand.Usage;
+    private const string Usage = "usage: SecureChat.Benchmarks micro [BenchmarkDotNet arguments] | " + CompareCommand.Usage + " | " + MeasureCommand.Usage;
 
     private static async Task<int> Main(string[] args)
     {

@@ -13,33 +13,34 @@ internal static class CompareReport
     private const int MetricWidth = 19;
     private const int CellWidth = 30;
 
-    /// <summary>Writes the table and the compare lines for every metric.</summary>
-    public static void Write(TextWriter output, CompareResults results)
+    /// <summary>Writes the table and the compare lines for every metric of <paramref name="measurements"/>.</summary>
+    public static void Write(TextWriter output, CompareResults results, IReadOnlyList<IMeasurement> measurements)
     {
+        Metric[] metrics = [.. measurements.SelectMany(m => m.Metrics)];
         output.WriteLine();
         output.WriteLine("metric".PadRight(MetricWidth) + string.Concat(VariantSetup.All.Select(v => v.Name.PadRight(CellWidth))) + "ratio");
-        foreach (Metric metric in MeasurementCatalog.Metrics)
+        foreach (Metric metric in metrics)
         {
             output.WriteLine(metric.Name.PadRight(MetricWidth)
                 + string.Concat(VariantSetup.All.Select(v => Cell(results.Of(metric, v), metric.Unit).PadRight(CellWidth)))
                 + FormatRatio(Ratio(results, metric)));
         }
 
-        WriteCosts(output, results);
+        WriteCosts(output, results, measurements);
         output.WriteLine();
-        foreach (Metric metric in MeasurementCatalog.Metrics)
+        foreach (Metric metric in metrics)
         {
             output.WriteLine(CompareLine(results, metric));
         }
     }
 
     /// <summary>What one operation costs each variant's worker process (both ends), medians over repetitions.</summary>
-    private static void WriteCosts(TextWriter output, CompareResults results)
+    private static void WriteCosts(TextWriter output, CompareResults results, IReadOnlyList<IMeasurement> measurements)
     {
         output.WriteLine();
         output.WriteLine("cost per operation in the worker (both ends): CPU µs, bytes allocated, thread-pool work items, context switches; medians");
         output.WriteLine("operation".PadRight(MetricWidth) + string.Concat(VariantSetup.All.Select(v => v.Name.PadRight(CellWidth + 6))));
-        foreach (IMeasurement measurement in MeasurementCatalog.All)
+        foreach (IMeasurement measurement in measurements)
         {
             if (results.CostOf(measurement, VariantSetup.SecureChat) is null)
             {

@@ -7,9 +7,6 @@ internal static class MeasurementCatalog
     public static IReadOnlyList<IMeasurement> All { get; } =
         [new RoundTripMeasurement(), new OneWayMeasurement(), new HandshakeMeasurement(), new BulkMeasurement(), new IdleRssMeasurement()];
 
-    /// <summary>Every metric the report prints, in order.</summary>
-    public static IReadOnlyList<Metric> Metrics { get; } = [.. All.SelectMany(m => m.Metrics)];
-
     /// <summary>The measurement called <paramref name="name"/>.</summary>
     public static IMeasurement Named(string name) =>
         All.FirstOrDefault(m => m.Name == name) ?? throw new ArgumentException($"No measurement is called \"{name}\".", nameof(name));
