@@ -26,8 +26,9 @@ internal static class Program
                 return await MeasureCommand.RunAsync(rest, Console.Out, Console.Error).ConfigureAwait(false);
             case ["compare", .. var rest]:
                 return await CompareCommand.RunAsync(rest, Console.Out, Console.Error).ConfigureAwait(false);
-            case [WorkerHost.Command, var variant, var credentials]:
-                return await WorkerHost.RunAsync(VariantSetup.Named(variant), BenchCredentials.Open(credentials)).ConfigureAwait(false);
+            case [WorkerHost.Command, var variant, var credentials, .. var testFile] when testFile.Length <= 1:
+                return await WorkerHost.RunAsync(
+                    VariantSetup.Named(variant), BenchCredentials.Open(credentials), testFile is [var path] ? TestFile.Open(path) : null).ConfigureAwait(false);
             case [IdleHolder.Command, var variant, var credentials, var profile]:
                 return await IdleHolder.RunAsync(VariantSetup.Named(variant), BenchCredentials.Open(credentials), CompareProfile.Named(profile)).ConfigureAwait(false);
             default:

@@ -13,7 +13,7 @@ namespace SecureChat.Benchmarks.Compare;
 internal static class CompareCommand
 {
     /// <summary>Usage of this command.</summary>
-    public const string Usage = "compare [rtt|oneway|handshake|bulk|idle]… [--quick | --smoke]";
+    public const string Usage = "compare [rtt|oneway|handshake|bulk|file|idle]… [--quick | --smoke]";
 
     /// <summary>Runs the comparison; 0 when every figure was measured, 1 when one failed, 2 for bad arguments.</summary>
     public static async Task<int> RunAsync(IReadOnlyList<string> arguments, TextWriter output, TextWriter progress)
@@ -33,12 +33,19 @@ internal static class CompareCommand
 
         WriteHeader(output, profile, measurements);
         BenchCredentials credentials = await BenchCredentials.CreateAsync().ConfigureAwait(false);
+        TestFile? testFile = null;
         var workers = new List<WorkerProcess>();
         try
         {
+            if (measurements.OfType<FileMeasurement>().Any())
+            {
+                (testFile, TimeSpan took) = TestFile.Create(profile.FileBytes);
+                output.WriteLine($"test file: {testFile.Size >> 20} MiB of random bytes in {Path.GetDirectoryName(testFile.Path)}, written and flushed to disk in {took.TotalSeconds:0.0} s");
+            }
+
             foreach (VariantSetup variant in VariantSetup.All)
             {
-                workers.Add(await WorkerProcess.StartAsync(variant, credentials, cancel.Token).ConfigureAwait(false));
+                workers.Add(await WorkerProcess.StartAsync(variant, credentials, testFile, cancel.Token).ConfigureAwait(false));
             }
 
             CompareResults results = await MeasureAsync(workers, profile, measurements, progress, cancel.Token).ConfigureAwait(false);
@@ -46,7 +53,7 @@ internal static class CompareCommand
             CompareReport.Write(output, results, measurements);
             return 0;
         }
-        catch (Exception e) when (e is InvalidOperationException or InvalidDataException or TimeoutException or EndOfStreamException or OperationCanceledException)
+        catch (Exception e) when (e is InvalidOperationException or InvalidDataException or TimeoutException or IOException or OperationCanceledException)
         {
             await progress.WriteLineAsync($"compare failed: {e.Message}").ConfigureAwait(false);
             return 1;
@@ -59,6 +66,7 @@ internal static class CompareCommand
             }
 
             credentials.Delete();
+            testFile?.Delete();
         }
     }
 
@@ -92,7 +100,7 @@ internal static class CompareCommand
         output.WriteLine(MachineInfo.Describe());
         output.WriteLine(
             $"profile: {profile.Name}: {profile.Repetitions} repetitions of {profile.RoundTrips} round trips, {profile.OneWayMessages} one-way messages, "
-            + $"{profile.Handshakes} handshakes, {profile.BulkBytes >> 20} MiB bulk, idle settle {profile.IdleSettle.TotalSeconds:0.#} s; medians (min–max) over repetitions");
+            + $"{profile.Handshakes} handshakes, {profile.BulkBytes >> 20} MiB bulk, {profile.FileBytes >> 20} MiB file, idle settle {profile.IdleSettle.TotalSeconds:0.#} s; medians (min–max) over repetitions");
         output.WriteLine($"measurements: {string.Join(' ', measurements.Select(m => m.Name))}");
         foreach (VariantSetup variant in VariantSetup.All)
         {

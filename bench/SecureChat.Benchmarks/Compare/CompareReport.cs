@@ -13,6 +13,9 @@ internal static class CompareReport
     private const int MetricWidth = 19;
     private const int CellWidth = 30;
 
+    // A file's cost per MiB runs to eight digits of bytes: 38 keeps a space between the columns.
+    private const int CostWidth = 38;
+
     /// <summary>Writes the table and the compare lines for every metric of <paramref name="measurements"/>.</summary>
     public static void Write(TextWriter output, CompareResults results, IReadOnlyList<IMeasurement> measurements)
     {
@@ -39,7 +42,7 @@ internal static class CompareReport
     {
         output.WriteLine();
         output.WriteLine("cost per operation in the worker (both ends): CPU µs, bytes allocated, thread-pool work items, context switches; medians");
-        output.WriteLine("operation".PadRight(MetricWidth) + string.Concat(VariantSetup.All.Select(v => v.Name.PadRight(CellWidth + 6))));
+        output.WriteLine("operation".PadRight(MetricWidth) + string.Concat(VariantSetup.All.Select(v => v.Name.PadRight(CostWidth))));
         foreach (IMeasurement measurement in measurements)
         {
             if (results.CostOf(measurement, VariantSetup.SecureChat) is null)
@@ -47,7 +50,7 @@ internal static class CompareReport
                 continue;
             }
 
-            output.WriteLine(measurement.Operation.PadRight(MetricWidth) + string.Concat(VariantSetup.All.Select(v => CostCell(results.CostOf(measurement, v)).PadRight(CellWidth + 6))));
+            output.WriteLine(measurement.Operation.PadRight(MetricWidth) + string.Concat(VariantSetup.All.Select(v => CostCell(results.CostOf(measurement, v)).PadRight(CostWidth))));
         }
     }
 
