@@ -76,7 +76,11 @@ internal static class CompareReport
         },
         CultureInfo.InvariantCulture);
 
-    private static string FormatRatio(double ratio) => ratio.ToString("0.00", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// Two decimals; n/a when SslStream's median is 0, which a memory growth can be (VmRSS may not move
+    /// by a single page while SslStream moves a file through reused buffers).
+    /// </summary>
+    private static string FormatRatio(double ratio) => double.IsFinite(ratio) ? ratio.ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
 
     private static double Ratio(CompareResults results, Metric metric) =>
         results.Of(metric, VariantSetup.SecureChat).Median / results.Of(metric, VariantSetup.SslStream).Median;
