@@ -1,6 +1,6 @@
 // SecureChat.Benchmarks (issue #5; docs/benchmarks.md):
 //   micro [BenchmarkDotNet arguments]   the micro-benchmarks (crypto, record layer, ratchet, handshake)
-//   compare [--quick | --smoke]         SecureChat against SslStream and plain TCP over loopback
+//   compare [measurement…] [--quick | --smoke]   SecureChat against SslStream and plain TCP over loopback
 //   measure <variant> <measurement>     one measurement in this process, for a profiler
 // and two hidden commands for the child processes the comparison starts.
 using SecureChat.Benchmarks.Compare;
@@ -14,7 +14,7 @@ namespace SecureChat.Benchmarks;
 /// <summary>The entry point: parses the command and runs it.</summary>
 internal static class Program
 {
-    private const string Usage = "usage: SecureChat.Benchmarks micro [BenchmarkDotNet arguments] | compare [--quick | --smoke] | " + MeasureCommand.Usage;
+    private const string Usage = "usage: SecureChat.Benchmarks micro [BenchmarkDotNet arguments] | " + CompareCommand.Usage + " | " + MeasureCommand.Usage;
 
     private static async Task<int> Main(string[] args)
     {
@@ -26,8 +26,9 @@ internal static class Program
                 return await MeasureCommand.RunAsync(rest, Console.Out, Console.Error).ConfigureAwait(false);
             case ["compare", .. var rest]:
                 return await CompareCommand.RunAsync(rest, Console.Out, Console.Error).ConfigureAwait(false);
-            case [WorkerHost.Command, var variant, var credentials]:
-                return await WorkerHost.RunAsync(VariantSetup.Named(variant), BenchCredentials.Open(credentials)).ConfigureAwait(false);
+            case [WorkerHost.Command, var variant, var credentials, .. var testFile] when testFile.Length <= 1:
+                return await WorkerHost.RunAsync(
+                    VariantSetup.Named(variant), BenchCredentials.Open(credentials), testFile is [var path] ? TestFile.Open(path) : null).ConfigureAwait(false);
             case [IdleHolder.Command, var variant, var credentials, var profile]:
                 return await IdleHolder.RunAsync(VariantSetup.Named(variant), BenchCredentials.Open(credentials), CompareProfile.Named(profile)).ConfigureAwait(false);
             default:

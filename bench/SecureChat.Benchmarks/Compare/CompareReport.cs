@@ -13,40 +13,44 @@ internal static class CompareReport
     private const int MetricWidth = 19;
     private const int CellWidth = 30;
 
-    /// <summary>Writes the table and the compare lines for every metric.</summary>
-    public static void Write(TextWriter output, CompareResults results)
+    // A file's cost per MiB runs to eight digits of bytes: 38 keeps a space between the columns.
+    private const int CostWidth = 38;
+
+    /// <summary>Writes the table and the compare lines for every metric of <paramref name="measurements"/>.</summary>
+    public static void Write(TextWriter output, CompareResults results, IReadOnlyList<IMeasurement> measurements)
     {
+        Metric[] metrics = [.. measurements.SelectMany(m => m.Metrics)];
         output.WriteLine();
         output.WriteLine("metric".PadRight(MetricWidth) + string.Concat(VariantSetup.All.Select(v => v.Name.PadRight(CellWidth))) + "ratio");
-        foreach (Metric metric in MeasurementCatalog.Metrics)
+        foreach (Metric metric in metrics)
         {
             output.WriteLine(metric.Name.PadRight(MetricWidth)
                 + string.Concat(VariantSetup.All.Select(v => Cell(results.Of(metric, v), metric.Unit).PadRight(CellWidth)))
                 + FormatRatio(Ratio(results, metric)));
         }
 
-        WriteCosts(output, results);
+        WriteCosts(output, results, measurements);
         output.WriteLine();
-        foreach (Metric metric in MeasurementCatalog.Metrics)
+        foreach (Metric metric in metrics)
         {
             output.WriteLine(CompareLine(results, metric));
         }
     }
 
     /// <summary>What one operation costs each variant's worker process (both ends), medians over repetitions.</summary>
-    private static void WriteCosts(TextWriter output, CompareResults results)
+    private static void WriteCosts(TextWriter output, CompareResults results, IReadOnlyList<IMeasurement> measurements)
     {
         output.WriteLine();
         output.WriteLine("cost per operation in the worker (both ends): CPU µs, bytes allocated, thread-pool work items, context switches; medians");
-        output.WriteLine("operation".PadRight(MetricWidth) + string.Concat(VariantSetup.All.Select(v => v.Name.PadRight(CellWidth + 6))));
-        foreach (IMeasurement measurement in MeasurementCatalog.All)
+        output.WriteLine("operation".PadRight(MetricWidth) + string.Concat(VariantSetup.All.Select(v => v.Name.PadRight(CostWidth))));
+        foreach (IMeasurement measurement in measurements)
         {
             if (results.CostOf(measurement, VariantSetup.SecureChat) is null)
             {
                 continue;
             }
 
-            output.WriteLine(measurement.Operation.PadRight(MetricWidth) + string.Concat(VariantSetup.All.Select(v => CostCell(results.CostOf(measurement, v)).PadRight(CellWidth + 6))));
+            output.WriteLine(measurement.Operation.PadRight(MetricWidth) + string.Concat(VariantSetup.All.Select(v => CostCell(results.CostOf(measurement, v)).PadRight(CostWidth))));
         }
     }
 
@@ -72,7 +76,11 @@ internal static class CompareReport
         },
         CultureInfo.InvariantCulture);
 
-    private static string FormatRatio(double ratio) => ratio.ToString("0.00", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// Two decimals; n/a when SslStream's median is 0, which a memory growth can be (VmRSS may not move
+    /// by a single page while SslStream moves a file through reused buffers).
+    /// </summary>
+    private static string FormatRatio(double ratio) => double.IsFinite(ratio) ? ratio.ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
 
     private static double Ratio(CompareResults results, Metric metric) =>
         results.Of(metric, VariantSetup.SecureChat).Median / results.Of(metric, VariantSetup.SslStream).Median;

@@ -11,7 +11,7 @@ namespace SecureChat.Benchmarks.Compare;
 internal static class MeasureCommand
 {
     /// <summary>Usage of this command.</summary>
-    public const string Usage = "measure <securechat|sslstream|plain> <rtt|oneway|handshake|bulk|idle> [--quick | --smoke]";
+    public const string Usage = "measure <securechat|sslstream|plain> <rtt|oneway|handshake|bulk|file|idle> [--quick | --smoke]";
 
     /// <summary>Runs it; 2 for bad arguments.</summary>
     public static async Task<int> RunAsync(IReadOnlyList<string> arguments, TextWriter output, TextWriter errors)
@@ -26,12 +26,14 @@ internal static class MeasureCommand
         }
 
         BenchCredentials credentials = await BenchCredentials.CreateAsync().ConfigureAwait(false);
+        TestFile? testFile = null;
         try
         {
+            testFile = measurement is FileMeasurement ? TestFile.Create(profile.FileBytes).File : null;
             using IChatTransport transport = ChatTransports.Create(variant, credentials);
             using var deadline = new CancellationTokenSource(profile.MeasurementTimeout);
             await errors.WriteLineAsync($"measuring {variant.Name} {measurement.Name} in process {Environment.ProcessId}").ConfigureAwait(false); // a profiler may attach now
-            MeasurementOutcome outcome = await measurement.RunAsync(new MeasurementContext(profile, variant, credentials, transport), deadline.Token).ConfigureAwait(false);
+            MeasurementOutcome outcome = await measurement.RunAsync(new MeasurementContext(profile, variant, credentials, transport, testFile), deadline.Token).ConfigureAwait(false);
             for (int i = 0; i < outcome.Values.Length; i++)
             {
                 await output.WriteLineAsync($"{measurement.Metrics[i].Name}: {CompareReport.Format(outcome.Values[i])} {measurement.Metrics[i].Unit}").ConfigureAwait(false);
@@ -47,6 +49,7 @@ internal static class MeasureCommand
         finally
         {
             credentials.Delete();
+            testFile?.Delete();
         }
     }
 }

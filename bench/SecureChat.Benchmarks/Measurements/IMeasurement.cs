@@ -13,7 +13,8 @@ internal sealed record Metric(string Name, string Unit);
 /// <param name="Variant">The variant the worker measures.</param>
 /// <param name="Credentials">The run's keys and certificates.</param>
 /// <param name="Transport">The variant's transport.</param>
-internal sealed record MeasurementContext(CompareProfile Profile, VariantSetup Variant, BenchCredentials Credentials, IChatTransport Transport);
+/// <param name="TestFile">The run's test file, when it runs the file measurement.</param>
+internal sealed record MeasurementContext(CompareProfile Profile, VariantSetup Variant, BenchCredentials Credentials, IChatTransport Transport, TestFile? TestFile);
 
 /// <summary>What one run of a measurement gives.</summary>
 /// <param name="Values">One value per metric, in the measurement's order.</param>

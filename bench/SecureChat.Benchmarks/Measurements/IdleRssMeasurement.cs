@@ -33,7 +33,7 @@ internal sealed class IdleRssMeasurement : IMeasurement
             {
                 await client.SendAsync(ChatText.Ascii(ChatText.ChatMessageBytes)).ConfigureAwait(false);
                 IdleHolder.ExpectSettled(await ChildProcess.ReadLineAsync(holder, patience, cancellationToken).ConfigureAwait(false));
-                return new MeasurementOutcome([ResidentMebibytes(holder.Id)], Cost: null);
+                return new MeasurementOutcome([ResidentSet.MebibytesOf(holder.Id)], Cost: null);
             }
             finally
             {
@@ -49,20 +49,5 @@ internal sealed class IdleRssMeasurement : IMeasurement
                 holder.Kill(entireProcessTree: true);
             }
         }
-    }
-
-    /// <summary>VmRSS of process <paramref name="pid"/>, which the kernel gives in KiB.</summary>
-    private static double ResidentMebibytes(int pid)
-    {
-        foreach (string line in File.ReadLines($"/proc/{pid}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                string[] parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                return long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
-            }
-        }
-
-        throw new InvalidDataException($"/proc/{pid}/status has no VmRSS line.");
     }
 }

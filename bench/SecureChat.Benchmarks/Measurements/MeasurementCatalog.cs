@@ -5,10 +5,7 @@ internal static class MeasurementCatalog
 {
     /// <summary>The measurements.</summary>
     public static IReadOnlyList<IMeasurement> All { get; } =
-        [new RoundTripMeasurement(), new OneWayMeasurement(), new HandshakeMeasurement(), new BulkMeasurement(), new IdleRssMeasurement()];
-
-    /// <summary>Every metric the report prints, in order.</summary>
-    public static IReadOnlyList<Metric> Metrics { get; } = [.. All.SelectMany(m => m.Metrics)];
+        [new RoundTripMeasurement(), new OneWayMeasurement(), new HandshakeMeasurement(), new BulkMeasurement(), new FileMeasurement(), new IdleRssMeasurement()];
 
     /// <summary>The measurement called <paramref name="name"/>.</summary>
     public static IMeasurement Named(string name) =>

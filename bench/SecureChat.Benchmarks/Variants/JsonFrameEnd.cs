@@ -7,7 +7,7 @@
 namespace SecureChat.Benchmarks.Variants;
 
 /// <summary>Chat messages and coalesced cumulative receipts as length-prefixed JSON frames.</summary>
-internal sealed class JsonFrameEnd : IConversationEnd
+internal sealed partial class JsonFrameEnd : IConversationEnd
 {
     private readonly Stream _stream;
     private readonly JsonFrameReader _reader;

@@ -45,6 +45,23 @@ internal sealed class JsonFrameReader
         }
     }
 
+    /// <summary>
+    /// Raw bytes that follow the frames (a file): those this reader holds already, then straight from the
+    /// stream. 0 when the stream has ended.
+    /// </summary>
+    public async ValueTask<int> ReadRawAsync(Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        if (_start == _end)
+        {
+            return await _stream.ReadAsync(destination, cancellationToken).ConfigureAwait(false);
+        }
+
+        int length = Math.Min(destination.Length, _end - _start);
+        _buffer.AsMemory(_start, length).CopyTo(destination);
+        _start += length;
+        return length;
+    }
+
     /// <summary>Moves a partial frame to the front, and grows the buffer when a frame is larger than it.</summary>
     private void MakeRoom()
     {

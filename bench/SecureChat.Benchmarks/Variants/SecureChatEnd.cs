@@ -3,7 +3,7 @@ using SecureChat.Protocol.Session;
 namespace SecureChat.Benchmarks.Variants;
 
 /// <summary>A conversation end over a <see cref="SecureSession"/>: its messages and receipts, nothing added.</summary>
-internal sealed class SecureChatEnd : IConversationEnd
+internal sealed partial class SecureChatEnd : IConversationEnd
 {
     private readonly SecureSession _session;
     private readonly IAsyncEnumerator<SessionEvent> _events;

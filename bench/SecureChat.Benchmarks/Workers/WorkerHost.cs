@@ -18,7 +18,7 @@ internal static class WorkerHost
     public const string Ready = "ready";
 
     /// <summary>Serves requests from stdin until it closes; a failed measurement ends the worker.</summary>
-    public static async Task<int> RunAsync(VariantSetup variant, BenchCredentials credentials)
+    public static async Task<int> RunAsync(VariantSetup variant, BenchCredentials credentials, TestFile? testFile)
     {
         using IChatTransport transport = ChatTransports.Create(variant, credentials);
         Console.WriteLine(Ready);
@@ -27,7 +27,7 @@ internal static class WorkerHost
             WorkerRequest request = JsonSerializer.Deserialize(line, WorkerJson.Default.WorkerRequest)
                 ?? throw new InvalidDataException("A request is JSON null.");
             CompareProfile profile = CompareProfile.Named(request.Profile);
-            var context = new MeasurementContext(profile, variant, credentials, transport);
+            var context = new MeasurementContext(profile, variant, credentials, transport, testFile);
             try
             {
                 using var deadline = new CancellationTokenSource(profile.MeasurementTimeout);

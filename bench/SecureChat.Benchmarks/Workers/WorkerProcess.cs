@@ -22,9 +22,10 @@ internal sealed class WorkerProcess : IAsyncDisposable
     public VariantSetup Variant { get; }
 
     /// <summary>Starts a worker with the variant's environment and waits until it has loaded its credentials.</summary>
-    public static async Task<WorkerProcess> StartAsync(VariantSetup variant, BenchCredentials credentials, CancellationToken cancellationToken)
+    public static async Task<WorkerProcess> StartAsync(VariantSetup variant, BenchCredentials credentials, TestFile? testFile, CancellationToken cancellationToken)
     {
-        var worker = new WorkerProcess(variant, ChildProcess.Start([WorkerHost.Command, variant.Name, credentials.Folder], variant.Environment));
+        string[] arguments = [WorkerHost.Command, variant.Name, credentials.Folder, .. testFile is null ? [] : new[] { testFile.Path }];
+        var worker = new WorkerProcess(variant, ChildProcess.Start(arguments, variant.Environment));
         try
         {
             string line = await ChildProcess.ReadLineAsync(worker._process, StartupPatience, cancellationToken).ConfigureAwait(false);
