@@ -140,10 +140,27 @@ public sealed class ChatCommandLine
             Description = "Offer this file to the peer once connected (repeatable). At a terminal you can also type /send PATH.",
             AllowMultipleArgumentsPerToken = false,
         };
+        SendFile.Validators.Add(r =>
+        {
+            foreach (string path in ValueOr<string[]?>(r, null) ?? [])
+            {
+                if (!File.Exists(path))
+                {
+                    r.AddError($"--send: there is no file {path}.");
+                }
+            }
+        });
         AcceptFiles = new Option<string?>("--accept-files")
         {
             Description = "The folder for files the peer sends. Scripts accept offers into it (without it they refuse them); at a terminal /accept saves there (default: the current folder).",
         };
+        AcceptFiles.Validators.Add(r =>
+        {
+            if (ValueOr<string?>(r, null) is { } folder && !Directory.Exists(folder))
+            {
+                r.AddError($"--accept-files: there is no folder {folder}.");
+            }
+        });
         MaxFileSize = new Option<long>("--max-file-size")
         {
             Description = "Refuse files larger than this, before and during the transfer: bytes, or with KB, MB, GB, TB, KiB, MiB, GiB or TiB (default 16GiB).",

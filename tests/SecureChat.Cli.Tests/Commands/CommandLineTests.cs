@@ -60,6 +60,28 @@ public sealed class CommandLineTests
         session.PeerDecisionTimeout.Should().Be(protocol.PeerDecisionTimeout);
     }
 
+    [Theory]
+    [InlineData("1048576", 1048576L)]
+    [InlineData("500MB", 500_000_000L)]
+    [InlineData("2GiB", 2L * 1024 * 1024 * 1024)]
+    [InlineData("1.5kb", 1500L)]
+    public void MaxFileSize_TakesDecimalAndBinaryUnits(string text, long bytes)
+    {
+        var line = new ChatCommandLine(ChatRole.Listener, interactive: false);
+        line.ToSettings(line.Root.Parse(["--max-file-size", text])).MaxFileSize.Should().Be(bytes);
+    }
+
+    [Fact]
+    public void FileOptions_Defaults_RefuseNothingBelow16GiB_AndAcceptNothingInScripts()
+    {
+        var line = new ChatCommandLine(ChatRole.Connector, interactive: false);
+        ChatSettings settings = line.ToSettings(line.Root.Parse([]));
+        settings.MaxFileSize.Should().Be(16L * 1024 * 1024 * 1024);
+        settings.AcceptFilesInto.Should().BeNull();
+        settings.SendFiles.Should().BeEmpty();
+        settings.Reconnect.Should().BeFalse();
+    }
+
     [Fact]
     public async Task Version_PrintsAVersionAndSucceeds()
     {
@@ -86,6 +108,10 @@ public sealed class CommandLineTests
     [InlineData("--hello-timeout", "soon")]
     [InlineData("--handshake-timeout", "100000")]
     [InlineData("--keepalive", "2", "--peer-timeout", "1")]
+    [InlineData("--send", "/no/such/file.bin")]
+    [InlineData("--accept-files", "/no/such/folder")]
+    [InlineData("--max-file-size", "lots")]
+    [InlineData("--max-file-size", "-5MB")]
     public async Task BadUsage_ExitsTwoWithAMessageAndAHint(params string[] args)
     {
         AppRun run = await AppRun.RunAsync(ChatRole.Listener, args);
