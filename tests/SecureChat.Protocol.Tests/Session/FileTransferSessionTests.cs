@@ -135,13 +135,24 @@ public sealed class FileTransferSessionTests
             await Next<FileOffered>(atAlice);
             await alice.AcceptFileAsync(id, 0, SHA256.HashData([]));
             await Next<FileAccepted>(atBob);
-            for (int n = 0; n < chunks; n++)
+            // Sent in the background: once Alice's session stops reading, the pipe (64 KiB, like a socket
+            // buffer) fills and Bob's writes wait, which is the point.
+            Task sending = Task.Run(async () =>
             {
-                await bob.SendFileChunkAsync(id, n * 100, file.AsMemory(n * 100, 100));
-            }
+                for (int n = 0; n < chunks; n++)
+                {
+                    await bob.SendFileChunkAsync(id, n * 100, file.AsMemory(n * 100, 100));
+                }
+            });
 
             // Alice's application reads nothing for a while: her session stops reading instead of queueing it all.
-            await Task.Delay(300);
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (alice.QueuedEvents < SecureSession.MaxQueuedChunks && waited.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(20);
+            }
+
+            await Task.Delay(300); // time for more to pile up, if anything let them
             alice.QueuedEvents.Should().Be(SecureSession.MaxQueuedChunks);
             alice.Failure.Should().BeNull("waiting for the application is not the peer's silence");
 
@@ -154,6 +165,7 @@ public sealed class FileTransferSessionTests
             }
 
             assembled.Should().Equal(file);
+            await sending.WaitAsync(TimeSpan.FromSeconds(20));
         }
     }
 
