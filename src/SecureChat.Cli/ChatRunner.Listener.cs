@@ -99,6 +99,21 @@ public sealed partial class ChatRunner
                 {
                     // Shutting down.
                 }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A defect of ours, not the caller's: say so, rather than end a conversation without a word.
+                    Log.FailureDetail(_logger, e);
+                    _terminal.ShowWarning($"An internal error ended the conversation ({e.GetType().Name}: {SafeText.ForTerminal(e.Message)}). This is a defect in SecureChat; please report it with the output of --verbosity debug.");
+                    if (_settings.Once)
+                    {
+                        exitCode = ExitCode.InternalError;
+                        await stop.CancelAsync().ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        _terminal.ShowSystem($"Still listening on port {_settings.Port}. Waiting for User2…");
+                    }
+                }
             }, CancellationToken.None));
         }
 

@@ -30,6 +30,9 @@ public static class ExitCode
     /// </summary>
     public const int AuthenticationFailed = 77;
 
+    /// <summary>An internal error: a defect in SecureChat itself ended the conversation; it is reported on stderr (EX_SOFTWARE).</summary>
+    public const int InternalError = 70;
+
     /// <summary>The table for <c>--help</c> and the README.</summary>
     public static string Table =>
         """
@@ -37,6 +40,7 @@ public static class ExitCode
           0   the conversation ended normally and everything sent was delivered
           2   bad usage
           69  could not connect, the connection was lost, or the peer went silent
+          70  an internal error (a defect in SecureChat; please report it)
           75  some messages were never confirmed delivered (they are listed)
           76  the peer broke the protocol
           77  authentication failed: changed or refused key, pin mismatch, wrong pre-shared key, tampering

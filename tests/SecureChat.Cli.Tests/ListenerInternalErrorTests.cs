@@ -1,0 +1,100 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SecureChat.Cli.Chat;
+using SecureChat.Cli.Commands;
+using SecureChat.Cli.Tests.Commands;
+using SecureChat.Cli.Tests.Infrastructure;
+using SecureChat.Cli.Trust;
+using SecureChat.Crypto.Protection;
+
+namespace SecureChat.Cli.Tests;
+
+/// <summary>
+/// Regression (issue 7, found by the end-to-end tests): an exception of our own inside a listener's
+/// conversation ended it without a word, and User1 went on as if nothing had happened.
+/// </summary>
+public sealed class ListenerInternalErrorTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Listener_DefectInAConversation_IsReported_ThenItListensOn_OrExits70WithOnce(bool once)
+    {
+        using var home = new TempHome();
+        using var user2Home = new TempHome();
+        int port = TestPorts.Free();
+        using var input = new TypedInput();
+        var output = new LiveText();
+        var error = new LiveText();
+        var terminal = new FailingTerminal(new ScriptedTerminal(input, output, error), failOn: "trigger the defect");
+        ChatSettings settings = Settings(home.Path, port) with { Once = once };
+        using var runner = new ChatRunner(settings, terminal, NullLogger.Instance, _ => null);
+        using var stop = new CancellationTokenSource();
+        Task<int> listening = runner.RunAsync(stop.Token);
+        await error.WaitForAsync("Listening on");
+
+        AppRun user2 = await AppRun.RunWithInputAsync(ChatRole.Connector, "trigger the defect\n", null,
+            "--home", user2Home.Path, "--port", port.ToString(CultureInfo.InvariantCulture), "--wait", "2");
+        await error.WaitForAsync("An internal error ended the conversation (InvalidOperationException: a defect for the test)");
+        user2.ExitCode.Should().NotBe(ExitCode.Success, "its line was never confirmed\n" + user2.Error);
+
+        if (once)
+        {
+            (await listening.WaitAsync(TimeSpan.FromSeconds(20))).Should().Be(ExitCode.InternalError);
+            return;
+        }
+
+        await error.WaitForAsync("Still listening");
+        AppRun next = await AppRun.RunWithInputAsync(ChatRole.Connector, "all well\n", null,
+            "--home", user2Home.Path, "--port", port.ToString(CultureInfo.InvariantCulture), "--wait", "2");
+        next.ExitCode.Should().Be(ExitCode.Success, "User1 serves the next caller\n" + next.Error);
+        output.ToString().Should().Contain("all well");
+        await stop.CancelAsync();
+        await listening.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    private static ChatSettings Settings(string home, int port) => new()
+    {
+        Role = ChatRole.Listener,
+        ProgramName = "User1",
+        Host = "127.0.0.1",
+        Port = port,
+        Home = home,
+        Name = "User1",
+        Trust = TrustPolicy.AcceptNew,
+        Suites = [MessageSuite.AesCbcHmacSha256, MessageSuite.AesCbcBlake2b256],
+        Verbosity = LogLevel.None,
+        ReceiptWait = TimeSpan.FromSeconds(2),
+    };
+
+    /// <summary>A terminal with a defect: showing one particular line throws.</summary>
+    private sealed class FailingTerminal(IChatTerminal inner, string failOn) : IChatTerminal
+    {
+        public bool IsInteractive => inner.IsInteractive;
+
+        public Task<string?> ReadLineAsync(CancellationToken cancellationToken) => inner.ReadLineAsync(cancellationToken);
+
+        public void DiscardPendingInput() => inner.DiscardPendingInput();
+
+        public string? TakeUnusedLine() => inner.TakeUnusedLine();
+
+        public void ShowIncoming(DateTimeOffset at, string name, string text)
+        {
+            if (text == failOn)
+            {
+                throw new InvalidOperationException("a defect for the test");
+            }
+
+            inner.ShowIncoming(at, name, text);
+        }
+
+        public void ShowOwn(DateTimeOffset at, string name, string text) => inner.ShowOwn(at, name, text);
+
+        public void ShowSystem(string line) => inner.ShowSystem(line);
+
+        public void ShowWarning(string line) => inner.ShowWarning(line);
+
+        public void ShowProgress(string? line) => inner.ShowProgress(line);
+    }
+}
