@@ -1,12 +1,9 @@
 using System.Globalization;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SecureChat.Cli.Chat;
 using SecureChat.Cli.Commands;
 using SecureChat.Cli.Tests.Commands;
 using SecureChat.Cli.Tests.Infrastructure;
-using SecureChat.Cli.Trust;
-using SecureChat.Crypto.Protection;
 
 namespace SecureChat.Cli.Tests;
 
@@ -54,19 +51,7 @@ public sealed class ListenerInternalErrorTests
         await listening.WaitAsync(TimeSpan.FromSeconds(20));
     }
 
-    private static ChatSettings Settings(string home, int port) => new()
-    {
-        Role = ChatRole.Listener,
-        ProgramName = "User1",
-        Host = "127.0.0.1",
-        Port = port,
-        Home = home,
-        Name = "User1",
-        Trust = TrustPolicy.AcceptNew,
-        Suites = [MessageSuite.AesCbcHmacSha256, MessageSuite.AesCbcBlake2b256],
-        Verbosity = LogLevel.None,
-        ReceiptWait = TimeSpan.FromSeconds(2),
-    };
+    private static ChatSettings Settings(string home, int port) => ListenerSettings.For(home, port);
 
     /// <summary>A terminal with a defect: showing one particular line throws.</summary>
     private sealed class FailingTerminal(IChatTerminal inner, string failOn) : IChatTerminal

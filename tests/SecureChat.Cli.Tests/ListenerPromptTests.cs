@@ -1,11 +1,10 @@
 using System.Globalization;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SecureChat.Cli.Commands;
 using SecureChat.Cli.Tests.Chat;
 using SecureChat.Cli.Tests.Commands;
+using SecureChat.Cli.Tests.Infrastructure;
 using SecureChat.Cli.Trust;
-using SecureChat.Crypto.Protection;
 
 namespace SecureChat.Cli.Tests;
 
@@ -68,18 +67,7 @@ public sealed class ListenerPromptTests
         await listening;
     }
 
-    private static ChatSettings Settings(string home, int port) => new()
-    {
-        Role = ChatRole.Listener,
-        ProgramName = "User1",
-        Host = "127.0.0.1",
-        Port = port,
-        Home = home,
-        Name = "User1",
-        Trust = TrustPolicy.Ask,
-        Suites = [MessageSuite.AesCbcHmacSha256, MessageSuite.AesCbcBlake2b256],
-        Verbosity = LogLevel.None,
-    };
+    private static ChatSettings Settings(string home, int port) => ListenerSettings.For(home, port, TrustPolicy.Ask) with { ReceiptWait = TimeSpan.FromSeconds(10) };
 
     private static Task<AppRun> Connect(string home, int port, string name, TextReader input) =>
         AppRun.RunWithInputAsync(ChatRole.Connector, input, new StringWriter(), null,
