@@ -138,6 +138,7 @@ public sealed class ChatCommandLine
         SendFile = new Option<string[]>("--send")
         {
             Description = "Offer this file to the peer once connected (repeatable). At a terminal you can also type /send PATH.",
+            HelpName = "PATH",
             AllowMultipleArgumentsPerToken = false,
         };
         SendFile.Validators.Add(r =>
@@ -153,6 +154,7 @@ public sealed class ChatCommandLine
         AcceptFiles = new Option<string?>("--accept-files")
         {
             Description = "The folder for files the peer sends. Scripts accept offers into it (without it they refuse them); at a terminal /accept saves there (default: the current folder).",
+            HelpName = "DIR",
         };
         AcceptFiles.Validators.Add(r =>
         {
@@ -161,10 +163,10 @@ public sealed class ChatCommandLine
                 r.AddError($"--accept-files: there is no folder {folder}.");
             }
         });
-        MaxFileSize = new Option<long>("--max-file-size")
+        MaxFileSize = new Option<long?>("--max-file-size")
         {
             Description = "Refuse files larger than this, before and during the transfer: bytes, or with KB, MB, GB, TB, KiB, MiB, GiB or TiB (default 16GiB).",
-            DefaultValueFactory = _ => ByteSize.DefaultMaxFileSize,
+            HelpName = "SIZE",
             CustomParser = r =>
             {
                 string text = r.Tokens.Count == 1 ? r.Tokens[0].Value : string.Empty;
@@ -174,7 +176,7 @@ public sealed class ChatCommandLine
                 }
 
                 r.AddError("--max-file-size must be a size such as 500MB, 2GiB or 1048576.");
-                return 0;
+                return null;
             },
         };
 
@@ -310,7 +312,7 @@ public sealed class ChatCommandLine
     public Option<string?> AcceptFiles { get; }
 
     /// <summary>The largest file accepted.</summary>
-    public Option<long> MaxFileSize { get; }
+    public Option<long?> MaxFileSize { get; }
 
     /// <summary>--wait.</summary>
     public Option<double> Wait { get; }
@@ -435,7 +437,7 @@ public sealed class ChatCommandLine
             ReconnectAttempts = Role == ChatRole.Connector ? result.GetValue(ReconnectAttempts) : 0,
             SendFiles = result.GetValue(SendFile) ?? [],
             AcceptFilesInto = result.GetValue(AcceptFiles),
-            MaxFileSize = result.GetValue(MaxFileSize),
+            MaxFileSize = result.GetValue(MaxFileSize) ?? ByteSize.DefaultMaxFileSize,
             ReceiptWait = TimeSpan.FromSeconds(result.GetValue(Wait)),
             Timeouts = Timeouts(result.CommandResult),
             Listener = ListenerLimits.Default with
