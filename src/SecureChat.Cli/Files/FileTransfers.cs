@@ -210,7 +210,7 @@ public sealed class FileTransfers : IDisposable
                 await OnOfferAsync(offer, cancellationToken).ConfigureAwait(false);
                 return true;
             case FileAccepted accepted when FindOutgoing(accepted.File) is { } o:
-                o.Sending = Task.Run(() => SendAsync(o, accepted, o.StopToken), CancellationToken.None);
+                _ = Task.Run(() => SendAsync(o, accepted, o.StopToken), CancellationToken.None); // stopped through StopToken
                 return true;
             case FileRejected rejected when FindOutgoing(rejected.File) is { } o:
                 _terminal.ShowProgress(null);
@@ -338,7 +338,7 @@ public sealed class FileTransfers : IDisposable
         {
             _terminal.ShowProgress(null);
             _terminal.ShowWarning($"Stopped sending {o.Name}: {e.Message}");
-            await TryCancelAsync(session, id, "the sender could not read the file").ConfigureAwait(false);
+            await TryTellAsync(() => session.CancelFileAsync(id, "the sender could not read the file", CancellationToken.None)).ConfigureAwait(false);
             Finish(o);
         }
         catch (Exception e) when (e is SessionException or InvalidOperationException or OperationCanceledException)
@@ -428,7 +428,7 @@ public sealed class FileTransfers : IDisposable
             incoming.Close();
             incoming.State = IncomingState.Refused;
             _terminal.ShowWarning($"Cannot receive {incoming.SafeName}: {e.Message}");
-            await TryRejectAsync(session, incoming.Id, "the receiver could not store the file").ConfigureAwait(false);
+            await TryTellAsync(() => session.RejectFileAsync(incoming.Id, "the receiver could not store the file", CancellationToken.None)).ConfigureAwait(false);
         }
     }
 
@@ -474,7 +474,7 @@ public sealed class FileTransfers : IDisposable
             i.State = IncomingState.Interrupted;
             _terminal.ShowProgress(null);
             _terminal.ShowWarning($"Stopped receiving {i.SafeName}: {e.Message}. What arrived is kept.");
-            await TryRejectAsync(session, i.Id, "the receiver could not store the file").ConfigureAwait(false);
+            await TryTellAsync(() => session.RejectFileAsync(i.Id, "the receiver could not store the file", CancellationToken.None)).ConfigureAwait(false);
             CheckIdle();
         }
     }
@@ -625,27 +625,16 @@ public sealed class FileTransfers : IDisposable
         }
     }
 
-    private static async Task TryCancelAsync(SecureSession session, ulong id, string reason)
+    /// <summary>Sends a last word about a transfer if the session still can; a session that is gone needs none.</summary>
+    private static async Task TryTellAsync(Func<ValueTask> send)
     {
         try
         {
-            await session.CancelFileAsync(id, reason, CancellationToken.None).ConfigureAwait(false);
+            await send().ConfigureAwait(false);
         }
         catch (Exception e) when (e is SessionException or InvalidOperationException)
         {
             // The session is gone; the peer learns nothing more.
-        }
-    }
-
-    private static async Task TryRejectAsync(SecureSession session, ulong id, string reason)
-    {
-        try
-        {
-            await session.RejectFileAsync(id, reason, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is SessionException or InvalidOperationException)
-        {
-            // The session is gone.
         }
     }
 
@@ -683,8 +672,6 @@ public sealed class FileTransfers : IDisposable
         public ulong? Id { get; set; }
 
         public bool Finished { get; set; }
-
-        public Task? Sending { get; set; }
 
         public CancellationToken StopToken => _stop.Token;
 

@@ -70,7 +70,7 @@ public sealed partial class SecureSession
         }
 
         // With a conversation, the peer's resume comes before anything that needs the numbering.
-        if (!_resumeApplied && !_resumed.Task.IsCompleted
+        if (_carriesConversation && !_resumeApplied
             && message.Kind is not (InnerMessage.ResumeKind or InnerMessage.PingKind or InnerMessage.PongKind or InnerMessage.ByeKind))
         {
             throw new ProtocolViolationException($"The peer sent a {message.Kind} before its resume.");

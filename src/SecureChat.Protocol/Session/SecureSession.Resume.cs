@@ -69,7 +69,7 @@ public sealed partial class SecureSession
     /// <summary>Applies the peer's <c>resume</c> (on the pump) and starts the answer and the resends.</summary>
     private async ValueTask ReceiveResumeAsync(InnerMessage message)
     {
-        if (_resumeApplied || (_conversation is null && (Role == Handshake.Role.Initiator || _options.ResolveConversation is null)))
+        if (_resumeApplied || !_carriesConversation)
         {
             throw new ProtocolViolationException("The peer sent a resume that was not expected here.");
         }

@@ -74,6 +74,10 @@ public sealed partial class SecureSession : IAsyncDisposable
     private readonly SemaphoreSlim _chunkRoom = new(MaxQueuedChunks, MaxQueuedChunks);
     private readonly TaskCompletionSource _resumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Conversation? _conversation;
+
+    // Whether the session carries a conversation: the initiator was given one, or the responder resolves
+    // them. Then the peer's first record must be resume, and nothing is sent before it has been applied.
+    private readonly bool _carriesConversation;
     private SessionException? _failure;
     private int _closing;
     private int _shutDown;
@@ -97,7 +101,8 @@ public sealed partial class SecureSession : IAsyncDisposable
     private SecureSession(Stream stream, SessionOptions options, HandshakeResult handshake, FrameReader reader, FrameWriter writer, Conversation? conversation)
     {
         _conversation = conversation;
-        if (conversation is null && (handshake.Role == Role.Initiator || options.ResolveConversation is null))
+        _carriesConversation = conversation is not null || (handshake.Role == Role.Responder && options.ResolveConversation is not null);
+        if (!_carriesConversation)
         {
             _resumed.SetResult(); // a session without a conversation numbers its texts from 1 and may send at once
         }
