@@ -4,7 +4,6 @@
 // one of the ways a network or an attacker can; later connections pass untouched (the listener's next
 // caller). Linked into the end-to-end tests too, which put it between the real processes.
 using System.Buffers.Binary;
-using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 
@@ -70,32 +69,23 @@ public sealed record Fault(FaultKind Kind, Toward Toward, int Frame, TimeSpan De
 public sealed record ProxiedFrame(Toward Toward, int Number, int PayloadLength, string Type);
 
 /// <summary>A frame-aware TCP proxy on loopback that injects one <see cref="Fault"/>.</summary>
-public sealed class FaultProxy : IAsyncDisposable
+public sealed class FaultProxy : LoopbackRelay
 {
     private const int LargestFrameWeParse = 16 * 1024 * 1024;
 
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly int _targetPort;
-    private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
     private readonly List<ProxiedFrame> _frames = [];
-    private readonly List<Task> _links = [];
-    private readonly Task _accepting;
     private int _connections;
 
     private FaultProxy(int targetPort, Fault? fault)
+        : base(targetPort)
     {
-        _targetPort = targetPort;
         Fault = fault;
-        _listener.Start();
-        _accepting = Task.Run(AcceptAsync);
+        StartAccepting();
     }
 
     /// <summary>The fault for the first connection, or none.</summary>
     public Fault? Fault { get; }
-
-    /// <summary>The port to dial instead of the target's.</summary>
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     /// <summary>Whether the fault has been applied (its frame came).</summary>
     public bool Injected { get; private set; }
@@ -121,64 +111,37 @@ public sealed class FaultProxy : IAsyncDisposable
     /// <summary>How many frames of the first connection went <paramref name="toward"/> so far.</summary>
     public int Count(Toward toward) => Frames.Count(f => f.Toward == toward);
 
-    /// <summary>Stops accepting and closes every connection.</summary>
-    public async ValueTask DisposeAsync()
+    /// <inheritdoc />
+    protected override Task Accepted(Socket client)
     {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        await _accepting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        Task[] links;
-        lock (_gate)
-        {
-            links = [.. _links];
-        }
-
-        await Task.WhenAll(links).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _stop.Dispose();
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptSocketAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            bool first = Interlocked.Increment(ref _connections) == 1;
-            lock (_gate)
-            {
-                _links.Add(Task.Run(() => LinkAsync(client, first ? Fault : null, first)));
-            }
-        }
+        bool first = Interlocked.Increment(ref _connections) == 1;
+        return Task.Run(() => LinkAsync(client, first ? Fault : null, first));
     }
 
     private async Task LinkAsync(Socket client, Fault? fault, bool record)
     {
-        using var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        using (client)
+        Socket? server = null;
+        try
         {
-            client.NoDelay = true;
-            try
+            using (client)
             {
-                await server.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
-            }
-            catch (Exception e) when (e is SocketException or OperationCanceledException)
-            {
-                return; // nobody at the target: the caller sees its connection close
-            }
+                client.NoDelay = true;
+                server = await ConnectToTargetAsync();
+                if (server is null)
+                {
+                    return; // nobody at the target: the caller sees its connection close
+                }
 
-            using var cut = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-            var link = new Link(client, server, cut);
-            await Task.WhenAll(
-                PumpAsync(link, client, server, Toward.Listener, fault, record),
-                PumpAsync(link, server, client, Toward.Connector, fault, record));
+                using var cut = CancellationTokenSource.CreateLinkedTokenSource(Stopping);
+                var link = new Link(client, server, cut);
+                await Task.WhenAll(
+                    PumpAsync(link, client, server, Toward.Listener, fault, record),
+                    PumpAsync(link, server, client, Toward.Connector, fault, record));
+            }
+        }
+        finally
+        {
+            server?.Dispose();
         }
     }
 

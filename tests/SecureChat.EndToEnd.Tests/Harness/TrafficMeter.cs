@@ -5,34 +5,25 @@
 // not taken yet, like a router's buffer: so when the proxy cuts its side with a reset, everything that
 // had passed the proxy still reaches User1, instead of vanishing from the proxy's socket buffer (how much
 // that would be depends on how far User1 lags, which would make the tests' percentages vary).
-using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
+using SecureChat.Cli.Tests.Infrastructure;
 
 namespace SecureChat.EndToEnd.Tests.Harness;
 
 /// <summary>Relays connections to <c>127.0.0.1:target</c> and counts their bytes.</summary>
-public sealed class TrafficMeter : IAsyncDisposable
+public sealed class TrafficMeter : LoopbackRelay
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly int _targetPort;
-    private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
     private readonly List<Counts> _connections = [];
-    private readonly List<Task> _links = [];
-    private readonly Task _accepting;
     private volatile bool _refusing;
 
     /// <summary>Starts listening; each caller is relayed to <paramref name="targetPort"/>.</summary>
     public TrafficMeter(int targetPort)
+        : base(targetPort)
     {
-        _targetPort = targetPort;
-        _listener.Start();
-        _accepting = Task.Run(AcceptAsync);
+        StartAccepting();
     }
-
-    /// <summary>The port to dial instead of the target's.</summary>
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     /// <summary>While true, new callers are accepted and closed at once; connections already relayed go on.</summary>
     public bool Refusing
@@ -56,63 +47,32 @@ public sealed class TrafficMeter : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops accepting and closes every connection.</summary>
-    public async ValueTask DisposeAsync()
+    /// <inheritdoc />
+    protected override Task? Accepted(Socket client)
     {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        await _accepting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        Task[] links;
+        if (_refusing)
+        {
+            Refused++;
+            client.Dispose();
+            return null;
+        }
+
+        var counts = new Counts();
         lock (_gate)
         {
-            links = [.. _links];
+            _connections.Add(counts);
         }
 
-        await Task.WhenAll(links).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _stop.Dispose();
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptSocketAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            if (_refusing)
-            {
-                Refused++;
-                client.Dispose();
-                continue;
-            }
-
-            var counts = new Counts();
-            lock (_gate)
-            {
-                _connections.Add(counts);
-                _links.Add(Task.Run(() => RelayAsync(client, counts)));
-            }
-        }
+        return Task.Run(() => RelayAsync(client, counts));
     }
 
     private async Task RelayAsync(Socket client, Counts counts)
     {
         using (client)
-        using (var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true })
         {
             client.NoDelay = true;
-            try
-            {
-                await server.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
-            }
-            catch (Exception e) when (e is SocketException or OperationCanceledException)
+            using Socket? server = await ConnectToTargetAsync();
+            if (server is null)
             {
                 return;
             }
@@ -137,7 +97,7 @@ public sealed class TrafficMeter : IAsyncDisposable
         try
         {
             int read;
-            while ((read = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token)) > 0)
+            while ((read = await from.ReceiveAsync(buffer, SocketFlags.None, Stopping)) > 0)
             {
                 count(read);
                 queue.Writer.TryWrite(buffer[..read]);
@@ -156,12 +116,12 @@ public sealed class TrafficMeter : IAsyncDisposable
     {
         try
         {
-            await foreach (byte[] bytes in queue.ReadAllAsync(_stop.Token))
+            await foreach (byte[] bytes in queue.ReadAllAsync(Stopping))
             {
                 int sent = 0;
                 while (sent < bytes.Length)
                 {
-                    sent += await to.SendAsync(bytes.AsMemory(sent), SocketFlags.None, _stop.Token);
+                    sent += await to.SendAsync(bytes.AsMemory(sent), SocketFlags.None, Stopping);
                 }
             }
 
