@@ -1,9 +1,10 @@
 // Where received files land. A file is written first to a hidden partial named after its safe name and
 // the first 64 bits of its SHA-256, so the same file offered again finds the same partial and the transfer
 // resumes. Once complete it is committed under its own name, or "name (1).ext", "name (2).ext", ... if
-// that is taken. Each attempt is File.Move without overwrite, and a taken name is only recognised after
-// the move refused it, so a file the user already has is never replaced, not even one another program
-// creates between our attempts (there is no check-then-move).
+// that is taken. Each attempt claims the name by creating it exclusively and then renames the partial over
+// that empty claim, so a taken name is only recognised when the exclusive create refused it: a file the user
+// already has is never replaced, not even one another program (or another commit) creates between our
+// attempts. For a moment the final name holds an empty file, never a partial one.
 using System.Globalization;
 using System.Security.Cryptography;
 
@@ -68,14 +69,29 @@ public sealed class ReceiveFolder
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
             string destination = Path.Combine(Folder, Numbered(safeName, attempt));
+
+            // The name is claimed by creating it exclusively (O_CREAT|O_EXCL), then the partial is renamed over
+            // our own claim. File.Move(overwrite: false) is not enough: on Unix it checks that the destination
+            // is free and then renames, so two commits at once could both take one name, the second replacing
+            // the first (ReceiveFolderTests.Commit_ManyAtOnceUnderOneName caught it under load).
             try
             {
-                File.Move(source, destination, overwrite: false);
-                return destination;
+                new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None).Dispose();
             }
             catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException && Path.Exists(destination))
             {
-                // Taken (by a file or a folder): the move refused it, so try the next number.
+                continue; // taken (by a file or a folder): try the next number
+            }
+
+            try
+            {
+                File.Move(source, destination, overwrite: true);
+                return destination;
+            }
+            catch
+            {
+                File.Delete(destination); // our empty claim, not someone's file
+                throw;
             }
         }
 
