@@ -269,7 +269,8 @@ public sealed class FileTransfers : IDisposable
         try
         {
             outgoing.Restart();
-            outgoing.Id = await session.OfferFileAsync(outgoing.OfferedName, outgoing.Size, outgoing.Sha256, cancellationToken).ConfigureAwait(false);
+            // The id is recorded before the offer is written: the peer's accept can overtake this call's return.
+            await session.OfferFileAsync(outgoing.OfferedName, outgoing.Size, outgoing.Sha256, id => Numbered(outgoing, id), cancellationToken).ConfigureAwait(false);
             _terminal.ShowSystem($"Offered {outgoing.Name} ({ByteSize.Format(outgoing.Size)}) to {_peer}; waiting for them to accept.");
         }
         catch (Exception e) when (e is SessionException or InvalidOperationException)
@@ -560,6 +561,14 @@ public sealed class FileTransfers : IDisposable
         lock (_gate)
         {
             return _incoming.FirstOrDefault(i => i.Id == id && i.State is IncomingState.Offered or IncomingState.Receiving);
+        }
+    }
+
+    private void Numbered(Outgoing o, ulong id)
+    {
+        lock (_gate)
+        {
+            o.Id = id;
         }
     }
 

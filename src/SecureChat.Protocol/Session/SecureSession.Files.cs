@@ -14,7 +14,15 @@ public sealed partial class SecureSession
     /// <summary>Offers a file to the peer; returns our id for the transfer, which the peer's answer names.</summary>
     /// <exception cref="ArgumentException">The name, size or hash is not valid.</exception>
     /// <exception cref="SessionException">The session has failed.</exception>
-    public async ValueTask<ulong> OfferFileAsync(string name, long size, ReadOnlyMemory<byte> sha256, CancellationToken cancellationToken = default)
+    public ValueTask<ulong> OfferFileAsync(string name, long size, ReadOnlyMemory<byte> sha256, CancellationToken cancellationToken = default) =>
+        OfferFileAsync(name, size, sha256, numbered: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="OfferFileAsync(string, long, ReadOnlyMemory{byte}, CancellationToken)"/>, telling
+    /// <paramref name="numbered"/> the transfer's id before the offer is written: the peer's answer can come
+    /// back before this method returns, and must find the id already known.
+    /// </summary>
+    public async ValueTask<ulong> OfferFileAsync(string name, long size, ReadOnlyMemory<byte> sha256, Action<ulong>? numbered, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (name.Length == 0 || Encoding.UTF8.GetByteCount(name) > MaxFileNameBytes || !IsWellFormed(name))
@@ -28,6 +36,7 @@ public sealed partial class SecureSession
             () =>
             {
                 ulong id = _transfers.Offer(size);
+                numbered?.Invoke(id);
                 return (id, new InnerMessage(InnerMessage.OfferKind, File: id, Name: name, Size: size, Sha256: sha256.ToArray()));
             },
             cancellationToken).ConfigureAwait(false);

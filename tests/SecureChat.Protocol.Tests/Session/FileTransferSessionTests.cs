@@ -169,6 +169,40 @@ public sealed class FileTransferSessionTests
         }
     }
 
+    /// <summary>
+    /// Regression (issue 7 review): the app learnt the id only when OfferFileAsync returned, and under load
+    /// the peer's accept came first, found no offer with that id, and the transfer never started.
+    /// </summary>
+    [Fact]
+    public async Task OfferFile_TellsTheIdBeforeTheOfferIsOnTheWire()
+    {
+        long known = -1;
+        var seenWithIdKnown = new List<bool>();
+        (Stream i, Stream r, FrameRelay relay) = FrameRelay.Create();
+        await using (relay)
+        {
+            relay.Tamper = f =>
+            {
+                if (f.Toward == Toward.Responder && !FrameRelay.IsHandshake(f))
+                {
+                    seenWithIdKnown.Add(Interlocked.Read(ref known) >= 0);
+                }
+
+                return [f.Wire];
+            };
+            (SecureSession bob, SecureSession alice) = await SessionHarness.ConnectAsync(i, r, SessionHarness.BobOptions(), SessionHarness.AliceOptions());
+            await using (bob)
+            await using (alice)
+            {
+                await using IAsyncEnumerator<SessionEvent> atAlice = alice.ReadEventsAsync().GetAsyncEnumerator();
+                ulong id = await bob.OfferFileAsync("f", 1, new byte[32], n => Interlocked.Exchange(ref known, (long)n));
+                (await Next<FileOffered>(atAlice)).File.Should().Be(id);
+                known.Should().Be((long)id);
+                seenWithIdKnown.Should().Equal([true], "the offer, the only record, left after the id was told");
+            }
+        }
+    }
+
     [Fact]
     public async Task LocalMisuse_IsRefusedBeforeAnythingIsSent()
     {
