@@ -71,10 +71,7 @@ public sealed class FileTransferSessionTests
         {
             await using IAsyncEnumerator<SessionEvent> atAlice = alice.ReadEventsAsync().GetAsyncEnumerator();
             await using IAsyncEnumerator<SessionEvent> atBob = bob.ReadEventsAsync().GetAsyncEnumerator();
-            ulong id = await bob.OfferFileAsync("f", file.Length, SHA256.HashData(file));
-            await Next<FileOffered>(atAlice);
-            await alice.AcceptFileAsync(id, 2000, SHA256.HashData(new byte[2000]));
-            await Next<FileAccepted>(atBob);
+            ulong id = await OfferAndAcceptAsync(bob, atBob, alice, atAlice, "f", file, held: 2000, prefix: SHA256.HashData(new byte[2000]));
             await bob.SendFileChunkAsync(id, 0, file); // Bob's first 2000 bytes hash differently: from the start
             FileChunkReceived chunk = await Next<FileChunkReceived>(atAlice);
             chunk.Should().Match<FileChunkReceived>(c => c.Offset == 0 && c.Complete);
@@ -98,10 +95,7 @@ public sealed class FileTransferSessionTests
             {
                 await using IAsyncEnumerator<SessionEvent> atAlice = alice.ReadEventsAsync().GetAsyncEnumerator();
                 await using IAsyncEnumerator<SessionEvent> atBob = bob.ReadEventsAsync().GetAsyncEnumerator();
-                ulong id = await bob.OfferFileAsync("big", file.Length, SHA256.HashData(file));
-                await Next<FileOffered>(atAlice);
-                await alice.AcceptFileAsync(id, 0, SHA256.HashData([]));
-                await Next<FileAccepted>(atBob);
+                ulong id = await OfferAndAcceptAsync(bob, atBob, alice, atAlice, "big", file);
                 await bob.SendFileChunkAsync(id, 0, file.AsMemory(0, SecureSession.MaxFileChunkBytes));
                 await Next<FileChunkReceived>(atAlice);
                 Volatile.Write(ref holding, true);
@@ -131,10 +125,7 @@ public sealed class FileTransferSessionTests
         {
             await using IAsyncEnumerator<SessionEvent> atAlice = alice.ReadEventsAsync().GetAsyncEnumerator();
             await using IAsyncEnumerator<SessionEvent> atBob = bob.ReadEventsAsync().GetAsyncEnumerator();
-            ulong id = await bob.OfferFileAsync("f", file.Length, SHA256.HashData(file));
-            await Next<FileOffered>(atAlice);
-            await alice.AcceptFileAsync(id, 0, SHA256.HashData([]));
-            await Next<FileAccepted>(atBob);
+            ulong id = await OfferAndAcceptAsync(bob, atBob, alice, atAlice, "f", file);
             // Sent in the background: once Alice's session stops reading, the pipe (64 KiB, like a socket
             // buffer) fills and Bob's writes wait, which is the point.
             Task sending = Task.Run(async () =>
@@ -220,6 +211,17 @@ public sealed class FileTransferSessionTests
             Func<Task> unknown = async () => await alice.AcceptFileAsync(99, 0, new byte[32]);
             await unknown.Should().ThrowAsync<InvalidOperationException>();
         }
+    }
+
+    /// <summary>Bob offers <paramref name="file"/>; Alice accepts it holding <paramref name="held"/> bytes (their hash <paramref name="prefix"/>); both have seen the other's message.</summary>
+    private static async Task<ulong> OfferAndAcceptAsync(
+        SecureSession bob, IAsyncEnumerator<SessionEvent> atBob, SecureSession alice, IAsyncEnumerator<SessionEvent> atAlice, string name, byte[] file, long held = 0, byte[]? prefix = null)
+    {
+        ulong id = await bob.OfferFileAsync(name, file.Length, SHA256.HashData(file));
+        await Next<FileOffered>(atAlice);
+        await alice.AcceptFileAsync(id, held, prefix ?? SHA256.HashData([]));
+        await Next<FileAccepted>(atBob);
+        return id;
     }
 
     private static async Task<T> Next<T>(IAsyncEnumerator<SessionEvent> events)
