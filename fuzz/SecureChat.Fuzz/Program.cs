@@ -65,7 +65,7 @@ internal static class Program
                 FuzzTargets mutating = await LoadAsync(dir).ConfigureAwait(false);
                 int seed = rest is [string s] ? int.Parse(s, CultureInfo.InvariantCulture) : 20_261_122;
                 FuzzReport report = new MutationalFuzzer(mutating, target, seed)
-                    .Run(TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture)), long.MaxValue, TimeSpan.FromSeconds(2));
+                    .Run(TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture)), 0, long.MaxValue, TimeSpan.FromSeconds(2));
                 Console.WriteLine(report);
                 return report.Findings.Count == 0 ? 0 : 1;
             default:

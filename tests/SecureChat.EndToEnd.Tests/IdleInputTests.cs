@@ -39,10 +39,13 @@ public sealed class IdleInputTests(ITestOutputHelper output) : EndToEndTest(outp
     public async Task Connector_RefusedAfterItsHandshakeWhileInputIsIdle_Exits77Promptly()
     {
         int port = ChatSandbox.FreePort();
-        await Sandbox.StartListenerAsync(port, Sandbox.NewHome("user1"), ["--trust", "strict", "--wait", ReceiptWait]);
+        ChatProcess user1 = await Sandbox.StartListenerAsync(port, Sandbox.NewHome("user1"), ["--trust", "strict", "--wait", ReceiptWait]);
 
         ChatProcess user2 = Sandbox.StartConnector(port, Sandbox.NewHome("user2"), ["--wait", ReceiptWait]);
 
+        // "Promptly" counts from the refusal, not from User2's start: under load, making User2's key and
+        // the handshake alone took 10 s (a CI flake). Without the fix User2 waits for an input line forever.
+        await user1.WaitForStderrAsync("only known peers are accepted here");
         (await user2.WaitForExitAsync(Promptly)).Should().Be(77, user2.Transcript);
         user2.StderrText.Should().Contain("refused our identity");
     }

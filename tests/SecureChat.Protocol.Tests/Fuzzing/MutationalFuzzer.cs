@@ -63,7 +63,12 @@ internal sealed class MutationalFuzzer(FuzzTargets targets, string target, int s
         }
     }
 
-    public FuzzReport Run(TimeSpan budget, long maxExecutions, TimeSpan perInputBound)
+    /// <summary>
+    /// Runs inputs 0, 1, 2, … until the budget has passed and at least <paramref name="minExecutions"/> have
+    /// run (or <paramref name="maxExecutions"/> have). The floor makes what a run covers independent of how
+    /// loaded the machine is: the same seed always runs at least the same first inputs.
+    /// </summary>
+    public FuzzReport Run(TimeSpan budget, long minExecutions, long maxExecutions, TimeSpan perInputBound)
     {
         var outcomes = new Dictionary<string, long>();
         var findings = new List<string>();
@@ -71,7 +76,7 @@ internal sealed class MutationalFuzzer(FuzzTargets targets, string target, int s
         var one = new Stopwatch();
         TimeSpan slowest = TimeSpan.Zero;
         long executions = 0;
-        for (long index = 0; index < maxExecutions && clock.Elapsed < budget; index++)
+        for (long index = 0; index < maxExecutions && (clock.Elapsed < budget || index < minExecutions); index++)
         {
             byte[] input = Input(index);
             string outcome;
