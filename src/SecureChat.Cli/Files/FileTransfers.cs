@@ -412,6 +412,12 @@ public sealed class FileTransfers : IDisposable
                 RandomAccess.SetLength(incoming.File, 0);
                 held = 0;
             }
+            else if (held == incoming.Size && held > 0)
+            {
+                // An accept holds less than the whole file (docs/protocol.md, "Files"): the last byte travels again.
+                held--;
+                RandomAccess.SetLength(incoming.File, held);
+            }
 
             incoming.Hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             await AppendPrefixAsync(incoming.File, incoming.Hash, held, cancellationToken).ConfigureAwait(false);
