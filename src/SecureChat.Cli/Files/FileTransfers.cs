@@ -17,14 +17,42 @@ using SecureChat.Protocol.Session;
 namespace SecureChat.Cli.Files;
 
 /// <summary>What governs files in a conversation: where they go and how large they may be.</summary>
-/// <param name="AcceptInto">The folder for received files; scripts refuse offers without it.</param>
+/// <param name="AcceptInto">The folder for received files (--accept-files); scripts refuse offers without it.</param>
 /// <param name="MaxFileSize">The largest file accepted, in bytes.</param>
-public sealed record FilePolicy(string? AcceptInto, long MaxFileSize);
+public sealed record FilePolicy(string? AcceptInto, long MaxFileSize)
+{
+    /// <summary>Where /accept saves without --accept-files (the downloads folder's SecureChat); null: nowhere.</summary>
+    public string? DefaultFolder { get; init; }
+
+    /// <summary>The mode of received files (--file-mode): owner-only unless the user says otherwise.</summary>
+    public UnixFileMode FileMode { get; init; } = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>At most this many partial files per peer (--max-partial-files); older ones make room.</summary>
+    public int MaxPartialFiles { get; init; } = 8;
+
+    /// <summary>Partial files of one peer beyond this many bytes make room by age (--max-partial-bytes).</summary>
+    public long MaxPartialBytes { get; init; } = 8L * 1024 * 1024 * 1024;
+
+    /// <summary>Partial files untouched this long are removed at start-up.</summary>
+    public TimeSpan MaxPartialAge { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>The home folder that <c>~</c> stands for in paths typed at the prompt.</summary>
+    public string? Home { get; init; } = PromptPath.Home();
+
+    /// <summary>The folder received files go to: --accept-files, else the default one.</summary>
+    public string? Folder => AcceptInto ?? DefaultFolder;
+}
 
 /// <summary>Sends and receives the files of one conversation.</summary>
 public sealed class FileTransfers : IDisposable
 {
     private const int ReadBuffer = SecureSession.MaxFileChunkBytes;
+
+    // A peer's offers beyond these are refused unseen: each costs a line and a lookup, and a flood of them
+    // must cost neither memory nor the user's attention (issue 15). Twenty at once, then one a second.
+    private const int OfferBurst = 20;
+    private const int MaxWaitingOffers = 16;
+    private const int MaxInterrupted = 16;
 
     private readonly IChatTerminal _terminal;
     private readonly FilePolicy _policy;
@@ -35,8 +63,13 @@ public sealed class FileTransfers : IDisposable
     private readonly List<Incoming> _incoming = [];
     private SecureSession? _session;
     private string _peer = "the peer";
+    private string _peerKey = string.Empty;
     private long _lastBarAt;
     private TaskCompletionSource? _idle;
+    private double _offerTokens = OfferBurst;
+    private long _offerTokensAt;
+    private bool _floodReported;
+    private int _lastNumber;
 
     /// <summary>Files for a conversation shown on <paramref name="terminal"/>.</summary>
     public FileTransfers(IChatTerminal terminal, FilePolicy policy, ILogger logger, TimeProvider time)
@@ -45,6 +78,7 @@ public sealed class FileTransfers : IDisposable
         _policy = policy;
         _logger = logger;
         _time = time;
+        _offerTokensAt = time.GetTimestamp();
     }
 
     /// <summary>Files we offered that did not arrive verified, and files we were receiving that did not finish.</summary>
@@ -60,6 +94,31 @@ public sealed class FileTransfers : IDisposable
         }
     }
 
+    /// <summary>At start-up: partial files untouched for longer than the age limit are removed, with a line saying so.</summary>
+    public void RemoveStalePartials()
+    {
+        if (_policy.Folder is not { } folder || !Directory.Exists(folder))
+        {
+            return;
+        }
+
+        try
+        {
+            DateTime cutoff = _time.GetUtcNow().UtcDateTime - _policy.MaxPartialAge;
+            IReadOnlyList<PartialFile> removed = new PartialFiles(new ReceiveFolder(folder)).RemoveOlderThan(cutoff);
+            if (removed.Count > 0)
+            {
+                _terminal.ShowSystem(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Removed {removed.Count} partial file(s) untouched for more than {_policy.MaxPartialAge.TotalDays:0.#} days from {SafeText.ForTerminal(folder)}: {string.Join(", ", removed.Select(r => SafeText.ForTerminal(r.Name)))}."));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _terminal.ShowWarning($"Could not clean old partial files in {SafeText.ForTerminal(folder)}: {e.Message}");
+        }
+    }
+
     /// <summary>
     /// A new session carries the conversation; transfer ids start again. Called before the session's first
     /// file event is handled: the peer may offer a file as soon as the conversation has resumed.
@@ -70,6 +129,7 @@ public sealed class FileTransfers : IDisposable
         {
             _session = session;
             _peer = SafeText.ForTerminal(session.Peer.Name);
+            _peerKey = Convert.ToHexStringLower(session.Peer.Fingerprint.Hash);
             if (!continued)
             {
                 _incoming.RemoveAll(i => i.State != IncomingState.Receiving);
@@ -105,14 +165,40 @@ public sealed class FileTransfers : IDisposable
                 o.Id = null;
             }
 
-            foreach (Incoming i in _incoming.Where(i => i.State is IncomingState.Receiving or IncomingState.Offered))
+            foreach (Incoming i in _incoming.Where(i => i.State == IncomingState.Receiving))
             {
                 i.Close();
-                i.State = i.State == IncomingState.Receiving ? IncomingState.Interrupted : IncomingState.Withdrawn;
+                i.State = IncomingState.Interrupted;
+                _terminal.ShowWarning(
+                    $"The connection dropped while receiving {i.SafeName}: {ByteSize.Format(i.Held)} of {ByteSize.Format(i.Size)} is kept (hidden, in {SafeText.ForTerminal(i.Folder?.Folder ?? "the receive folder")}); " +
+                    $"it resumes where it stopped when {_peer} offers it again, as their app does after reconnecting.");
+            }
+
+            // Offers not yet answered die with the session; nothing was written for them.
+            _incoming.RemoveAll(i => i.State == IncomingState.Offered);
+            while (_incoming.Count(i => i.State == IncomingState.Interrupted) > MaxInterrupted)
+            {
+                _incoming.Remove(_incoming.First(i => i.State == IncomingState.Interrupted));
             }
 
             _terminal.ShowProgress(null);
             CheckIdleLocked();
+        }
+    }
+
+    /// <summary>Offers a file named at the prompt (/send): a leading <c>~</c> is the home folder, as in a shell.</summary>
+    public Task OfferFromPromptAsync(string typed, CancellationToken cancellationToken) =>
+        OfferAsync(PromptPath.Expand(typed, _policy.Home), cancellationToken);
+
+    /// <summary>How many offers from the peer are held (waiting, receiving or interrupted); tests count them.</summary>
+    internal int RetainedOffers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _incoming.Count;
+            }
         }
     }
 
@@ -125,6 +211,12 @@ public sealed class FileTransfers : IDisposable
         {
             full = Path.GetFullPath(path);
             var info = new FileInfo(full);
+            if (Directory.Exists(full))
+            {
+                _terminal.ShowWarning($"Not sent: {path} is a folder. Send its files one by one, or an archive of it (for example tar or zip).");
+                return;
+            }
+
             if (!info.Exists)
             {
                 _terminal.ShowWarning($"Not sent: there is no file {path}.");
@@ -180,7 +272,7 @@ public sealed class FileTransfers : IDisposable
         Incoming? offer = FindOffer(number);
         if (offer is not null && _session is { } session)
         {
-            offer.State = IncomingState.Refused;
+            Drop(offer);
             await session.RejectFileAsync(offer.Id, "declined", cancellationToken).ConfigureAwait(false);
             _terminal.ShowSystem($"Declined {offer.SafeName}.");
         }
@@ -230,9 +322,12 @@ public sealed class FileTransfers : IDisposable
                 return true;
             case FileCancelled cancelled when FindIncoming(cancelled.File) is { } i:
                 _terminal.ShowProgress(null);
+                bool receiving = i.State == IncomingState.Receiving;
                 i.Close();
-                i.State = IncomingState.Interrupted;
-                _terminal.ShowWarning($"{_peer} stopped sending {i.SafeName}: {SafeText.ForTerminal(cancelled.Reason)}. What arrived is kept; if it is sent again, it resumes.");
+                Drop(i); // a cancel ends this offer's consent: sent again, it is a new offer that asks again
+                _terminal.ShowWarning(receiving
+                    ? $"{_peer} stopped sending {i.SafeName}: {SafeText.ForTerminal(cancelled.Reason)}. What arrived is kept (hidden); if they offer it again and it is accepted, it resumes."
+                    : $"{_peer} withdrew the offer of {i.SafeName}: {SafeText.ForTerminal(cancelled.Reason)}.");
                 CheckIdle();
                 return true;
             default:
@@ -354,19 +449,47 @@ public sealed class FileTransfers : IDisposable
         string safe = SafeFileName.FromPeer(offer.Name);
         string shownName = SafeText.ForTerminal(offer.Name);
         string renamed = safe == offer.Name ? string.Empty : $" (saved as {safe})";
-        var incoming = new Incoming(offer.File, safe, offer.Size, offer.Sha256.ToArray());
+        var incoming = new Incoming(offer.File, _peerKey, offer.Name, safe, offer.Size, offer.Sha256.ToArray());
         Incoming? earlier;
+        bool flood;
+        bool report = false;
         lock (_gate)
         {
-            earlier = _incoming.FirstOrDefault(i => i.State == IncomingState.Interrupted && i.Size == offer.Size && i.Sha256.AsSpan().SequenceEqual(offer.Sha256.Span));
-            _incoming.RemoveAll(i => i.State is IncomingState.Interrupted or IncomingState.Withdrawn && i.Sha256.AsSpan().SequenceEqual(offer.Sha256.Span));
-            _incoming.Add(incoming);
-            incoming.Number = _incoming.Count(i => i.State == IncomingState.Offered);
+            flood = !TakeOfferToken() || _incoming.Count(i => i.State == IncomingState.Offered) >= MaxWaitingOffers;
+            if (flood)
+            {
+                report = !_floodReported;
+                _floodReported = true;
+                earlier = null;
+            }
+            else
+            {
+                // The flood is over once the peer was quiet long enough for the bucket to fill again.
+                _floodReported &= _offerTokens < OfferBurst - 1;
+
+                // Only a transfer this user accepted, cut off by a dropped connection, resumes unasked, and only
+                // when everything about the offer is the same: the sender's key, name, size and hash.
+                earlier = _incoming.FirstOrDefault(i => i.State == IncomingState.Interrupted && i.Peer == _peerKey && i.OfferedName == offer.Name && i.Size == offer.Size && i.Sha256.AsSpan().SequenceEqual(offer.Sha256.Span));
+                _incoming.RemoveAll(i => i.State == IncomingState.Interrupted && i.Peer == _peerKey && i.Sha256.AsSpan().SequenceEqual(offer.Sha256.Span));
+                _incoming.Add(incoming);
+                incoming.Number = _incoming.Any(i => i.State == IncomingState.Offered && i != incoming) ? ++_lastNumber : _lastNumber = 1;
+            }
+        }
+
+        if (flood)
+        {
+            await session.RejectFileAsync(offer.File, "too many offers at once; offer fewer files, or wait", cancellationToken).ConfigureAwait(false);
+            if (report)
+            {
+                _terminal.ShowWarning($"{_peer} is offering files faster than they can be answered; further offers are refused until they slow down.");
+            }
+
+            return;
         }
 
         if (offer.Size > _policy.MaxFileSize)
         {
-            incoming.State = IncomingState.Refused;
+            Drop(incoming);
             await session.RejectFileAsync(offer.File, $"too large: {ByteSize.Format(offer.Size)}; this side accepts at most {ByteSize.Format(_policy.MaxFileSize)}", cancellationToken).ConfigureAwait(false);
             _terminal.ShowWarning($"Refused {shownName} from {_peer}: {ByteSize.Format(offer.Size)} is more than --max-file-size ({ByteSize.Format(_policy.MaxFileSize)}).");
             return;
@@ -374,14 +497,14 @@ public sealed class FileTransfers : IDisposable
 
         if (earlier is not null)
         {
-            _terminal.ShowSystem($"{_peer} offers {shownName} again; resuming where it stopped.");
+            _terminal.ShowSystem($"{_peer} offers {shownName} again, which you accepted before the connection dropped; resuming where it stopped.");
             await AcceptAsync(incoming, cancellationToken).ConfigureAwait(false);
         }
         else if (!_terminal.IsInteractive)
         {
             if (_policy.AcceptInto is null)
             {
-                incoming.State = IncomingState.Refused;
+                Drop(incoming);
                 await session.RejectFileAsync(offer.File, "this side does not accept files", cancellationToken).ConfigureAwait(false);
                 _terminal.ShowWarning($"Refused {shownName} ({ByteSize.Format(offer.Size)}) from {_peer}: run with --accept-files DIR to accept files.");
                 return;
@@ -392,20 +515,34 @@ public sealed class FileTransfers : IDisposable
         }
         else
         {
-            _terminal.ShowSystem($"{_peer} offers {shownName}{renamed}, {ByteSize.Format(offer.Size)}, SHA-256 {Convert.ToHexStringLower(offer.Sha256.Span)[..16]}…. Type /accept or /reject.");
+            string where = _policy.Folder is { } folder ? $" (saved into {SafeText.ForTerminal(folder)})" : string.Empty;
+            _terminal.ShowSystem($"{_peer} offers {shownName}{renamed}, {ByteSize.Format(offer.Size)}, SHA-256 {Convert.ToHexStringLower(offer.Sha256.Span)[..16]}…. Type /accept{where} or /reject.");
         }
     }
 
     private async Task AcceptAsync(Incoming incoming, CancellationToken cancellationToken)
     {
         SecureSession session = _session ?? throw new InvalidOperationException("Not connected.");
-        ReceiveFolder folder;
         try
         {
-            folder = new ReceiveFolder(_policy.AcceptInto ?? Directory.GetCurrentDirectory());
+            if (_policy.Folder is not { } into)
+            {
+                throw new IOException("there is no receive folder (no home folder to put Downloads/SecureChat in); run with --accept-files DIR");
+            }
+
+            var folder = new ReceiveFolder(into);
+            if (_policy.AcceptInto is null)
+            {
+                folder.CreateIfMissing();
+            }
+            else
+            {
+                folder.CheckSafe();
+            }
+
             incoming.Folder = folder;
-            incoming.PartialPath = folder.PartialPath(incoming.SafeName, incoming.Sha256);
-            incoming.File = File.OpenHandle(incoming.PartialPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            incoming.Partials = new PartialFiles(folder);
+            incoming.File = OpenPartial(incoming);
             long held = RandomAccess.GetLength(incoming.File);
             if (held > incoming.Size)
             {
@@ -433,10 +570,46 @@ public sealed class FileTransfers : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
             incoming.Close();
-            incoming.State = IncomingState.Refused;
+            Drop(incoming);
             _terminal.ShowWarning($"Cannot receive {incoming.SafeName}: {e.Message}");
             await TryTellAsync(() => session.RejectFileAsync(incoming.Id, "the receiver could not store the file", CancellationToken.None)).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// This peer's partial file of this very file, reopened only if it is still the file we created; else a
+    /// new one, after older partial files of the peer made room under the quota.
+    /// </summary>
+    private Microsoft.Win32.SafeHandles.SafeFileHandle OpenPartial(Incoming incoming)
+    {
+        PartialFiles partials = incoming.Partials!;
+        if (partials.Find(incoming.Peer, incoming.Size, incoming.Sha256) is { } kept)
+        {
+            try
+            {
+                Microsoft.Win32.SafeHandles.SafeFileHandle file = partials.Open(kept);
+                incoming.Partial = kept;
+                return file;
+            }
+            catch (PartialFileException e)
+            {
+                // Removing unlinks whatever is there now (a link is removed, never followed).
+                partials.Remove(kept);
+                _terminal.ShowWarning($"Not resuming {incoming.SafeName}: {e.Message}; it was set aside and the file starts over.");
+            }
+        }
+
+        IReadOnlyList<PartialFile> removed = partials.MakeRoom(incoming.Peer, _policy.MaxPartialFiles, _policy.MaxPartialBytes);
+        if (removed.Count > 0)
+        {
+            _terminal.ShowSystem(
+                $"Removed {removed.Count} older partial file(s) from {_peer} ({string.Join(", ", removed.Select(r => SafeText.ForTerminal(r.Name)))}) to stay within " +
+                $"{_policy.MaxPartialFiles} files and {ByteSize.Format(_policy.MaxPartialBytes)} per peer (--max-partial-files, --max-partial-bytes).");
+        }
+
+        (PartialFile partial, Microsoft.Win32.SafeHandles.SafeFileHandle created) = partials.Create(incoming.Peer, incoming.SafeName, incoming.Size, incoming.Sha256);
+        incoming.Partial = partial;
+        return created;
     }
 
     private async Task OnChunkAsync(Incoming i, FileChunkReceived chunk, CancellationToken cancellationToken)
@@ -478,9 +651,9 @@ public sealed class FileTransfers : IDisposable
         catch (IOException e)
         {
             i.Close();
-            i.State = IncomingState.Interrupted;
+            Drop(i); // not resumed unasked: it stopped on this side, not by a dropped connection
             _terminal.ShowProgress(null);
-            _terminal.ShowWarning($"Stopped receiving {i.SafeName}: {e.Message}. What arrived is kept.");
+            _terminal.ShowWarning($"Stopped receiving {i.SafeName}: {e.Message}. What arrived is kept (hidden); offered again and accepted, it resumes.");
             await TryTellAsync(() => session.RejectFileAsync(i.Id, "the receiver could not store the file", CancellationToken.None)).ConfigureAwait(false);
             CheckIdle();
         }
@@ -489,12 +662,18 @@ public sealed class FileTransfers : IDisposable
     private async Task CompleteAsync(SecureSession session, Incoming i, CancellationToken cancellationToken)
     {
         byte[] actual = i.Hash!.GetHashAndReset();
+        bool verified = CryptographicOperations.FixedTimeEquals(actual, i.Sha256);
+        if (verified && !OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(i.File!, _policy.FileMode); // through our handle: the file we wrote, not a name
+        }
+
         i.Close();
         _terminal.ShowProgress(null);
-        if (!CryptographicOperations.FixedTimeEquals(actual, i.Sha256))
+        if (!verified)
         {
-            File.Delete(i.PartialPath!);
-            i.State = IncomingState.Refused;
+            i.Partials!.Remove(i.Partial!);
+            Drop(i);
             _terminal.ShowWarning($"{i.SafeName} from {_peer} did not verify (its SHA-256 differs from the offer) and was discarded.");
             Log.Transfer(_logger, "in", i.Id, "hash mismatch", i.Size);
             await session.RejectFileAsync(i.Id, "the file did not verify (SHA-256 mismatch) and was discarded", cancellationToken).ConfigureAwait(false);
@@ -502,8 +681,9 @@ public sealed class FileTransfers : IDisposable
             return;
         }
 
-        string final = i.Folder!.Commit(i.PartialPath!, i.SafeName);
-        i.State = IncomingState.Done;
+        string final = i.Folder!.Commit(i.Partials!.PathOf(i.Partial!), i.SafeName);
+        i.Partials.Remove(i.Partial!); // the sidecar; the partial itself has its final name now
+        Drop(i);
         _terminal.ShowSystem($"Received {SafeText.ForTerminal(Path.GetFileName(final))} ({ByteSize.Format(i.Size)}) from {_peer} into {SafeText.ForTerminal(final)}: SHA-256 verified.");
         Log.Transfer(_logger, "in", i.Id, "verified", i.Size);
         await session.ConfirmFileAsync(i.Id, cancellationToken).ConfigureAwait(false);
@@ -552,6 +732,32 @@ public sealed class FileTransfers : IDisposable
 
             return found;
         }
+    }
+
+    /// <summary>An offer that is over (refused, withdrawn, done or failed) is forgotten: nothing about it is kept.</summary>
+    private void Drop(Incoming i)
+    {
+        lock (_gate)
+        {
+            i.State = IncomingState.Over;
+            _incoming.Remove(i);
+            CheckIdleLocked();
+        }
+    }
+
+    // A token bucket: OfferBurst offers at once, then one a second.
+    private bool TakeOfferToken()
+    {
+        long now = _time.GetTimestamp();
+        _offerTokens = Math.Min(OfferBurst, _offerTokens + _time.GetElapsedTime(_offerTokensAt, now).TotalSeconds);
+        _offerTokensAt = now;
+        if (_offerTokens < 1)
+        {
+            return false;
+        }
+
+        _offerTokens--;
+        return true;
     }
 
     private Outgoing? FindOutgoing(ulong id)
@@ -657,10 +863,10 @@ public sealed class FileTransfers : IDisposable
     {
         Offered,
         Receiving,
+
+        /// <summary>Accepted, then cut off by a dropped connection: the one state that resumes unasked.</summary>
         Interrupted,
-        Withdrawn,
-        Refused,
-        Done,
+        Over,
     }
 
     /// <summary>A file we offer: kept until it is verified, refused, or we give up.</summary>
@@ -705,9 +911,14 @@ public sealed class FileTransfers : IDisposable
     }
 
     /// <summary>A file the peer offers: where it goes, what arrived, and the hash so far.</summary>
-    private sealed class Incoming(ulong id, string safeName, long size, byte[] sha256)
+    private sealed class Incoming(ulong id, string peer, string offeredName, string safeName, long size, byte[] sha256)
     {
         public ulong Id { get; } = id;
+
+        /// <summary>The sender's key fingerprint (hex): partial files and consent belong to a key, not a name.</summary>
+        public string Peer { get; } = peer;
+
+        public string OfferedName { get; } = offeredName;
 
         public string SafeName { get; } = safeName;
 
@@ -721,7 +932,9 @@ public sealed class FileTransfers : IDisposable
 
         public ReceiveFolder? Folder { get; set; }
 
-        public string? PartialPath { get; set; }
+        public PartialFiles? Partials { get; set; }
+
+        public PartialFile? Partial { get; set; }
 
         public SafeFileHandle? File { get; set; }
 
