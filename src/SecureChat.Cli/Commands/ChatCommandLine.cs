@@ -182,7 +182,7 @@ public sealed class ChatCommandLine
 
         FileMode = new Option<UnixFileMode?>("--file-mode")
         {
-            Description = "The permissions of received files, in octal (default 600: only you can read them; 640 or 644 to share).",
+            Description = "The permissions of received files, in octal, never executable (default 600: only you can read them; 640 or 644 to share).",
             HelpName = "OCTAL",
             CustomParser = r =>
             {
@@ -190,13 +190,14 @@ public sealed class ChatCommandLine
                 if (text.Length is >= 3 and <= 4 && text.All(c => c is >= '0' and <= '7'))
                 {
                     int mode = Convert.ToInt32(text, 8);
-                    if (mode <= 0x1FF && (mode & 0x180) == 0x180)
+                    // You can read and write it; nothing received is ever made executable.
+                    if (mode <= 0x1FF && (mode & 0x180) == 0x180 && (mode & 0x49) == 0)
                     {
                         return (UnixFileMode)mode;
                     }
                 }
 
-                r.AddError("--file-mode must be octal permissions that let you read and write, such as 600, 640 or 644.");
+                r.AddError("--file-mode must be octal permissions that let you read and write and make nothing executable, such as 600, 640 or 644.");
                 return null;
             },
         };
