@@ -218,6 +218,30 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task PeersForget_AlsoRemovesThatPeersPartialFiles_NotOthers_Issue15()
+    {
+        using var home = new TempHome();
+        using var user = new TempHome();
+        var bob = SecureChat.Crypto.Identity.Fingerprint.Of("bob's key"u8);
+        var carol = SecureChat.Crypto.Identity.Fingerprint.Of("carol's key"u8);
+        await AppRun.RunAsync(ChatRole.Listener, "key", "show", "--home", home.Path);
+        SecureChat.Cli.Trust.KnownPeers.Load(Path.Combine(home.Path, "known_peers")).Remember(SecureChat.Cli.Trust.PeerLabel.Name("bob"), bob);
+        string folder = Path.Combine(user.Path, "Downloads", "SecureChat");
+        var receive = new SecureChat.Cli.Files.ReceiveFolder(folder);
+        receive.CreateIfMissing();
+        var partials = new SecureChat.Cli.Files.PartialFiles(receive);
+        partials.Create(Convert.ToHexStringLower(bob.Hash), "a.bin", 10, System.Security.Cryptography.SHA256.HashData("a"u8)).File.Dispose();
+        (SecureChat.Cli.Files.PartialFile carols, var file) = partials.Create(Convert.ToHexStringLower(carol.Hash), "a.bin", 10, System.Security.Cryptography.SHA256.HashData("a"u8));
+        file.Dispose();
+
+        AppRun forget = await AppRun.RunWithInputAsync(ChatRole.Listener, string.Empty, new Dictionary<string, string> { ["HOME"] = user.Path }, "peers", "forget", "name:bob", "--home", home.Path);
+
+        forget.ExitCode.Should().Be(ExitCode.Success, forget.Error);
+        forget.Error.Should().Contain($"Removed 1 partial file(s) they had sent into {folder}.");
+        partials.List().Should().Equal(carols);
+    }
+
+    [Fact]
     public async Task Chat_PskVariableMissing_ExitsWithAConfigurationErrorBeforeListening()
     {
         using var home = new TempHome();

@@ -256,6 +256,25 @@ public sealed partial class FileTransfersTests
     }
 
     [Fact]
+    public async Task OfferFlood_AtATerminal_AtMostSixteenWaitForAnAnswer_Issue15()
+    {
+        byte[] hash = SHA256.HashData("x"u8);
+        await using Pair pair = await Pair.StartAsync(new FilePolicy(Received, ByteSize.DefaultMaxFileSize), interactive: true);
+
+        for (int i = 0; i < 40; i++)
+        {
+            await pair.BobSession.OfferFileAsync($"f{i}", 1, hash);
+        }
+
+        pair.BobScreen.Type("done");
+        await pair.AliceScreen.WaitForAsync(s => s == "in bob: done");
+
+        pair.Alice.Files.RetainedOffers.Should().Be(16);
+        pair.AliceScreen.Shown.Count(s => s.Contains("Type /accept", StringComparison.Ordinal)).Should().Be(16);
+        pair.AliceScreen.Shown.Should().ContainSingle(s => s.Contains("faster than they can be answered", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task DefaultFolder_WithoutAcceptFiles_IsDownloadsSecureChat_NeverTheCurrentFolder_Issue15()
     {
         string home = Path.Combine(_root, "home");
