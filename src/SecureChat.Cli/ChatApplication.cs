@@ -28,6 +28,7 @@ public static class ChatApplication
         commandLine.KeyRotate.SetAction(result => KeyCommand(commandLine, result, console, rotate: true, mustBeNew: false));
         commandLine.PeersList.SetAction(result => PeersCommand(commandLine, result, console, forget: null));
         commandLine.PeersForget.SetAction(result => PeersCommand(commandLine, result, console, forget: result.GetValue(commandLine.ForgetTarget)));
+        commandLine.FilesClean.SetAction(result => FilesCleanCommand(result.GetValue(commandLine.CleanFolder), console));
         ParseResult parse = commandLine.Root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -116,14 +117,60 @@ public static class ChatApplication
                 return ExitCode.Success;
             }
 
+            HashSet<string> before = [.. known.Entries.Select(e => Convert.ToHexStringLower(e.Fingerprint.Hash))];
             int removed = known.Forget(forget);
             console.Error.WriteLine(removed == 0 ? $"No known peer matches {forget}." : $"Forgot {removed} entr{(removed == 1 ? "y" : "ies")} for {forget}.");
+            if (removed > 0)
+            {
+                before.ExceptWith(KnownPeers.Load(home.KnownPeersPath).Entries.Select(e => Convert.ToHexStringLower(e.Fingerprint.Hash)));
+                ForgetPartialFiles(before, console);
+            }
+
             return removed == 0 ? ExitCode.Usage : ExitCode.Success;
         }
         catch (Exception e) when (e is KnownPeersException or IOException or UnauthorizedAccessException)
         {
             console.Error.WriteLine(e.Message);
             return ExitCode.Configuration;
+        }
+    }
+
+    /// <summary>files clean: every partial file in the receive folder goes.</summary>
+    private static int FilesCleanCommand(string? folder, ChatConsole console)
+    {
+        string? path = folder ?? Files.ReceiveFolder.DefaultPath(console.Environment);
+        if (path is null || !Directory.Exists(path))
+        {
+            console.Error.WriteLine($"There is no receive folder {path}; nothing to clean.");
+            return ExitCode.Success;
+        }
+
+        try
+        {
+            int removed = new Files.PartialFiles(new Files.ReceiveFolder(path)).RemoveAll(peer: null);
+            console.Error.WriteLine($"Removed {removed} partial file(s) from {path}.");
+            return ExitCode.Success;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            console.Error.WriteLine(e.Message);
+            return ExitCode.Configuration;
+        }
+    }
+
+    /// <summary>Forgetting a peer's key forgets its partial files in the default receive folder too.</summary>
+    private static void ForgetPartialFiles(IReadOnlyCollection<string> peers, ChatConsole console)
+    {
+        if (Files.ReceiveFolder.DefaultPath(console.Environment) is not { } path || !Directory.Exists(path))
+        {
+            return;
+        }
+
+        var partials = new Files.PartialFiles(new Files.ReceiveFolder(path));
+        int removed = peers.Sum(peer => partials.RemoveAll(peer));
+        if (removed > 0)
+        {
+            console.Error.WriteLine($"Removed {removed} partial file(s) they had sent into {path}.");
         }
     }
 

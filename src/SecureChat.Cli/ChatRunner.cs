@@ -322,8 +322,19 @@ public sealed partial class ChatRunner : IDisposable
         }
     }
 
-    private ChatState NewChatState(Conversation? conversation) =>
-        new(conversation, new FileTransfers(_terminal, new FilePolicy(_settings.AcceptFilesInto, _settings.MaxFileSize), _logger, TimeProvider.System));
+    private ChatState NewChatState(Conversation? conversation)
+    {
+        var policy = new FilePolicy(_settings.AcceptFilesInto, _settings.MaxFileSize)
+        {
+            DefaultFolder = ReceiveFolder.DefaultPath(_environment),
+            FileMode = _settings.FileMode,
+            MaxPartialFiles = _settings.MaxPartialFiles,
+            MaxPartialBytes = _settings.MaxPartialBytes,
+        };
+        var files = new FileTransfers(_terminal, policy, _logger, TimeProvider.System);
+        files.RemoveStalePartials();
+        return new ChatState(conversation, files);
+    }
 
     private async Task<ChatOutcome> ConverseAsync(SecureSession session, ChatState state, bool resumable, CancellationToken cancellationToken)
     {

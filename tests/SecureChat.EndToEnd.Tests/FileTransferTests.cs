@@ -90,7 +90,7 @@ public sealed partial class FileTransferTests(ITestOutputHelper output, Prepared
         refused.Should().Be($"warning: Refused {name} (20 KB) from User2: run with --accept-files DIR to accept files.");
         notTaken.Should().Be($"warning: User1 did not take {name}: this side does not accept files");
 
-        // Without --accept-files, /accept would save into the current folder (the apps run in the temp folder).
+        // Nothing lands in the current folder (the apps run in the temp folder), nor anywhere else.
         Directory.EnumerateFileSystemEntries(Path.GetTempPath(), "*" + name.Replace(".bin", string.Empty, StringComparison.Ordinal) + "*").Should().BeEmpty();
         Directory.EnumerateFileSystemEntries(work, "*", SearchOption.AllDirectories).Should().Equal([Path.Combine(work, "out"), file]);
     }

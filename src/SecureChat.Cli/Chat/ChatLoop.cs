@@ -292,7 +292,7 @@ public sealed class ChatLoop
                 else
                 {
                     string path = argument.Length > 1 && argument[0] == '"' && argument[^1] == '"' ? argument[1..^1] : argument;
-                    _ = Task.Run(() => _state.Files.OfferAsync(path, cancellationToken), CancellationToken.None); // hashing a large file must not hold the prompt
+                    _ = Task.Run(() => _state.Files.OfferFromPromptAsync(path, cancellationToken), CancellationToken.None); // hashing a large file must not hold the prompt
                 }
 
                 return false;

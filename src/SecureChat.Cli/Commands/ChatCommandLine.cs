@@ -153,7 +153,7 @@ public sealed class ChatCommandLine
         });
         AcceptFiles = new Option<string?>("--accept-files")
         {
-            Description = "The folder for files the peer sends. Scripts accept offers into it (without it they refuse them); at a terminal /accept saves there (default: the current folder).",
+            Description = "The folder for files the peer sends. Scripts accept offers into it (without it they refuse them); at a terminal /accept saves there (default: $XDG_DOWNLOAD_DIR/SecureChat, else ~/Downloads/SecureChat, never the current folder). It must not be writable by other users.",
             HelpName = "DIR",
         };
         AcceptFiles.Validators.Add(r =>
@@ -176,6 +176,56 @@ public sealed class ChatCommandLine
                 }
 
                 r.AddError("--max-file-size must be a size such as 500MB, 2GiB or 1048576.");
+                return null;
+            },
+        };
+
+        FileMode = new Option<UnixFileMode?>("--file-mode")
+        {
+            Description = "The permissions of received files, in octal, never executable (default 600: only you can read them; 640 or 644 to share).",
+            HelpName = "OCTAL",
+            CustomParser = r =>
+            {
+                string text = r.Tokens.Count == 1 ? r.Tokens[0].Value : string.Empty;
+                if (text.Length is >= 3 and <= 4 && text.All(c => c is >= '0' and <= '7'))
+                {
+                    int mode = Convert.ToInt32(text, 8);
+                    // You can read and write it; nothing received is ever made executable.
+                    if (mode <= 0x1FF && (mode & 0x180) == 0x180 && (mode & 0x49) == 0)
+                    {
+                        return (UnixFileMode)mode;
+                    }
+                }
+
+                r.AddError("--file-mode must be octal permissions that let you read and write and make nothing executable, such as 600, 640 or 644.");
+                return null;
+            },
+        };
+        MaxPartialFiles = new Option<int?>("--max-partial-files")
+        {
+            Description = "Keep at most this many unfinished (partial) received files per peer; older ones make room (default 8).",
+            HelpName = "N",
+        };
+        MaxPartialFiles.Validators.Add(r =>
+        {
+            if (ValueOr<int?>(r, null) is < 1)
+            {
+                r.AddError("--max-partial-files must be at least 1.");
+            }
+        });
+        MaxPartialBytes = new Option<long?>("--max-partial-bytes")
+        {
+            Description = "When a peer's partial files hold this much, the oldest make room for a new one (default 8GiB).",
+            HelpName = "SIZE",
+            CustomParser = r =>
+            {
+                string text = r.Tokens.Count == 1 ? r.Tokens[0].Value : string.Empty;
+                if (ByteSize.TryParse(text, out long bytes) && bytes > 0)
+                {
+                    return bytes;
+                }
+
+                r.AddError("--max-partial-bytes must be a size such as 500MB, 2GiB or 1048576.");
                 return null;
             },
         };
@@ -207,6 +257,9 @@ public sealed class ChatCommandLine
         Root.Options.Add(SendFile);
         Root.Options.Add(AcceptFiles);
         Root.Options.Add(MaxFileSize);
+        Root.Options.Add(FileMode);
+        Root.Options.Add(MaxPartialFiles);
+        Root.Options.Add(MaxPartialBytes);
         Root.Options.Add(Wait);
         foreach (Option<double?> timeout in new[] { HandshakeTimeout, FrameTimeout, Keepalive, PeerTimeout, DecisionTimeout })
         {
@@ -252,6 +305,9 @@ public sealed class ChatCommandLine
         var peers = new Command("peers", "The peers you know (the known_peers file).") { PeersList, PeersForget };
         Root.Subcommands.Add(key);
         Root.Subcommands.Add(peers);
+        CleanFolder = new Argument<string?>("folder") { Description = "The receive folder (default: the downloads folder's SecureChat).", Arity = ArgumentArity.ZeroOrOne };
+        FilesClean = new Command("clean", "Remove every unfinished (partial) received file from the receive folder.") { CleanFolder };
+        Root.Subcommands.Add(new Command("files", "Received files.") { FilesClean });
     }
 
     /// <summary>Which app this is.</summary>
@@ -313,6 +369,21 @@ public sealed class ChatCommandLine
 
     /// <summary>The largest file accepted.</summary>
     public Option<long?> MaxFileSize { get; }
+
+    /// <summary>--file-mode.</summary>
+    public Option<UnixFileMode?> FileMode { get; }
+
+    /// <summary>--max-partial-files.</summary>
+    public Option<int?> MaxPartialFiles { get; }
+
+    /// <summary>--max-partial-bytes.</summary>
+    public Option<long?> MaxPartialBytes { get; }
+
+    /// <summary>files clean.</summary>
+    public Command FilesClean { get; }
+
+    /// <summary>The folder argument of files clean.</summary>
+    public Argument<string?> CleanFolder { get; }
 
     /// <summary>--wait.</summary>
     public Option<double> Wait { get; }
@@ -438,6 +509,9 @@ public sealed class ChatCommandLine
             SendFiles = result.GetValue(SendFile) ?? [],
             AcceptFilesInto = result.GetValue(AcceptFiles),
             MaxFileSize = result.GetValue(MaxFileSize) ?? ByteSize.DefaultMaxFileSize,
+            FileMode = result.GetValue(FileMode) ?? ChatSettings.OwnerOnlyFileMode,
+            MaxPartialFiles = result.GetValue(MaxPartialFiles) ?? 8,
+            MaxPartialBytes = result.GetValue(MaxPartialBytes) ?? ChatSettings.DefaultMaxPartialBytes,
             ReceiptWait = TimeSpan.FromSeconds(result.GetValue(Wait)),
             Timeouts = Timeouts(result.CommandResult),
             Listener = ListenerLimits.Default with

@@ -66,6 +66,21 @@ public sealed record ChatSettings
     /// <summary>The largest file accepted, in bytes.</summary>
     public long MaxFileSize { get; init; } = ByteSize.DefaultMaxFileSize;
 
+    /// <summary>The default --file-mode: received files readable by their owner only.</summary>
+    public const UnixFileMode OwnerOnlyFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>The default --max-partial-bytes.</summary>
+    public const long DefaultMaxPartialBytes = 8L * 1024 * 1024 * 1024;
+
+    /// <summary>The permissions of received files.</summary>
+    public UnixFileMode FileMode { get; init; } = OwnerOnlyFileMode;
+
+    /// <summary>At most this many partial files per peer.</summary>
+    public int MaxPartialFiles { get; init; } = 8;
+
+    /// <summary>A peer's partial files beyond this many bytes make room by age.</summary>
+    public long MaxPartialBytes { get; init; } = DefaultMaxPartialBytes;
+
     /// <summary>Scripted use: how long to wait at the end of input for the last receipts.</summary>
     public TimeSpan ReceiptWait { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -3,8 +3,9 @@
 // once its SHA-256 matches the offer (until then it is a hidden partial file that cannot be taken for a
 // finished one). The peer's name is never a path (SafeFileName), an existing file is never overwritten
 // (ReceiveFolder), and the size cap is checked against the offer and against every chunk. When a
-// connection drops mid-transfer the partial file stays; offered again (by hand, or automatically after a
-// reconnect), the transfer resumes from what the receiver holds, which it proves by the hash of those bytes.
+// connection drops mid-transfer the partial file stays; offered again automatically after a reconnect, a
+// transfer the user accepted resumes unasked from what the receiver holds, which it proves by the hash of
+// those bytes; any other offer asks again (issue 15: consent belongs to one offer).
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
@@ -16,15 +17,16 @@ using SecureChat.Protocol.Session;
 
 namespace SecureChat.Cli.Files;
 
-/// <summary>What governs files in a conversation: where they go and how large they may be.</summary>
-/// <param name="AcceptInto">The folder for received files; scripts refuse offers without it.</param>
-/// <param name="MaxFileSize">The largest file accepted, in bytes.</param>
-public sealed record FilePolicy(string? AcceptInto, long MaxFileSize);
-
 /// <summary>Sends and receives the files of one conversation.</summary>
-public sealed class FileTransfers : IDisposable
+public sealed partial class FileTransfers : IDisposable
 {
     private const int ReadBuffer = SecureSession.MaxFileChunkBytes;
+
+    // A peer's offers beyond these are refused unseen: each costs a line and a lookup, and a flood of them
+    // must cost neither memory nor the user's attention (issue 15). Twenty at once, then one a second.
+    private const int OfferBurst = 20;
+    private const int MaxWaitingOffers = 16;
+    private const int MaxInterrupted = 16;
 
     private readonly IChatTerminal _terminal;
     private readonly FilePolicy _policy;
@@ -35,8 +37,13 @@ public sealed class FileTransfers : IDisposable
     private readonly List<Incoming> _incoming = [];
     private SecureSession? _session;
     private string _peer = "the peer";
+    private string _peerKey = string.Empty;
     private long _lastBarAt;
     private TaskCompletionSource? _idle;
+    private double _offerTokens = OfferBurst;
+    private long _offerTokensAt;
+    private bool _floodReported;
+    private int _lastNumber;
 
     /// <summary>Files for a conversation shown on <paramref name="terminal"/>.</summary>
     public FileTransfers(IChatTerminal terminal, FilePolicy policy, ILogger logger, TimeProvider time)
@@ -45,6 +52,7 @@ public sealed class FileTransfers : IDisposable
         _policy = policy;
         _logger = logger;
         _time = time;
+        _offerTokensAt = time.GetTimestamp();
     }
 
     /// <summary>Files we offered that did not arrive verified, and files we were receiving that did not finish.</summary>
@@ -70,6 +78,7 @@ public sealed class FileTransfers : IDisposable
         {
             _session = session;
             _peer = SafeText.ForTerminal(session.Peer.Name);
+            _peerKey = Convert.ToHexStringLower(session.Peer.Fingerprint.Hash);
             if (!continued)
             {
                 _incoming.RemoveAll(i => i.State != IncomingState.Receiving);
@@ -105,14 +114,40 @@ public sealed class FileTransfers : IDisposable
                 o.Id = null;
             }
 
-            foreach (Incoming i in _incoming.Where(i => i.State is IncomingState.Receiving or IncomingState.Offered))
+            foreach (Incoming i in _incoming.Where(i => i.State == IncomingState.Receiving))
             {
                 i.Close();
-                i.State = i.State == IncomingState.Receiving ? IncomingState.Interrupted : IncomingState.Withdrawn;
+                i.State = IncomingState.Interrupted;
+                _terminal.ShowWarning(
+                    $"The connection dropped while receiving {i.SafeName}: {ByteSize.Format(i.Held)} of {ByteSize.Format(i.Size)} is kept (hidden, in {SafeText.ForTerminal(i.Folder?.Folder ?? "the receive folder")}); " +
+                    $"it resumes where it stopped when {_peer} offers it again, as their app does after reconnecting.");
+            }
+
+            // Offers not yet answered die with the session; nothing was written for them.
+            _incoming.RemoveAll(i => i.State == IncomingState.Offered);
+            while (_incoming.Count(i => i.State == IncomingState.Interrupted) > MaxInterrupted)
+            {
+                _incoming.Remove(_incoming.First(i => i.State == IncomingState.Interrupted));
             }
 
             _terminal.ShowProgress(null);
             CheckIdleLocked();
+        }
+    }
+
+    /// <summary>Offers a file named at the prompt (/send): a leading <c>~</c> is the home folder, as in a shell.</summary>
+    public Task OfferFromPromptAsync(string typed, CancellationToken cancellationToken) =>
+        OfferAsync(PromptPath.Expand(typed, _policy.Home), cancellationToken);
+
+    /// <summary>How many offers from the peer are held (waiting, receiving or interrupted); tests count them.</summary>
+    internal int RetainedOffers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _incoming.Count;
+            }
         }
     }
 
@@ -125,6 +160,12 @@ public sealed class FileTransfers : IDisposable
         {
             full = Path.GetFullPath(path);
             var info = new FileInfo(full);
+            if (Directory.Exists(full))
+            {
+                _terminal.ShowWarning($"Not sent: {path} is a folder. Send its files one by one, or an archive of it (for example tar or zip).");
+                return;
+            }
+
             if (!info.Exists)
             {
                 _terminal.ShowWarning($"Not sent: there is no file {path}.");
@@ -180,7 +221,7 @@ public sealed class FileTransfers : IDisposable
         Incoming? offer = FindOffer(number);
         if (offer is not null && _session is { } session)
         {
-            offer.State = IncomingState.Refused;
+            Drop(offer);
             await session.RejectFileAsync(offer.Id, "declined", cancellationToken).ConfigureAwait(false);
             _terminal.ShowSystem($"Declined {offer.SafeName}.");
         }
@@ -230,9 +271,12 @@ public sealed class FileTransfers : IDisposable
                 return true;
             case FileCancelled cancelled when FindIncoming(cancelled.File) is { } i:
                 _terminal.ShowProgress(null);
+                bool receiving = i.State == IncomingState.Receiving;
                 i.Close();
-                i.State = IncomingState.Interrupted;
-                _terminal.ShowWarning($"{_peer} stopped sending {i.SafeName}: {SafeText.ForTerminal(cancelled.Reason)}. What arrived is kept; if it is sent again, it resumes.");
+                Drop(i); // a cancel ends this offer's consent: sent again, it is a new offer that asks again
+                _terminal.ShowWarning(receiving
+                    ? $"{_peer} stopped sending {i.SafeName}: {SafeText.ForTerminal(cancelled.Reason)}. What arrived is kept (hidden); if they offer it again and it is accepted, it resumes."
+                    : $"{_peer} withdrew the offer of {i.SafeName}: {SafeText.ForTerminal(cancelled.Reason)}.");
                 CheckIdle();
                 return true;
             default:
@@ -348,162 +392,6 @@ public sealed class FileTransfers : IDisposable
         }
     }
 
-    private async Task OnOfferAsync(FileOffered offer, CancellationToken cancellationToken)
-    {
-        SecureSession session = _session ?? throw new InvalidOperationException("A file event without a session.");
-        string safe = SafeFileName.FromPeer(offer.Name);
-        string shownName = SafeText.ForTerminal(offer.Name);
-        string renamed = safe == offer.Name ? string.Empty : $" (saved as {safe})";
-        var incoming = new Incoming(offer.File, safe, offer.Size, offer.Sha256.ToArray());
-        Incoming? earlier;
-        lock (_gate)
-        {
-            earlier = _incoming.FirstOrDefault(i => i.State == IncomingState.Interrupted && i.Size == offer.Size && i.Sha256.AsSpan().SequenceEqual(offer.Sha256.Span));
-            _incoming.RemoveAll(i => i.State is IncomingState.Interrupted or IncomingState.Withdrawn && i.Sha256.AsSpan().SequenceEqual(offer.Sha256.Span));
-            _incoming.Add(incoming);
-            incoming.Number = _incoming.Count(i => i.State == IncomingState.Offered);
-        }
-
-        if (offer.Size > _policy.MaxFileSize)
-        {
-            incoming.State = IncomingState.Refused;
-            await session.RejectFileAsync(offer.File, $"too large: {ByteSize.Format(offer.Size)}; this side accepts at most {ByteSize.Format(_policy.MaxFileSize)}", cancellationToken).ConfigureAwait(false);
-            _terminal.ShowWarning($"Refused {shownName} from {_peer}: {ByteSize.Format(offer.Size)} is more than --max-file-size ({ByteSize.Format(_policy.MaxFileSize)}).");
-            return;
-        }
-
-        if (earlier is not null)
-        {
-            _terminal.ShowSystem($"{_peer} offers {shownName} again; resuming where it stopped.");
-            await AcceptAsync(incoming, cancellationToken).ConfigureAwait(false);
-        }
-        else if (!_terminal.IsInteractive)
-        {
-            if (_policy.AcceptInto is null)
-            {
-                incoming.State = IncomingState.Refused;
-                await session.RejectFileAsync(offer.File, "this side does not accept files", cancellationToken).ConfigureAwait(false);
-                _terminal.ShowWarning($"Refused {shownName} ({ByteSize.Format(offer.Size)}) from {_peer}: run with --accept-files DIR to accept files.");
-                return;
-            }
-
-            _terminal.ShowSystem($"{_peer} offers {shownName}{renamed}, {ByteSize.Format(offer.Size)}; accepting into {_policy.AcceptInto}.");
-            await AcceptAsync(incoming, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            _terminal.ShowSystem($"{_peer} offers {shownName}{renamed}, {ByteSize.Format(offer.Size)}, SHA-256 {Convert.ToHexStringLower(offer.Sha256.Span)[..16]}…. Type /accept or /reject.");
-        }
-    }
-
-    private async Task AcceptAsync(Incoming incoming, CancellationToken cancellationToken)
-    {
-        SecureSession session = _session ?? throw new InvalidOperationException("Not connected.");
-        ReceiveFolder folder;
-        try
-        {
-            folder = new ReceiveFolder(_policy.AcceptInto ?? Directory.GetCurrentDirectory());
-            incoming.Folder = folder;
-            incoming.PartialPath = folder.PartialPath(incoming.SafeName, incoming.Sha256);
-            incoming.File = File.OpenHandle(incoming.PartialPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            long held = RandomAccess.GetLength(incoming.File);
-            if (held > incoming.Size)
-            {
-                RandomAccess.SetLength(incoming.File, 0);
-                held = 0;
-            }
-
-            incoming.Hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            await AppendPrefixAsync(incoming.File, incoming.Hash, held, cancellationToken).ConfigureAwait(false);
-            incoming.Held = held;
-            incoming.Progress = new TransferProgress(incoming.SafeName, incoming.Size, held, _time);
-            incoming.State = IncomingState.Receiving;
-            await session.AcceptFileAsync(incoming.Id, held, incoming.Hash.GetCurrentHash(), cancellationToken).ConfigureAwait(false);
-            if (held > 0)
-            {
-                _terminal.ShowSystem($"Resuming {incoming.SafeName}: {Percent(held, incoming.Size)} is here already.");
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            incoming.Close();
-            incoming.State = IncomingState.Refused;
-            _terminal.ShowWarning($"Cannot receive {incoming.SafeName}: {e.Message}");
-            await TryTellAsync(() => session.RejectFileAsync(incoming.Id, "the receiver could not store the file", CancellationToken.None)).ConfigureAwait(false);
-        }
-    }
-
-    private async Task OnChunkAsync(Incoming i, FileChunkReceived chunk, CancellationToken cancellationToken)
-    {
-        if (i.State != IncomingState.Receiving || i.File is null || i.Hash is null || _session is not { } session)
-        {
-            return;
-        }
-
-        try
-        {
-            if (chunk.Offset == 0 && i.Held > 0)
-            {
-                // The sender's copy differs from what we held: it starts over, and so do we.
-                RandomAccess.SetLength(i.File, 0);
-                i.Hash.Dispose();
-                i.Hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                i.Held = 0;
-                i.Progress = new TransferProgress(i.SafeName, i.Size, 0, _time);
-            }
-
-            // The ledger already keeps chunks within the offered size, which was within the cap: this is the
-            // cap checked again against the bytes themselves, in case either check is ever loosened.
-            if (chunk.Offset + chunk.Data.Length > _policy.MaxFileSize)
-            {
-                throw new IOException($"more than --max-file-size ({ByteSize.Format(_policy.MaxFileSize)}) arrived");
-            }
-
-            RandomAccess.Write(i.File, chunk.Data.Span, chunk.Offset);
-            i.Hash.AppendData(chunk.Data.Span);
-            i.Held = chunk.Offset + chunk.Data.Length;
-            i.Progress!.Advance(i.Held);
-            ShowProgress(i.Progress, chunk.Complete);
-            if (chunk.Complete)
-            {
-                await CompleteAsync(session, i, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (IOException e)
-        {
-            i.Close();
-            i.State = IncomingState.Interrupted;
-            _terminal.ShowProgress(null);
-            _terminal.ShowWarning($"Stopped receiving {i.SafeName}: {e.Message}. What arrived is kept.");
-            await TryTellAsync(() => session.RejectFileAsync(i.Id, "the receiver could not store the file", CancellationToken.None)).ConfigureAwait(false);
-            CheckIdle();
-        }
-    }
-
-    private async Task CompleteAsync(SecureSession session, Incoming i, CancellationToken cancellationToken)
-    {
-        byte[] actual = i.Hash!.GetHashAndReset();
-        i.Close();
-        _terminal.ShowProgress(null);
-        if (!CryptographicOperations.FixedTimeEquals(actual, i.Sha256))
-        {
-            File.Delete(i.PartialPath!);
-            i.State = IncomingState.Refused;
-            _terminal.ShowWarning($"{i.SafeName} from {_peer} did not verify (its SHA-256 differs from the offer) and was discarded.");
-            Log.Transfer(_logger, "in", i.Id, "hash mismatch", i.Size);
-            await session.RejectFileAsync(i.Id, "the file did not verify (SHA-256 mismatch) and was discarded", cancellationToken).ConfigureAwait(false);
-            CheckIdle();
-            return;
-        }
-
-        string final = i.Folder!.Commit(i.PartialPath!, i.SafeName);
-        i.State = IncomingState.Done;
-        _terminal.ShowSystem($"Received {SafeText.ForTerminal(Path.GetFileName(final))} ({ByteSize.Format(i.Size)}) from {_peer} into {SafeText.ForTerminal(final)}: SHA-256 verified.");
-        Log.Transfer(_logger, "in", i.Id, "verified", i.Size);
-        await session.ConfirmFileAsync(i.Id, cancellationToken).ConfigureAwait(false);
-        CheckIdle();
-    }
-
     private void ShowProgress(TransferProgress progress, bool complete)
     {
         if (_terminal.IsInteractive)
@@ -533,34 +421,11 @@ public sealed class FileTransfers : IDisposable
         }
     }
 
-    private Incoming? FindOffer(int? number)
-    {
-        lock (_gate)
-        {
-            List<Incoming> waiting = [.. _incoming.Where(i => i.State == IncomingState.Offered)];
-            Incoming? found = number is { } n ? waiting.FirstOrDefault(i => i.Number == n) : waiting.FirstOrDefault();
-            if (found is null)
-            {
-                _terminal.ShowWarning(waiting.Count == 0 ? "No file offer is waiting for an answer." : $"There is no offer {number}; waiting: {string.Join(", ", waiting.Select(i => $"{i.Number} {i.SafeName}"))}.");
-            }
-
-            return found;
-        }
-    }
-
     private Outgoing? FindOutgoing(ulong id)
     {
         lock (_gate)
         {
             return _outgoing.FirstOrDefault(o => o.Id == id && !o.Finished);
-        }
-    }
-
-    private Incoming? FindIncoming(ulong id)
-    {
-        lock (_gate)
-        {
-            return _incoming.FirstOrDefault(i => i.Id == id && i.State is IncomingState.Offered or IncomingState.Receiving);
         }
     }
 
@@ -647,16 +512,6 @@ public sealed class FileTransfers : IDisposable
         }
     }
 
-    private enum IncomingState
-    {
-        Offered,
-        Receiving,
-        Interrupted,
-        Withdrawn,
-        Refused,
-        Done,
-    }
-
     /// <summary>A file we offer: kept until it is verified, refused, or we give up.</summary>
     private sealed class Outgoing(string path, string name, long size) : IDisposable
     {
@@ -695,42 +550,6 @@ public sealed class FileTransfers : IDisposable
                 _stop.Dispose();
                 _stop = new CancellationTokenSource();
             }
-        }
-    }
-
-    /// <summary>A file the peer offers: where it goes, what arrived, and the hash so far.</summary>
-    private sealed class Incoming(ulong id, string safeName, long size, byte[] sha256)
-    {
-        public ulong Id { get; } = id;
-
-        public string SafeName { get; } = safeName;
-
-        public long Size { get; } = size;
-
-        public byte[] Sha256 { get; } = sha256;
-
-        public int Number { get; set; }
-
-        public IncomingState State { get; set; } = IncomingState.Offered;
-
-        public ReceiveFolder? Folder { get; set; }
-
-        public string? PartialPath { get; set; }
-
-        public SafeFileHandle? File { get; set; }
-
-        public IncrementalHash? Hash { get; set; }
-
-        public long Held { get; set; }
-
-        public TransferProgress? Progress { get; set; }
-
-        public void Close()
-        {
-            File?.Dispose();
-            File = null;
-            Hash?.Dispose();
-            Hash = null;
         }
     }
 }

@@ -1,23 +1,16 @@
-// Where received files land. A file is written first to a hidden partial named after its safe name and
-// the first 64 bits of its SHA-256, so the same file offered again finds the same partial and the transfer
-// resumes. Once complete it is committed under its own name, or "name (1).ext", "name (2).ext", ... if
-// that is taken. Each attempt claims the name by creating it exclusively and then renames the partial over
+// Where received files land. A file is written first to a hidden partial file (PartialFiles). Once
+// complete it is committed under its own name, or "name (1).ext", "name (2).ext", ... if that is taken. Each attempt claims the name by creating it exclusively and then renames the partial over
 // that empty claim, so a taken name is only recognised when the exclusive create refused it: a file the user
 // already has is never replaced, not even one another program (or another commit) creates between our
 // attempts. For a moment the final name holds an empty file, never a partial one.
 using System.Globalization;
-using System.Security.Cryptography;
 
 namespace SecureChat.Cli.Files;
 
 /// <summary>The folder received files are written to: their partial files, and their final names.</summary>
 public sealed class ReceiveFolder
 {
-    /// <summary>How every partial file's name ends.</summary>
-    public const string PartialSuffix = ".securechat-partial";
-
     private const int MaxAttempts = 10_000;
-    private const int PartialHashBytes = 8;
 
     /// <summary>Receives into <paramref name="folder"/>, which must exist when the folder is used.</summary>
     public ReceiveFolder(string folder)
@@ -30,21 +23,71 @@ public sealed class ReceiveFolder
     public string Folder { get; }
 
     /// <summary>
-    /// The hidden partial file for <paramref name="safeName"/> with content hash <paramref name="sha256"/>:
-    /// <c>.name.&lt;16 hex digits&gt;.securechat-partial</c>, the same for the same file offered again.
+    /// The default receive folder: <c>$XDG_DOWNLOAD_DIR/SecureChat</c>, else <c>~/Downloads/SecureChat</c>;
+    /// never the current folder (which may well be a source tree). Null when there is no home to put it in.
     /// </summary>
-    /// <exception cref="ArgumentException">The name is not a <see cref="SafeFileName"/> or the hash is not 32 bytes.</exception>
-    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
-    public string PartialPath(string safeName, ReadOnlySpan<byte> sha256)
+    public static string? DefaultPath(Func<string, string?> environment)
     {
-        RequireSafe(safeName);
-        if (sha256.Length != SHA256.HashSizeInBytes)
+        ArgumentNullException.ThrowIfNull(environment);
+        string? downloads = environment("XDG_DOWNLOAD_DIR") is { Length: > 0 } xdg && Path.IsPathFullyQualified(xdg) ? xdg : null;
+        if (downloads is null)
         {
-            throw new ArgumentException($"A SHA-256 hash is {SHA256.HashSizeInBytes} bytes, not {sha256.Length}.", nameof(sha256));
+            string home = environment("HOME") is { Length: > 0 } h ? h : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            if (home.Length == 0)
+            {
+                return null;
+            }
+
+            downloads = Path.Combine(home, "Downloads");
         }
 
+        return Path.Combine(downloads, "SecureChat");
+    }
+
+    /// <summary>Creates the folder (owner-only) if it is missing, then checks it as <see cref="CheckSafe"/> does.</summary>
+    /// <exception cref="IOException">It cannot be created, or others could write into it.</exception>
+    public void CreateIfMissing()
+    {
+        if (!Directory.Exists(Folder))
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(Folder);
+            }
+            else
+            {
+                Directory.CreateDirectory(Folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+
+        CheckSafe();
+    }
+
+    /// <summary>
+    /// Refuses a folder another user could write into (or that another user owns): whoever can write there
+    /// can put a link where a received file is about to go. The message says the chmod that fixes it.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="UnsafeFolderException">Others could write into it.</exception>
+    public void CheckSafe()
+    {
         RequireFolder();
-        return Path.Combine(Folder, "." + safeName + "." + Convert.ToHexStringLower(sha256[..PartialHashBytes]) + PartialSuffix);
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        UnixFileMode mode = File.GetUnixFileMode(Folder);
+        if ((mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+        {
+            throw new UnsafeFolderException(
+                $"The receive folder {Folder} can be written by other users (mode 0{Convert.ToString((int)mode & 0x1FF, 8)}); received files could be redirected there. Run: chmod go-w '{Folder}'");
+        }
+
+        if (NativeFile.EffectiveUser is { } me && NativeFile.LStat(Folder + Path.DirectorySeparatorChar) is { Owner: { } owner } && owner != me)
+        {
+            throw new UnsafeFolderException($"The receive folder {Folder} belongs to another user; choose one of yours with --accept-files.");
+        }
     }
 
     /// <summary>
@@ -76,11 +119,19 @@ public sealed class ReceiveFolder
             // the first (ReceiveFolderTests.Commit_ManyAtOnceUnderOneName caught it under load).
             try
             {
-                new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None).Dispose();
+                var claim = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+                if (!OperatingSystem.IsWindows())
+                {
+                    claim.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                }
+
+                new FileStream(destination, claim).Dispose();
             }
-            catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException && Path.Exists(destination))
+            catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException && NativeFile.LStat(destination) is not null)
             {
-                continue; // taken (by a file or a folder): try the next number
+                // Taken, by a file, a folder, a FIFO or a link (even one to nothing, which Path.Exists would
+                // call free): O_EXCL refused it without following it. Try the next number.
+                continue;
             }
 
             try
@@ -128,3 +179,6 @@ public sealed class ReceiveFolder
         }
     }
 }
+
+/// <summary>A receive folder that others could write into, or that another user owns.</summary>
+public sealed class UnsafeFolderException(string message) : IOException(message);

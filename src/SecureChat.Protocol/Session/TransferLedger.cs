@@ -3,6 +3,9 @@
 // reject and the peer's next chunk, our cancel and the peer's accept) are tolerated; anything no honest
 // peer could send is a violation that ends the session. The bytes themselves are the application's:
 // the ledger only counts them, so that no chunk runs past the size that was offered (and accepted).
+// A transfer that is over is forgotten at once: ids are numbered in order, so an id at or below the last
+// one that is no longer held is known to be closed, and what may still cross on the wire about it is
+// ignored as before. Refused and finished offers therefore cost nothing, however many a peer makes.
 using System.Text;
 using SecureChat.Protocol.Errors;
 
@@ -48,7 +51,11 @@ internal sealed class TransferLedger
             }
 
             ArgumentOutOfRangeException.ThrowIfNegative(offset);
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, t.Size);
+            if (!IsResumableOffset(offset, t.Size))
+            {
+                throw new ArgumentOutOfRangeException(nameof(offset), offset, $"A receiver holds less than the whole file ({t.Size} bytes) when it accepts; at least one byte must travel.");
+            }
+
             t.State = State.Moving;
             t.Accepted = offset;
             t.Next = -1;
@@ -64,7 +71,7 @@ internal sealed class TransferLedger
             switch (t.State)
             {
                 case State.Offered or State.Complete:
-                    t.State = State.Closed;
+                    Close(_incoming, file, t);
                     return true;
                 case State.Moving:
                     t.State = State.Dropping; // chunks already on their way are dropped
@@ -86,7 +93,7 @@ internal sealed class TransferLedger
                 throw new InvalidOperationException($"Transfer {file} is not complete.");
             }
 
-            t.State = State.Closed;
+            Close(_incoming, file, t);
         }
     }
 
@@ -122,7 +129,7 @@ internal sealed class TransferLedger
                 return false;
             }
 
-            t.State = State.Closed;
+            Close(_outgoing, file, t);
             return true;
         }
     }
@@ -163,9 +170,11 @@ internal sealed class TransferLedger
                 throw new ProtocolViolationException($"The peer answered file offer {file} twice.");
             }
 
-            if (offset < 0 || offset > t.Size)
+            if (offset < 0 || !IsResumableOffset(offset, t.Size))
             {
-                throw new ProtocolViolationException($"The peer claims to hold {offset} bytes of a {t.Size}-byte file.");
+                // offset = size would let a receiver that holds nothing have "verified" said for a file it
+                // never got: the offer carries the whole file's SHA-256, so that "proof" costs nothing.
+                throw new ProtocolViolationException($"The peer claims to hold {offset} bytes of a {t.Size}-byte file; an accept holds less than the whole file.");
             }
 
             t.State = State.Moving;
@@ -186,7 +195,7 @@ internal sealed class TransferLedger
                 return false;
             }
 
-            t.State = State.Closed;
+            Close(_outgoing, file, t);
             return true;
         }
     }
@@ -230,7 +239,7 @@ internal sealed class TransferLedger
                 return false;
             }
 
-            t.State = State.Closed;
+            Close(_incoming, file, t);
             return true;
         }
     }
@@ -251,8 +260,20 @@ internal sealed class TransferLedger
                 throw new ProtocolViolationException($"The peer verified file {file} before it had all of it.");
             }
 
-            t.State = State.Closed;
+            Close(_outgoing, file, t);
             return true;
+        }
+    }
+
+    /// <summary>How many transfers are held (open ones only: the rest are forgotten).</summary>
+    internal int Retained
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _outgoing.Count + _incoming.Count;
+            }
         }
     }
 
@@ -264,6 +285,11 @@ internal sealed class TransferLedger
             throw new ProtocolViolationException($"The peer's reason is empty or longer than {SecureSession.MaxReasonBytes} bytes.");
         }
     }
+
+    // Offset 0 is always allowed (an empty file is accepted at 0 = size); otherwise the receiver holds less
+    // than the whole file, so the sender sends at least the last byte and only a receiver that then has the
+    // whole file can say "verified".
+    private static bool IsResumableOffset(long offset, long size) => offset == 0 || offset < size;
 
     private static string? CheckChunk(Transfer t, long offset, int length)
     {
@@ -302,14 +328,30 @@ internal sealed class TransferLedger
         }
     }
 
-    private static Transfer Local(Dictionary<ulong, Transfer> transfers, ulong file, string what) =>
-        transfers.TryGetValue(file, out Transfer? t) ? t : throw new InvalidOperationException($"There is no {what} {file}.");
+    private Transfer Local(Dictionary<ulong, Transfer> transfers, ulong file, string what) =>
+        transfers.TryGetValue(file, out Transfer? t) ? t
+        : file >= 1 && file <= Last(transfers) ? Transfer.Forgotten
+        : throw new InvalidOperationException($"There is no {what} {file}.");
 
-    private static Transfer Remote(Dictionary<ulong, Transfer> transfers, ulong file, string verb) =>
-        transfers.TryGetValue(file, out Transfer? t) ? t : throw new ProtocolViolationException($"The peer {verb} file {file}, which was never offered.");
+    private Transfer Remote(Dictionary<ulong, Transfer> transfers, ulong file, string verb) =>
+        transfers.TryGetValue(file, out Transfer? t) ? t
+        : file >= 1 && file <= Last(transfers) ? Transfer.Forgotten
+        : throw new ProtocolViolationException($"The peer {verb} file {file}, which was never offered.");
+
+    private ulong Last(Dictionary<ulong, Transfer> transfers) => ReferenceEquals(transfers, _outgoing) ? _lastOffered : _lastIncoming;
+
+    /// <summary>Ends a transfer and forgets it: later messages about it find <see cref="Transfer.Forgotten"/>.</summary>
+    private static void Close(Dictionary<ulong, Transfer> transfers, ulong file, Transfer t)
+    {
+        t.State = State.Closed;
+        transfers.Remove(file);
+    }
 
     private sealed class Transfer(long size)
     {
+        /// <summary>Stands for every transfer that is over; it is closed, so nothing ever changes it.</summary>
+        public static readonly Transfer Forgotten = new(0) { State = State.Closed };
+
         public long Size { get; } = size;
 
         public State State { get; set; } = State.Offered;

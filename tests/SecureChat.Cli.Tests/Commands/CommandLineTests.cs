@@ -83,6 +83,38 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void FileSafetyOptions_DefaultsAndGiven_ReachTheSettings_Issue15()
+    {
+        var line = new ChatCommandLine(ChatRole.Listener, interactive: false);
+        ChatSettings defaults = line.ToSettings(line.Root.Parse([]));
+        defaults.FileMode.Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        defaults.MaxPartialFiles.Should().Be(8);
+        defaults.MaxPartialBytes.Should().Be(8L * 1024 * 1024 * 1024);
+
+        ChatSettings given = line.ToSettings(line.Root.Parse(["--file-mode", "640", "--max-partial-files", "3", "--max-partial-bytes", "1GiB"]));
+        given.FileMode.Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        given.MaxPartialFiles.Should().Be(3);
+        given.MaxPartialBytes.Should().Be(1L << 30);
+    }
+
+    [Fact]
+    public async Task FilesClean_DefaultFolder_RemovesPartialFilesOnly_Issue15()
+    {
+        using var home = new TempHome();
+        string folder = Path.Combine(home.Path, "Downloads", "SecureChat");
+        var partials = new SecureChat.Cli.Files.PartialFiles(new SecureChat.Cli.Files.ReceiveFolder(folder));
+        new SecureChat.Cli.Files.ReceiveFolder(folder).CreateIfMissing();
+        partials.Create("b0b0", "a.bin", 10, System.Security.Cryptography.SHA256.HashData("a"u8)).File.Dispose();
+        File.WriteAllText(Path.Combine(folder, "kept.txt"), "received earlier");
+
+        AppRun run = await AppRun.RunWithInputAsync(ChatRole.Listener, string.Empty, new Dictionary<string, string> { ["HOME"] = home.Path }, "files", "clean");
+
+        run.ExitCode.Should().Be(ExitCode.Success);
+        run.Error.Should().Contain($"Removed 1 partial file(s) from {folder}.");
+        Directory.GetFileSystemEntries(folder).Select(Path.GetFileName).Should().Equal("kept.txt");
+    }
+
+    [Fact]
     public async Task Version_PrintsAVersionAndSucceeds()
     {
         AppRun run = await AppRun.RunAsync(ChatRole.Listener, "--version");
@@ -112,6 +144,11 @@ public sealed class CommandLineTests
     [InlineData("--accept-files", "/no/such/folder")]
     [InlineData("--max-file-size", "lots")]
     [InlineData("--max-file-size", "-5MB")]
+    [InlineData("--file-mode", "rw")]
+    [InlineData("--file-mode", "400")]
+    [InlineData("--file-mode", "755")]
+    [InlineData("--max-partial-files", "0")]
+    [InlineData("--max-partial-bytes", "lots")]
     public async Task BadUsage_ExitsTwoWithAMessageAndAHint(params string[] args)
     {
         AppRun run = await AppRun.RunAsync(ChatRole.Listener, args);
@@ -178,6 +215,30 @@ public sealed class CommandLineTests
         list.Error.Should().Contain("No known peers");
         forget.ExitCode.Should().Be(ExitCode.Usage);
         forget.Error.Should().Contain("No known peer matches nobody");
+    }
+
+    [Fact]
+    public async Task PeersForget_AlsoRemovesThatPeersPartialFiles_NotOthers_Issue15()
+    {
+        using var home = new TempHome();
+        using var user = new TempHome();
+        var bob = SecureChat.Crypto.Identity.Fingerprint.Of("bob's key"u8);
+        var carol = SecureChat.Crypto.Identity.Fingerprint.Of("carol's key"u8);
+        await AppRun.RunAsync(ChatRole.Listener, "key", "show", "--home", home.Path);
+        SecureChat.Cli.Trust.KnownPeers.Load(Path.Combine(home.Path, "known_peers")).Remember(SecureChat.Cli.Trust.PeerLabel.Name("bob"), bob);
+        string folder = Path.Combine(user.Path, "Downloads", "SecureChat");
+        var receive = new SecureChat.Cli.Files.ReceiveFolder(folder);
+        receive.CreateIfMissing();
+        var partials = new SecureChat.Cli.Files.PartialFiles(receive);
+        partials.Create(Convert.ToHexStringLower(bob.Hash), "a.bin", 10, System.Security.Cryptography.SHA256.HashData("a"u8)).File.Dispose();
+        (SecureChat.Cli.Files.PartialFile carols, var file) = partials.Create(Convert.ToHexStringLower(carol.Hash), "a.bin", 10, System.Security.Cryptography.SHA256.HashData("a"u8));
+        file.Dispose();
+
+        AppRun forget = await AppRun.RunWithInputAsync(ChatRole.Listener, string.Empty, new Dictionary<string, string> { ["HOME"] = user.Path }, "peers", "forget", "name:bob", "--home", home.Path);
+
+        forget.ExitCode.Should().Be(ExitCode.Success, forget.Error);
+        forget.Error.Should().Contain($"Removed 1 partial file(s) they had sent into {folder}.");
+        partials.List().Should().Equal(carols);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace SecureChat.Cli.Tests.Files;
 /// refusing without a folder), verification before the final name, resume from a partial file, and a
 /// peer's hostile name or wrong hash.
 /// </summary>
-public sealed class FileTransfersTests : IDisposable
+public sealed partial class FileTransfersTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("securechat-files-").FullName;
 
@@ -23,7 +23,15 @@ public sealed class FileTransfersTests : IDisposable
     public FileTransfersTests()
     {
         Directory.CreateDirectory(Sent);
-        Directory.CreateDirectory(Received);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(Received);
+        }
+        else
+        {
+            // Owner-only whatever the umask: a receive folder others could write into is refused.
+            Directory.CreateDirectory(Received, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
@@ -93,16 +101,15 @@ public sealed class FileTransfersTests : IDisposable
         byte[] content = RandomNumberGenerator.GetBytes(4 * SecureSession.MaxFileChunkBytes);
         string path = Write("movie.mkv", content);
         byte[] held = partialMatches ? content[..(2 * SecureSession.MaxFileChunkBytes)] : RandomNumberGenerator.GetBytes(2 * SecureSession.MaxFileChunkBytes);
-        var folder = new ReceiveFolder(Received);
-        File.WriteAllBytes(folder.PartialPath("movie.mkv", SHA256.HashData(content)), held);
         await using Pair pair = await Pair.StartAsync(new FilePolicy(Received, ByteSize.DefaultMaxFileSize), interactive: false);
+        PlantPartial(pair, "movie.mkv", content, held);
 
         await pair.Bob.Files.OfferAsync(path, default);
         await pair.AliceScreen.WaitForAsync(s => s.StartsWith("system Received movie.mkv", StringComparison.Ordinal));
         await pair.BobScreen.WaitForAsync(s => s.Contains("arrived at alice: SHA-256 verified", StringComparison.Ordinal));
 
         File.ReadAllBytes(Path.Combine(Received, "movie.mkv")).Should().Equal(content);
-        Directory.GetFiles(Received).Should().ContainSingle("the partial file became the file");
+        Directory.GetFiles(Received).Should().ContainSingle("the partial file became the file, and its sidecar went");
         pair.AliceScreen.Shown.Should().Contain("system Resuming movie.mkv: 50% is here already.");
         if (partialMatches)
         {
@@ -179,6 +186,21 @@ public sealed class FileTransfersTests : IDisposable
         throw new InvalidOperationException("The session ended before a verdict.");
     }
 
+    /// <summary>A partial file of <paramref name="content"/> from Bob, as Alice kept it, holding <paramref name="held"/>.</summary>
+    private PartialFile PlantPartial(Pair pair, string name, byte[] content, byte[] held, string? peer = null)
+    {
+        var partials = new PartialFiles(new ReceiveFolder(Received));
+        (PartialFile partial, Microsoft.Win32.SafeHandles.SafeFileHandle file) = partials.Create(peer ?? BobKey(pair), name, content.Length, SHA256.HashData(content));
+        using (file)
+        {
+            RandomAccess.Write(file, held, 0);
+        }
+
+        return partial;
+    }
+
+    private static string BobKey(Pair pair) => Convert.ToHexStringLower(pair.AliceSession.Peer.Fingerprint.Hash);
+
     private string Write(string name, byte[] content)
     {
         string path = Path.Combine(Sent, name);
@@ -213,12 +235,12 @@ public sealed class FileTransfersTests : IDisposable
 
         public ChatState Alice { get; }
 
-        public static async Task<Pair> StartAsync(FilePolicy alicePolicy, bool interactive, bool bobLoop = true)
+        public static async Task<Pair> StartAsync(FilePolicy alicePolicy, bool interactive, bool bobLoop = true, FilePolicy? bobPolicy = null)
         {
             (SecureSession bob, SecureSession alice) = await SessionPair.ConnectAsync();
             var bobScreen = new FakeTerminal(interactive);
             var aliceScreen = new FakeTerminal(interactive);
-            var bobState = new ChatState(null, new FileTransfers(bobScreen, new FilePolicy(null, ByteSize.DefaultMaxFileSize), NullLogger.Instance, TimeProvider.System));
+            var bobState = new ChatState(null, new FileTransfers(bobScreen, bobPolicy ?? new FilePolicy(null, ByteSize.DefaultMaxFileSize), NullLogger.Instance, TimeProvider.System));
             var aliceState = new ChatState(null, new FileTransfers(aliceScreen, alicePolicy, NullLogger.Instance, TimeProvider.System));
             var pair = new Pair(bob, alice, bobScreen, aliceScreen, bobState, aliceState);
             if (bobLoop)

@@ -6,9 +6,6 @@ namespace SecureChat.Cli.Tests.Files;
 
 public sealed class ReceiveFolderTests : IDisposable
 {
-    // SHA-256("abc"), FIPS 180-2 appendix B.1.
-    private static readonly byte[] AbcHash = Convert.FromHexString("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "securechat-files-" + Guid.NewGuid().ToString("N"));
     private readonly ReceiveFolder _folder;
 
@@ -19,51 +16,6 @@ public sealed class ReceiveFolderTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
-
-    [Fact]
-    public void PartialPath_KnownHash_IsHiddenAndNamedAfterTheFirst16HexDigits()
-    {
-        string partial = _folder.PartialPath("report.pdf", AbcHash);
-
-        partial.Should().Be(Path.Combine(_folder.Folder, ".report.pdf.ba7816bf8f01cfea.securechat-partial"));
-        Path.GetFileName(partial).Should().StartWith(".");
-    }
-
-    [Fact]
-    public void PartialPath_SameNameAndHash_IsTheSamePartialSoTheTransferResumes()
-    {
-        _folder.PartialPath("report.pdf", AbcHash).Should().Be(new ReceiveFolder(_directory).PartialPath("report.pdf", AbcHash.ToArray()));
-    }
-
-    [Fact]
-    public void PartialPath_AnotherHashOrName_IsAnotherPartial()
-    {
-        byte[] other = SHA256.HashData("abd"u8);
-        string partial = _folder.PartialPath("report.pdf", AbcHash);
-
-        _folder.PartialPath("report.pdf", other).Should().NotBe(partial);
-        _folder.PartialPath("report2.pdf", AbcHash).Should().NotBe(partial);
-    }
-
-    [Fact]
-    public void PartialPath_HashNot32Bytes_Throws()
-    {
-        Action act = () => _folder.PartialPath("report.pdf", AbcHash.AsSpan(0, 16));
-
-        act.Should().Throw<ArgumentException>().WithParameterName("sha256");
-    }
-
-    [Theory]
-    [InlineData("../report.pdf")]
-    [InlineData(".hidden")]
-    [InlineData("con")]
-    [InlineData("")]
-    public void PartialPath_NameNotMadeSafe_Throws(string name)
-    {
-        Action act = () => _folder.PartialPath(name, AbcHash);
-
-        act.Should().Throw<ArgumentException>().WithParameterName("safeName");
-    }
 
     [Fact]
     public void Commit_EmptyFolder_KeepsTheNameAndMovesThePartial()
@@ -170,14 +122,14 @@ public sealed class ReceiveFolderTests : IDisposable
     {
         string final = _folder.Commit(WritePartial("report.pdf", "received"), "report.pdf");
 
-        Path.GetFileName(final).Should().NotStartWith(".").And.NotEndWith(ReceiveFolder.PartialSuffix);
+        Path.GetFileName(final).Should().NotStartWith(".");
     }
 
     [Fact]
     public void Commit_PartialMissing_ThrowsFileNotFoundWithoutTryingOtherNames()
     {
         File.WriteAllText(Path.Combine(_directory, "report.pdf"), "mine");
-        string partial = _folder.PartialPath("report.pdf", AbcHash);
+        string partial = Path.Combine(_directory, PartialFiles.Prefix + "00");
 
         Action act = () => _folder.Commit(partial, "report.pdf");
 
@@ -213,15 +165,14 @@ public sealed class ReceiveFolderTests : IDisposable
         string partial = Path.Combine(missing.Folder, ".report.pdf.ba7816bf8f01cfea.securechat-partial");
 
         Action commit = () => missing.Commit(partial, "report.pdf");
-        Action partialPath = () => missing.PartialPath("report.pdf", AbcHash);
 
         commit.Should().Throw<DirectoryNotFoundException>().WithMessage("*not-there*");
-        partialPath.Should().Throw<DirectoryNotFoundException>().WithMessage("*not-there*");
     }
 
     private string WritePartial(string safeName, string content, byte[]? hash = null)
     {
-        string partial = _folder.PartialPath(safeName, hash ?? SHA256.HashData(Encoding.UTF8.GetBytes(content)));
+        // Named as a partial file is: its transfer's random id (here derived from the content, to be unique).
+        string partial = Path.Combine(_directory, PartialFiles.Prefix + safeName.Length + Convert.ToHexStringLower(hash ?? SHA256.HashData(Encoding.UTF8.GetBytes(content))));
         File.WriteAllText(partial, content);
         return partial;
     }

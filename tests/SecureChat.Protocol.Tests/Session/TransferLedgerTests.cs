@@ -80,9 +80,57 @@ public sealed class TransferLedgerTests
         ulong a = ledger.Offer(10);
         Action more = () => ledger.OnAccept(a, 11);
         more.Should().Throw<ProtocolViolationException>();
-        ledger.OnAccept(a, 10).Should().BeTrue();
+        ledger.OnAccept(a, 9).Should().BeTrue();
         Action twice = () => ledger.OnAccept(a, 0);
         twice.Should().Throw<ProtocolViolationException>().WithMessage("*twice*");
+    }
+
+    [Fact]
+    public void OnAccept_OffsetEqualToTheSize_IsAViolation_Issue15()
+    {
+        // Issue 15, item 6: accept(offset = size, prefix = the offer's own sha256) proved nothing, yet the
+        // sender sent an empty last chunk and heard "verified" for a file that never travelled.
+        var ledger = new TransferLedger();
+        ulong a = ledger.Offer(10);
+        Action whole = () => ledger.OnAccept(a, 10);
+        whole.Should().Throw<ProtocolViolationException>().WithMessage("*less than the whole file*");
+
+        ulong empty = ledger.Offer(0);
+        ledger.OnAccept(empty, 0).Should().BeTrue("a file of 0 bytes is accepted at 0, and its empty last chunk still travels");
+    }
+
+    [Fact]
+    public void Accept_OurOwnOffsetEqualToTheSize_IsRefused_Issue15()
+    {
+        var ledger = new TransferLedger();
+        ledger.OnOffer(1, 10);
+        Action whole = () => ledger.Accept(1, 10);
+        whole.Should().Throw<ArgumentOutOfRangeException>();
+        ledger.Accept(1, 9);
+    }
+
+    [Fact]
+    public void RefusedOffers_ThirtyThousand_NothingIsKept_LateAnswersStillTolerated_Issue15()
+    {
+        // Issue 15, item 5: every refused offer was kept. Counted, not timed: the ledger holds open transfers only.
+        var ledger = new TransferLedger();
+        for (ulong file = 1; file <= 30_000; file++)
+        {
+            ledger.OnOffer(file, 1000);
+            ledger.Reject(file).Should().BeTrue();
+            ledger.Retained.Should().Be(0);
+        }
+
+        ledger.OnCancel(17).Should().BeFalse("a cancel crossing our reject is ignored, as before");
+        Action chunk = () => ledger.OnChunk(17, 0, 10, out _);
+        chunk.Should().Throw<ProtocolViolationException>("a refused transfer still takes no chunk");
+        Action unknown = () => ledger.OnCancel(30_001);
+        unknown.Should().Throw<ProtocolViolationException>().WithMessage("*never offered*");
+
+        ulong ours = ledger.Offer(10);
+        ledger.Cancel(ours).Should().BeTrue();
+        ledger.Retained.Should().Be(0);
+        ledger.OnAccept(ours, 0).Should().BeFalse("the accept crossed our cancel");
     }
 
     [Fact]

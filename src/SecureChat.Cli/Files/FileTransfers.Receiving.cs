@@ -1,0 +1,388 @@
+// The receiving half of FileTransfers: offers from the peer (consent, rate, size), the partial file each
+// accepted one is written to (PartialFiles), its chunks, and the verdict once the hash is checked.
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
+using SecureChat.Cli.Chat;
+using SecureChat.Cli.Logging;
+using SecureChat.Protocol.Session;
+
+namespace SecureChat.Cli.Files;
+
+/// <summary>Receiving files.</summary>
+public sealed partial class FileTransfers
+{
+    /// <summary>At start-up: partial files untouched for longer than the age limit are removed, with a line saying so.</summary>
+    public void RemoveStalePartials()
+    {
+        if (_policy.Folder is not { } folder || !Directory.Exists(folder))
+        {
+            return;
+        }
+
+        try
+        {
+            DateTime cutoff = _time.GetUtcNow().UtcDateTime - _policy.MaxPartialAge;
+            IReadOnlyList<PartialFile> removed = new PartialFiles(new ReceiveFolder(folder)).RemoveOlderThan(cutoff);
+            if (removed.Count > 0)
+            {
+                _terminal.ShowSystem(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Removed {removed.Count} partial file(s) untouched for more than {_policy.MaxPartialAge.TotalDays:0.#} days from {SafeText.ForTerminal(folder)}: {string.Join(", ", removed.Select(r => SafeText.ForTerminal(r.Name)))}."));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _terminal.ShowWarning($"Could not clean old partial files in {SafeText.ForTerminal(folder)}: {e.Message}");
+        }
+    }
+
+    private async Task OnOfferAsync(FileOffered offer, CancellationToken cancellationToken)
+    {
+        SecureSession session = _session ?? throw new InvalidOperationException("A file event without a session.");
+        string safe = SafeFileName.FromPeer(offer.Name);
+        string shownName = SafeText.ForTerminal(offer.Name);
+        string renamed = safe == offer.Name ? string.Empty : $" (saved as {safe})";
+        var incoming = new Incoming(offer.File, _peerKey, offer.Name, safe, offer.Size, offer.Sha256.ToArray());
+        Incoming? earlier;
+        bool flood;
+        bool report = false;
+        lock (_gate)
+        {
+            flood = !TakeOfferToken() || _incoming.Count(i => i.State == IncomingState.Offered) >= MaxWaitingOffers;
+            if (flood)
+            {
+                report = !_floodReported;
+                _floodReported = true;
+                earlier = null;
+            }
+            else
+            {
+                // The flood is over once the peer was quiet long enough for the bucket to fill again.
+                _floodReported &= _offerTokens < OfferBurst - 1;
+
+                // Only a transfer this user accepted, cut off by a dropped connection, resumes unasked, and only
+                // when everything about the offer is the same: the sender's key, name, size and hash.
+                earlier = _incoming.FirstOrDefault(i => i.State == IncomingState.Interrupted && i.Peer == _peerKey && i.OfferedName == offer.Name && i.Size == offer.Size && i.Sha256.AsSpan().SequenceEqual(offer.Sha256.Span));
+                _incoming.RemoveAll(i => i.State == IncomingState.Interrupted && i.Peer == _peerKey && i.Sha256.AsSpan().SequenceEqual(offer.Sha256.Span));
+                _incoming.Add(incoming);
+                incoming.Number = _incoming.Any(i => i.State == IncomingState.Offered && i != incoming) ? ++_lastNumber : _lastNumber = 1;
+            }
+        }
+
+        if (flood)
+        {
+            await session.RejectFileAsync(offer.File, "too many offers at once; offer fewer files, or wait", cancellationToken).ConfigureAwait(false);
+            if (report)
+            {
+                _terminal.ShowWarning($"{_peer} is offering files faster than they can be answered; further offers are refused until they slow down.");
+            }
+
+            return;
+        }
+
+        if (offer.Size > _policy.MaxFileSize)
+        {
+            Drop(incoming);
+            await session.RejectFileAsync(offer.File, $"too large: {ByteSize.Format(offer.Size)}; this side accepts at most {ByteSize.Format(_policy.MaxFileSize)}", cancellationToken).ConfigureAwait(false);
+            _terminal.ShowWarning($"Refused {shownName} from {_peer}: {ByteSize.Format(offer.Size)} is more than --max-file-size ({ByteSize.Format(_policy.MaxFileSize)}).");
+            return;
+        }
+
+        if (earlier is not null)
+        {
+            _terminal.ShowSystem($"{_peer} offers {shownName} again, which you accepted before the connection dropped; resuming where it stopped.");
+            await AcceptAsync(incoming, cancellationToken).ConfigureAwait(false);
+        }
+        else if (!_terminal.IsInteractive)
+        {
+            if (_policy.AcceptInto is null)
+            {
+                Drop(incoming);
+                await session.RejectFileAsync(offer.File, "this side does not accept files", cancellationToken).ConfigureAwait(false);
+                _terminal.ShowWarning($"Refused {shownName} ({ByteSize.Format(offer.Size)}) from {_peer}: run with --accept-files DIR to accept files.");
+                return;
+            }
+
+            _terminal.ShowSystem($"{_peer} offers {shownName}{renamed}, {ByteSize.Format(offer.Size)}; accepting into {_policy.AcceptInto}.");
+            await AcceptAsync(incoming, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            string where = _policy.Folder is { } folder ? $" (saved into {SafeText.ForTerminal(folder)})" : string.Empty;
+            _terminal.ShowSystem($"{_peer} offers {shownName}{renamed}, {ByteSize.Format(offer.Size)}, SHA-256 {Convert.ToHexStringLower(offer.Sha256.Span)[..16]}…. Type /accept{where} or /reject.");
+        }
+    }
+
+    private async Task AcceptAsync(Incoming incoming, CancellationToken cancellationToken)
+    {
+        SecureSession session = _session ?? throw new InvalidOperationException("Not connected.");
+        try
+        {
+            if (_policy.Folder is not { } into)
+            {
+                throw new IOException("there is no receive folder (no home folder to put Downloads/SecureChat in); run with --accept-files DIR");
+            }
+
+            var folder = new ReceiveFolder(into);
+            if (_policy.AcceptInto is null)
+            {
+                folder.CreateIfMissing();
+            }
+            else
+            {
+                folder.CheckSafe();
+            }
+
+            incoming.Folder = folder;
+            incoming.Partials = new PartialFiles(folder);
+            incoming.File = OpenPartial(incoming);
+            long held = RandomAccess.GetLength(incoming.File);
+            if (held > incoming.Size)
+            {
+                RandomAccess.SetLength(incoming.File, 0);
+                held = 0;
+            }
+            else if (held == incoming.Size && held > 0)
+            {
+                // An accept holds less than the whole file (docs/protocol.md, "Files"): the last byte travels again.
+                held--;
+                RandomAccess.SetLength(incoming.File, held);
+            }
+
+            incoming.Hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            await AppendPrefixAsync(incoming.File, incoming.Hash, held, cancellationToken).ConfigureAwait(false);
+            incoming.Held = held;
+            incoming.Progress = new TransferProgress(incoming.SafeName, incoming.Size, held, _time);
+            incoming.State = IncomingState.Receiving;
+            await session.AcceptFileAsync(incoming.Id, held, incoming.Hash.GetCurrentHash(), cancellationToken).ConfigureAwait(false);
+            if (held > 0)
+            {
+                _terminal.ShowSystem($"Resuming {incoming.SafeName}: {Percent(held, incoming.Size)} is here already.");
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            incoming.Close();
+            Drop(incoming);
+            _terminal.ShowWarning($"Cannot receive {incoming.SafeName}: {e.Message}");
+            await TryTellAsync(() => session.RejectFileAsync(incoming.Id, "the receiver could not store the file", CancellationToken.None)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// This peer's partial file of this very file, reopened only if it is still the file we created; else a
+    /// new one, after older partial files of the peer made room under the quota.
+    /// </summary>
+    private SafeFileHandle OpenPartial(Incoming incoming)
+    {
+        PartialFiles partials = incoming.Partials!;
+        if (partials.Find(incoming.Peer, incoming.Size, incoming.Sha256) is { } kept)
+        {
+            try
+            {
+                SafeFileHandle file = partials.Open(kept);
+                incoming.Partial = kept;
+                return file;
+            }
+            catch (PartialFileException e)
+            {
+                // Removing unlinks whatever is there now (a link is removed, never followed).
+                partials.Remove(kept);
+                _terminal.ShowWarning($"Not resuming {incoming.SafeName}: {e.Message}; it was set aside and the file starts over.");
+            }
+        }
+
+        IReadOnlyList<PartialFile> removed = partials.MakeRoom(incoming.Peer, _policy.MaxPartialFiles, _policy.MaxPartialBytes);
+        if (removed.Count > 0)
+        {
+            _terminal.ShowSystem(
+                $"Removed {removed.Count} older partial file(s) from {_peer} ({string.Join(", ", removed.Select(r => SafeText.ForTerminal(r.Name)))}) to stay within " +
+                $"{_policy.MaxPartialFiles} files and {ByteSize.Format(_policy.MaxPartialBytes)} per peer (--max-partial-files, --max-partial-bytes).");
+        }
+
+        (PartialFile partial, SafeFileHandle created) = partials.Create(incoming.Peer, incoming.SafeName, incoming.Size, incoming.Sha256);
+        incoming.Partial = partial;
+        return created;
+    }
+
+    private async Task OnChunkAsync(Incoming i, FileChunkReceived chunk, CancellationToken cancellationToken)
+    {
+        if (i.State != IncomingState.Receiving || i.File is null || i.Hash is null || _session is not { } session)
+        {
+            return;
+        }
+
+        try
+        {
+            if (chunk.Offset == 0 && i.Held > 0)
+            {
+                // The sender's copy differs from what we held: it starts over, and so do we.
+                RandomAccess.SetLength(i.File, 0);
+                i.Hash.Dispose();
+                i.Hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                i.Held = 0;
+                i.Progress = new TransferProgress(i.SafeName, i.Size, 0, _time);
+            }
+
+            // The ledger already keeps chunks within the offered size, which was within the cap: this is the
+            // cap checked again against the bytes themselves, in case either check is ever loosened.
+            if (chunk.Offset + chunk.Data.Length > _policy.MaxFileSize)
+            {
+                throw new IOException($"more than --max-file-size ({ByteSize.Format(_policy.MaxFileSize)}) arrived");
+            }
+
+            RandomAccess.Write(i.File, chunk.Data.Span, chunk.Offset);
+            i.Hash.AppendData(chunk.Data.Span);
+            i.Held = chunk.Offset + chunk.Data.Length;
+            i.Progress!.Advance(i.Held);
+            ShowProgress(i.Progress, chunk.Complete);
+            if (chunk.Complete)
+            {
+                await CompleteAsync(session, i, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (IOException e)
+        {
+            i.Close();
+            Drop(i); // not resumed unasked: it stopped on this side, not by a dropped connection
+            _terminal.ShowProgress(null);
+            _terminal.ShowWarning($"Stopped receiving {i.SafeName}: {e.Message}. What arrived is kept (hidden); offered again and accepted, it resumes.");
+            await TryTellAsync(() => session.RejectFileAsync(i.Id, "the receiver could not store the file", CancellationToken.None)).ConfigureAwait(false);
+            CheckIdle();
+        }
+    }
+
+    private async Task CompleteAsync(SecureSession session, Incoming i, CancellationToken cancellationToken)
+    {
+        byte[] actual = i.Hash!.GetHashAndReset();
+        bool verified = CryptographicOperations.FixedTimeEquals(actual, i.Sha256);
+        if (verified && !OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(i.File!, _policy.FileMode); // through our handle: the file we wrote, not a name
+        }
+
+        i.Close();
+        _terminal.ShowProgress(null);
+        if (!verified)
+        {
+            i.Partials!.Remove(i.Partial!);
+            Drop(i);
+            _terminal.ShowWarning($"{i.SafeName} from {_peer} did not verify (its SHA-256 differs from the offer) and was discarded.");
+            Log.Transfer(_logger, "in", i.Id, "hash mismatch", i.Size);
+            await session.RejectFileAsync(i.Id, "the file did not verify (SHA-256 mismatch) and was discarded", cancellationToken).ConfigureAwait(false);
+            CheckIdle();
+            return;
+        }
+
+        string final = i.Folder!.Commit(i.Partials!.PathOf(i.Partial!), i.SafeName);
+        i.Partials.Remove(i.Partial!); // the sidecar; the partial itself has its final name now
+        Drop(i);
+        _terminal.ShowSystem($"Received {SafeText.ForTerminal(Path.GetFileName(final))} ({ByteSize.Format(i.Size)}) from {_peer} into {SafeText.ForTerminal(final)}: SHA-256 verified.");
+        Log.Transfer(_logger, "in", i.Id, "verified", i.Size);
+        await session.ConfirmFileAsync(i.Id, cancellationToken).ConfigureAwait(false);
+        CheckIdle();
+    }
+
+    private Incoming? FindOffer(int? number)
+    {
+        lock (_gate)
+        {
+            List<Incoming> waiting = [.. _incoming.Where(i => i.State == IncomingState.Offered)];
+            Incoming? found = number is { } n ? waiting.FirstOrDefault(i => i.Number == n) : waiting.FirstOrDefault();
+            if (found is null)
+            {
+                _terminal.ShowWarning(waiting.Count == 0 ? "No file offer is waiting for an answer." : $"There is no offer {number}; waiting: {string.Join(", ", waiting.Select(i => $"{i.Number} {i.SafeName}"))}.");
+            }
+
+            return found;
+        }
+    }
+
+    /// <summary>An offer that is over (refused, withdrawn, done or failed) is forgotten: nothing about it is kept.</summary>
+    private void Drop(Incoming i)
+    {
+        lock (_gate)
+        {
+            i.State = IncomingState.Over;
+            _incoming.Remove(i);
+            CheckIdleLocked();
+        }
+    }
+
+    // A token bucket: OfferBurst offers at once, then one a second.
+    private bool TakeOfferToken()
+    {
+        long now = _time.GetTimestamp();
+        _offerTokens = Math.Min(OfferBurst, _offerTokens + _time.GetElapsedTime(_offerTokensAt, now).TotalSeconds);
+        _offerTokensAt = now;
+        if (_offerTokens < 1)
+        {
+            return false;
+        }
+
+        _offerTokens--;
+        return true;
+    }
+
+    private Incoming? FindIncoming(ulong id)
+    {
+        lock (_gate)
+        {
+            return _incoming.FirstOrDefault(i => i.Id == id && i.State is IncomingState.Offered or IncomingState.Receiving);
+        }
+    }
+
+    private enum IncomingState
+    {
+        Offered,
+        Receiving,
+
+        /// <summary>Accepted, then cut off by a dropped connection: the one state that resumes unasked.</summary>
+        Interrupted,
+        Over,
+    }
+
+    /// <summary>A file the peer offers: where it goes, what arrived, and the hash so far.</summary>
+    private sealed class Incoming(ulong id, string peer, string offeredName, string safeName, long size, byte[] sha256)
+    {
+        public ulong Id { get; } = id;
+
+        /// <summary>The sender's key fingerprint (hex): partial files and consent belong to a key, not a name.</summary>
+        public string Peer { get; } = peer;
+
+        public string OfferedName { get; } = offeredName;
+
+        public string SafeName { get; } = safeName;
+
+        public long Size { get; } = size;
+
+        public byte[] Sha256 { get; } = sha256;
+
+        public int Number { get; set; }
+
+        public IncomingState State { get; set; } = IncomingState.Offered;
+
+        public ReceiveFolder? Folder { get; set; }
+
+        public PartialFiles? Partials { get; set; }
+
+        public PartialFile? Partial { get; set; }
+
+        public SafeFileHandle? File { get; set; }
+
+        public IncrementalHash? Hash { get; set; }
+
+        public long Held { get; set; }
+
+        public TransferProgress? Progress { get; set; }
+
+        public void Close()
+        {
+            File?.Dispose();
+            File = null;
+            Hash?.Dispose();
+            Hash = null;
+        }
+    }
+}
