@@ -8,8 +8,6 @@
 // user also has from the first run on, and warms the page cache for every variant alike); the
 // repetition's figure is the median of the profile's starts.
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using SecureChat.Benchmarks.Variants;
 
@@ -45,43 +43,8 @@ internal sealed class StartupMeasurement : IMeasurement
         return new MeasurementOutcome([Compare.Statistics.Median([.. millis])], Cost: null);
     }
 
-    private static async Task<double> TimeOneStartAsync(MeasurementContext context, CancellationToken cancellationToken)
-    {
-        ProcessStartInfo start = StartInfo(context.Variant, context.Credentials, FreeLoopbackPort());
-        var listening = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var clock = new Stopwatch();
-
-        // User1 writes its status lines to stderr (stdout is the conversation); the listener to stdout.
-        void Watch(object sender, DataReceivedEventArgs e)
-        {
-            if (e.Data is null)
-            {
-                listening.TrySetException(new InvalidDataException($"{start.FileName} closed its output before it printed its listening line."));
-            }
-            else if (e.Data.Contains(ListeningLine, StringComparison.Ordinal))
-            {
-                listening.TrySetResult(clock.Elapsed.TotalMilliseconds);
-            }
-        }
-
-        using var child = new Process { StartInfo = start };
-        child.OutputDataReceived += Watch;
-        child.ErrorDataReceived += Watch;
-        clock.Start();
-        child.Start();
-        try
-        {
-            child.BeginOutputReadLine();
-            child.BeginErrorReadLine();
-            return await listening.Task.WaitAsync(context.Profile.MeasurementTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            // Neither program ends on its own (User1 keeps listening); how it ends is not measured.
-            child.Kill(entireProcessTree: true);
-            await child.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-    }
+    private static Task<double> TimeOneStartAsync(MeasurementContext context, CancellationToken cancellationToken) =>
+        StartupClock.TimeAsync(StartInfo(context.Variant, context.Credentials, StartupClock.FreeLoopbackPort()), context.Profile.MeasurementTimeout, cancellationToken);
 
     private static ProcessStartInfo StartInfo(VariantSetup variant, BenchCredentials credentials, int port)
     {
@@ -95,24 +58,9 @@ internal sealed class StartupMeasurement : IMeasurement
         };
 
         string apphost = Path.ChangeExtension(assembly, OperatingSystem.IsWindows() ? ".exe" : null);
-        var start = new ProcessStartInfo(File.Exists(apphost) ? apphost : "dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        if (!File.Exists(apphost))
-        {
-            start.ArgumentList.Add(assembly);
-        }
-
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        return start;
+        return File.Exists(apphost)
+            ? StartupClock.StartInfo(apphost, arguments)
+            : StartupClock.StartInfo("dotnet", [assembly, .. arguments]);
     }
 
     /// <summary>
@@ -134,14 +82,5 @@ internal sealed class StartupMeasurement : IMeasurement
         }
 
         throw new InvalidOperationException("The repository (SecureChat.sln) is not above this program: startup-ms needs the built apps.");
-    }
-
-    // The port is free when asked; another process could take it before the child binds (then that
-    // start fails loudly, it is never timed wrong). The apps refuse port 0, so the child cannot pick one.
-    private static int FreeLoopbackPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }
