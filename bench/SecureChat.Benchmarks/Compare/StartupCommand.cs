@@ -2,7 +2,8 @@
 // framework-dependent, ReadyToRun, trimmed and NativeAOT publishes of User1 can be timed exactly as
 // compare times the build (docs/benchmarks.md, "Startup"). "{port}" in an argument becomes a free
 // loopback port at every start. One untimed start first, then N timed ones (default 7); it prints each,
-// the median with its range, and the load average before and after.
+// the medians with their range of wall-clock and of CPU time (the child's user + system time when its
+// line arrived: on a shared, loaded machine the steadier of the two), and the load before and after.
 using System.Globalization;
 using SecureChat.Benchmarks.Measurements;
 
@@ -36,19 +37,22 @@ internal static class StartupCommand
         output.WriteLine($"program: {string.Join(' ', command)}");
         output.WriteLine($"load average at start: {MachineInfo.LoadAverage()}");
         var millis = new List<double>(starts);
+        var cpu = new List<double>(starts);
         try
         {
             for (int i = -1; i < starts; i++)
             {
                 string port = StartupClock.FreeLoopbackPort().ToString(CultureInfo.InvariantCulture);
-                double took = await StartupClock.TimeAsync(
+                StartupTime took = await StartupClock.TimeAsync(
                     StartupClock.StartInfo(command[0], command.Skip(1).Select(a => a.Replace(PortPlaceholder, port, StringComparison.Ordinal))),
                     TimeSpan.FromMinutes(2),
                     CancellationToken.None).ConfigureAwait(false);
-                output.WriteLine(i < 0 ? $"untimed start: {CompareReport.Format(took)} ms" : $"start {i + 1}: {CompareReport.Format(took)} ms");
+                string figures = $"{CompareReport.Format(took.WallMilliseconds)} ms, cpu {CompareReport.Format(took.CpuMilliseconds)} ms";
+                output.WriteLine(i < 0 ? $"untimed start: {figures}" : $"start {i + 1}: {figures}");
                 if (i >= 0)
                 {
-                    millis.Add(took);
+                    millis.Add(took.WallMilliseconds);
+                    cpu.Add(took.CpuMilliseconds);
                 }
             }
         }
@@ -59,8 +63,11 @@ internal static class StartupCommand
         }
 
         Spread spread = Statistics.Of(millis);
+        Spread cpuSpread = Statistics.Of(cpu);
         output.WriteLine($"load average at end: {MachineInfo.LoadAverage()}");
-        output.WriteLine($"startup-ms: {CompareReport.Format(spread.Median)} ms median ({CompareReport.Format(spread.Min)}–{CompareReport.Format(spread.Max)}) over {starts} starts");
+        output.WriteLine(
+            $"startup-ms: {CompareReport.Format(spread.Median)} ms median ({CompareReport.Format(spread.Min)}–{CompareReport.Format(spread.Max)}), "
+            + $"cpu {CompareReport.Format(cpuSpread.Median)} ms median ({CompareReport.Format(cpuSpread.Min)}–{CompareReport.Format(cpuSpread.Max)}) over {starts} starts");
         return 0;
     }
 }

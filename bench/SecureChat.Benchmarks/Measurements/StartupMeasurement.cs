@@ -43,8 +43,9 @@ internal sealed class StartupMeasurement : IMeasurement
         return new MeasurementOutcome([Compare.Statistics.Median([.. millis])], Cost: null);
     }
 
-    private static Task<double> TimeOneStartAsync(MeasurementContext context, CancellationToken cancellationToken) =>
-        StartupClock.TimeAsync(StartInfo(context.Variant, context.Credentials, StartupClock.FreeLoopbackPort()), context.Profile.MeasurementTimeout, cancellationToken);
+    private static async Task<double> TimeOneStartAsync(MeasurementContext context, CancellationToken cancellationToken) =>
+        (await StartupClock.TimeAsync(StartInfo(context.Variant, context.Credentials, StartupClock.FreeLoopbackPort()), context.Profile.MeasurementTimeout, cancellationToken).ConfigureAwait(false))
+        .WallMilliseconds;
 
     private static ProcessStartInfo StartInfo(VariantSetup variant, BenchCredentials credentials, int port)
     {
