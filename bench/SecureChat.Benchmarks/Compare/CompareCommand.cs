@@ -13,7 +13,7 @@ namespace SecureChat.Benchmarks.Compare;
 internal static class CompareCommand
 {
     /// <summary>Usage of this command.</summary>
-    public const string Usage = "compare [rtt|oneway|handshake|bulk|file|idle]… [--quick | --smoke]";
+    public const string Usage = "compare [rtt|oneway|handshake|bulk|file|idle|startup]… [--quick | --smoke]";
 
     /// <summary>Runs the comparison; 0 when every figure was measured, 1 when one failed, 2 for bad arguments.</summary>
     public static async Task<int> RunAsync(IReadOnlyList<string> arguments, TextWriter output, TextWriter progress)
@@ -100,7 +100,7 @@ internal static class CompareCommand
         output.WriteLine(MachineInfo.Describe());
         output.WriteLine(
             $"profile: {profile.Name}: {profile.Repetitions} repetitions of {profile.RoundTrips} round trips, {profile.OneWayMessages} one-way messages, "
-            + $"{profile.Handshakes} handshakes, {profile.BulkBytes >> 20} MiB bulk, {profile.FileBytes >> 20} MiB file, idle settle {profile.IdleSettle.TotalSeconds:0.#} s; medians (min–max) over repetitions");
+            + $"{profile.Handshakes} handshakes, {profile.BulkBytes >> 20} MiB bulk, {profile.FileBytes >> 20} MiB file, idle settle {profile.IdleSettle.TotalSeconds:0.#} s, {profile.Starts} starts; medians (min–max) over repetitions");
         output.WriteLine($"measurements: {string.Join(' ', measurements.Select(m => m.Name))}");
         foreach (VariantSetup variant in VariantSetup.All)
         {

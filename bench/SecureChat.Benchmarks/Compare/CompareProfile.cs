@@ -15,6 +15,7 @@ namespace SecureChat.Benchmarks.Compare;
 /// <param name="BulkBytes">Measured bulk bytes per repetition, in 64 KiB messages.</param>
 /// <param name="FileWarmupBytes">How much of the test file moves, untimed, before it moves whole.</param>
 /// <param name="FileBytes">The size of the test file the file measurement moves (random bytes, made once per run).</param>
+/// <param name="Starts">Timed process starts per repetition for startup-ms (after one untimed start; the repetition's figure is their median).</param>
 /// <param name="IdleSettle">How long the idle process sits before its garbage collection and the reading.</param>
 /// <param name="MeasurementTimeout">The longest one measurement may take before the worker gives up.</param>
 internal sealed record CompareProfile(
@@ -30,6 +31,7 @@ internal sealed record CompareProfile(
     long BulkBytes,
     long FileWarmupBytes,
     long FileBytes,
+    int Starts,
     TimeSpan IdleSettle,
     TimeSpan MeasurementTimeout)
 {
@@ -37,19 +39,19 @@ internal sealed record CompareProfile(
     public static CompareProfile Full { get; } = new(
         "full", Repetitions: 5, RoundTripWarmup: 2_000, RoundTrips: 20_000, OneWayWarmup: 20_000, OneWayMessages: 200_000,
         HandshakeWarmup: 3, Handshakes: 40, BulkWarmupBytes: 64L << 20, BulkBytes: 1L << 30, FileWarmupBytes: 64L << 20, FileBytes: 1L << 30,
-        IdleSettle: TimeSpan.FromSeconds(3), MeasurementTimeout: TimeSpan.FromMinutes(3));
+        Starts: 7, IdleSettle: TimeSpan.FromSeconds(3), MeasurementTimeout: TimeSpan.FromMinutes(3));
 
     /// <summary>About two minutes: 256 MiB of bulk, a 256 MiB file, fewer repetitions.</summary>
     public static CompareProfile Quick { get; } = new(
         "quick", Repetitions: 3, RoundTripWarmup: 1_000, RoundTrips: 5_000, OneWayWarmup: 5_000, OneWayMessages: 50_000,
         HandshakeWarmup: 2, Handshakes: 15, BulkWarmupBytes: 16L << 20, BulkBytes: 256L << 20, FileWarmupBytes: 16L << 20, FileBytes: 256L << 20,
-        IdleSettle: TimeSpan.FromSeconds(2), MeasurementTimeout: TimeSpan.FromMinutes(2));
+        Starts: 5, IdleSettle: TimeSpan.FromSeconds(2), MeasurementTimeout: TimeSpan.FromMinutes(2));
 
     /// <summary>A few seconds for CI: proves every path runs end to end; its figures mean little.</summary>
     public static CompareProfile Smoke { get; } = new(
         "smoke", Repetitions: 1, RoundTripWarmup: 20, RoundTrips: 200, OneWayWarmup: 100, OneWayMessages: 1_000,
         HandshakeWarmup: 0, Handshakes: 2, BulkWarmupBytes: 0, BulkBytes: 4L << 20, FileWarmupBytes: 0, FileBytes: 8L << 20,
-        IdleSettle: TimeSpan.FromMilliseconds(300), MeasurementTimeout: TimeSpan.FromSeconds(60));
+        Starts: 1, IdleSettle: TimeSpan.FromMilliseconds(300), MeasurementTimeout: TimeSpan.FromSeconds(60));
 
     /// <summary>The profile called <paramref name="name"/>.</summary>
     public static CompareProfile Named(string name) => name switch

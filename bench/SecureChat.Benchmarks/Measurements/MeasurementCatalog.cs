@@ -5,7 +5,7 @@ internal static class MeasurementCatalog
 {
     /// <summary>The measurements.</summary>
     public static IReadOnlyList<IMeasurement> All { get; } =
-        [new RoundTripMeasurement(), new OneWayMeasurement(), new HandshakeMeasurement(), new BulkMeasurement(), new FileMeasurement(), new IdleRssMeasurement()];
+        [new RoundTripMeasurement(), new OneWayMeasurement(), new HandshakeMeasurement(), new BulkMeasurement(), new FileMeasurement(), new IdleRssMeasurement(), new StartupMeasurement()];
 
     /// <summary>The measurement called <paramref name="name"/>.</summary>
     public static IMeasurement Named(string name) =>

@@ -45,6 +45,12 @@ internal sealed class BenchCredentials
     public X509Certificate2 LoadCertificate(Side side) =>
         X509CertificateLoader.LoadPkcs12FromFile(CertificatePath(side), password: null, X509KeyStorageFlags.EphemeralKeySet);
 
+    /// <summary>The PKCS#12 file of one side's TLS certificate and key (for the startup listener).</summary>
+    public string CertificateFile(Side side) => CertificatePath(side);
+
+    /// <summary>A folder inside the run's private folder, for User1's home in the startup measurement.</summary>
+    public string User1Home => Path.Combine(Folder, "user1-home");
+
     /// <summary>Removes the folder and everything in it.</summary>
     public void Delete() => Directory.Delete(Folder, recursive: true);
 
