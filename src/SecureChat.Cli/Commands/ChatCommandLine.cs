@@ -181,7 +181,7 @@ public sealed class ChatCommandLine
         };
 
         HandshakeTimeout = Seconds("--handshake-timeout", "The whole handshake must finish within this many seconds (10).");
-        FrameTimeout = Seconds("--frame-timeout", "A frame, once begun, must arrive whole within this many seconds (10).");
+        FrameTimeout = Seconds("--frame-timeout", "In the handshake, a begun frame may go this many seconds without a further byte (10); in a session only --peer-timeout applies.");
         Keepalive = Seconds("--keepalive", "Ping a peer that has been silent this many seconds (15).");
         PeerTimeout = Seconds("--peer-timeout", "Declare a peer gone after this many seconds of silence (45).");
         DecisionTimeout = Seconds("--decision-timeout", "How long the peer may take to accept us before its first message, in seconds (300).");
