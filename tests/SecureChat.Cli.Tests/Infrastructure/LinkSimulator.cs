@@ -13,7 +13,7 @@ namespace SecureChat.Cli.Tests.Infrastructure;
 /// <summary>One direction of a simulated link.</summary>
 /// <param name="Delay">The one-way delay every byte waits.</param>
 /// <param name="Jitter">Each piece's delay varies uniformly by up to this much either way (never below zero, never reordering).</param>
-/// <param name="BytesPerSecond">The rate cap (0: none); the bucket holds a twentieth of a second's bytes.</param>
+/// <param name="BytesPerSecond">The rate cap at the link's entrance (0: none); the bucket holds a twentieth of a second's bytes (1,500 to 16,384).</param>
 public sealed record LinkProfile(TimeSpan Delay = default, TimeSpan Jitter = default, long BytesPerSecond = 0)
 {
     /// <summary>A link in kilobits per second, as links are sold.</summary>
@@ -24,7 +24,6 @@ public sealed record LinkProfile(TimeSpan Delay = default, TimeSpan Jitter = def
 public sealed class LinkSimulator : LoopbackRelay
 {
     private const int ReadSize = 16 * 1024;
-    private const int QueuedPieces = 16; // at most 256 KiB waits inside the simulator per direction, like a router's buffer
 
     private readonly LinkProfile _toListener;
     private readonly LinkProfile _toConnector;
@@ -126,64 +125,61 @@ public sealed class LinkSimulator : LoopbackRelay
 
     private async Task DirectionAsync(Socket from, Socket to, LinkProfile link, Random random, Action<int> delivered)
     {
-        var queue = Channel.CreateBounded<(byte[] Bytes, long DueAt)>(new BoundedChannelOptions(QueuedPieces) { SingleReader = true, SingleWriter = true });
-        Task sending = SendAsync(queue.Reader, to, from, link, delivered);
+        // The rate cap works where a bottleneck link does, at its entrance: bytes are taken from the sender
+        // only as fast as the token bucket allows, so the queue builds in the sender's own socket buffer
+        // (backpressure it can see). What was taken is on the wire: it arrives after the delay, however
+        // much is in flight, so the delay line does not limit the rate.
+        var wire = Channel.CreateUnbounded<(byte[] Bytes, long DueAt)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        Task sending = DeliverAsync(wire.Reader, to, from, delivered);
+        long rate = link.BytesPerSecond;
+        int bucketSize = rate > 0 ? (int)Math.Clamp(rate / 20, 1500, ReadSize) : ReadSize;
+        double tokens = bucketSize;
+        long refilledAt = Environment.TickCount64;
         long lastDue = 0;
         try
         {
-            byte[] buffer = new byte[ReadSize];
+            byte[] buffer = new byte[bucketSize];
             int read;
             while ((read = await from.ReceiveAsync(buffer, SocketFlags.None, Stopping)) > 0)
             {
+                if (rate > 0)
+                {
+                    long now = Environment.TickCount64;
+                    tokens = Math.Min(bucketSize, tokens + ((now - refilledAt) * rate / 1000.0)) - read;
+                    refilledAt = now;
+                    if (tokens < 0)
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(-tokens * 1000.0 / rate)), Stopping);
+                    }
+                }
+
                 double jitter = link.Jitter.TotalMilliseconds * ((random.NextDouble() * 2) - 1);
                 long due = Environment.TickCount64 + (long)Math.Max(0, link.Delay.TotalMilliseconds + jitter);
                 lastDue = Math.Max(lastDue, due); // a link delays, it does not reorder
-                await queue.Writer.WriteAsync((buffer[..read], lastDue), Stopping);
+                wire.Writer.TryWrite((buffer[..read], lastDue));
             }
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
         {
-            // Cut, reset or stopping: what was read still goes on, unless the far side is gone too.
+            // Cut, reset or stopping: what was taken still arrives, unless the far side is gone too.
         }
 
-        queue.Writer.TryComplete();
+        wire.Writer.TryComplete();
         await sending;
     }
 
-    private async Task SendAsync(ChannelReader<(byte[] Bytes, long DueAt)> queue, Socket to, Socket from, LinkProfile link, Action<int> delivered)
+    private async Task DeliverAsync(ChannelReader<(byte[] Bytes, long DueAt)> wire, Socket to, Socket from, Action<int> delivered)
     {
-        // The token bucket: a piece may leave once the bucket holds its bytes; it refills at the rate, up to a
-        // twentieth of a second's worth, so the link sends in small bursts as a real one does.
-        long rate = link.BytesPerSecond;
-        double bucketSize = rate > 0 ? Math.Max(1500, rate / 20.0) : 0;
-        double tokens = bucketSize;
-        long refilledAt = Environment.TickCount64;
         try
         {
-            await foreach ((byte[] bytes, long dueAt) in queue.ReadAllAsync(Stopping))
+            await foreach ((byte[] bytes, long dueAt) in wire.ReadAllAsync(Stopping))
             {
                 await WaitUntilAsync(dueAt);
+                await WaitUntilAsync(Volatile.Read(ref _blackoutUntil)); // a stall holds what is on the wire
                 int sent = 0;
                 while (sent < bytes.Length)
                 {
-                    await WaitUntilAsync(Volatile.Read(ref _blackoutUntil));
-                    int piece = bytes.Length - sent;
-                    if (rate > 0)
-                    {
-                        piece = (int)Math.Min(piece, bucketSize);
-                        long now = Environment.TickCount64;
-                        tokens = Math.Min(bucketSize, tokens + ((now - refilledAt) * rate / 1000.0));
-                        refilledAt = now;
-                        if (tokens < piece)
-                        {
-                            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling((piece - tokens) * 1000.0 / rate)), Stopping);
-                            continue;
-                        }
-
-                        tokens -= piece;
-                    }
-
-                    piece = await to.SendAsync(bytes.AsMemory(sent, piece), SocketFlags.None, Stopping);
+                    int piece = await to.SendAsync(bytes.AsMemory(sent), SocketFlags.None, Stopping);
                     sent += piece;
                     delivered(piece);
                 }
