@@ -188,8 +188,8 @@ public sealed class ChatCommandLine
             "The handshake must finish within this many seconds (10); on a slow link the deadline stretches to 6 measured round trips, at most 60 s (a longer value here still wins).");
         HandshakeTimeout.Hidden = false; // the one timeout a user on a slow link may need
         FrameTimeout = Seconds("--frame-timeout", "In the handshake, a begun frame may go this many seconds without a further byte (10); in a session only --peer-timeout applies.");
-        Keepalive = Seconds("--keepalive", "Ping a peer that has been silent this many seconds (15).");
-        PeerTimeout = Seconds("--peer-timeout", "Declare a peer gone after this many seconds of silence (45).");
+        Keepalive = Seconds("--keepalive", "Ping when the peer has been silent, or we have sent nothing, for this many seconds (15).");
+        PeerTimeout = Seconds("--peer-timeout", "Declare a peer gone after this many seconds without a byte from it, in every state, mid-transfer included (45).");
         DecisionTimeout = Seconds("--decision-timeout", "How long the peer may take to accept us before its first message, in seconds (300).");
         HelloTimeout = Seconds("--hello-timeout", "User1: a caller must send its whole hello within this many seconds of connecting (default: the handshake timeout, on the same clock).");
 
