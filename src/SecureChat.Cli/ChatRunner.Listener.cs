@@ -146,7 +146,7 @@ public sealed partial class ChatRunner
         }
 
         // The RSA work waits for a slot, but no longer than a caller may take to say hello at all.
-        TimeSpan left = _settings.Listener.HelloTimeout - waited.Elapsed;
+        TimeSpan left = HelloWait(options) - waited.Elapsed;
         var replay = new ReplayStream(hello, stream);
         await using (replay)
         {
@@ -165,7 +165,8 @@ public sealed partial class ChatRunner
                 using var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, slot.Evicted);
                 try
                 {
-                    session = await SecureSession.RespondAsync(replay, options, handshake.Token).ConfigureAwait(false);
+                    // One clock: the handshake deadline began when we started waiting for the hello (docs/protocol.md, "Deadline").
+                    session = await SecureSession.RespondAsync(replay, options, waited.Elapsed, handshake.Token).ConfigureAwait(false);
                 }
                 catch (SessionException e)
                 {
@@ -318,6 +319,10 @@ public sealed partial class ChatRunner
         kept.State.Dispose();
     }
 
+    /// <summary>How long a caller may take to send its whole hello: the handshake deadline, unless a shorter wait was asked for.</summary>
+    private TimeSpan HelloWait(SessionOptions options) =>
+        _settings.Listener.HelloTimeout is { } hello && hello < options.HandshakeTimeout ? hello : options.HandshakeTimeout;
+
     /// <summary>A conversation whose connection dropped, kept for its peer's return.</summary>
     private sealed record RetainedConversation(Fingerprint Peer, ChatState State);
 
@@ -333,7 +338,7 @@ public sealed partial class ChatRunner
         using (HelloWaitingRoom.Seat seat = waitingRoom.Enter())
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, seat.MadeRoom);
-            deadline.CancelAfter(_settings.Listener.HelloTimeout);
+            deadline.CancelAfter(HelloWait(options));
             try
             {
                 byte[]? hello = await HelloReader.ReadAsync(stream, options.MaxHandshakePayload, deadline.Token).ConfigureAwait(false);
@@ -350,7 +355,7 @@ public sealed partial class ChatRunner
                 timedOut = true;
                 failure = new SessionTimeoutException(evicted
                     ? $"it had sent no hello when {waitingRoom.Capacity} newer callers were waiting, so it made room for them."
-                    : $"it sent no hello within {_settings.Listener.HelloTimeout.TotalSeconds:0.###} s of connecting.");
+                    : $"no answer: it sent no hello within {HelloWait(options).TotalSeconds:0.###} s of connecting.");
             }
             catch (SessionException e)
             {

@@ -194,27 +194,32 @@ public sealed partial class ChatRunner : IDisposable
     {
         using ChatState state = NewChatState(new Conversation());
         SessionOptions options = Options(identity, psk, home, peer => [PeerLabel.Address(_settings.Host, _settings.Port), PeerLabel.Name(peer.Name)], reserveConversation: false);
-        int attempt = 1;
+        int reconnect = 0; // reconnect attempts since the connection last dropped; 0 before the first connection
         while (true)
         {
-            (SecureSession? session, int exitCode, bool retryable) = await OpenAsync(options, state, attempt, cancellationToken).ConfigureAwait(false);
+            if (reconnect > 0)
+            {
+                // Just before the attempt, so that its failure's reason follows its own line.
+                _terminal.ShowWarning($"Reconnecting (attempt {reconnect} of {_settings.ReconnectAttempts})…");
+            }
+
+            (SecureSession? session, int exitCode, bool retryable) = await OpenAsync(options, state, reconnect + 1, cancellationToken).ConfigureAwait(false);
             if (session is null)
             {
-                if (attempt == 1 || cancellationToken.IsCancellationRequested)
+                if (reconnect == 0 || cancellationToken.IsCancellationRequested)
                 {
                     return exitCode;
                 }
 
-                if (!retryable || attempt > _settings.ReconnectAttempts)
+                if (!retryable || reconnect >= _settings.ReconnectAttempts)
                 {
-                    return GiveUp(state, attempt, retryable ? ExitCode.ConnectionFailed : exitCode);
+                    return GiveUp(state, reconnect, retryable ? ExitCode.ConnectionFailed : exitCode);
                 }
 
-                attempt++;
-                _terminal.ShowWarning($"Reconnecting (attempt {attempt})…");
-                if (!await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false))
+                reconnect++;
+                if (!await BackOffAsync(reconnect, cancellationToken).ConfigureAwait(false))
                 {
-                    return GiveUp(state, attempt, ExitCode.ConnectionFailed);
+                    return GiveUp(state, reconnect - 1, ExitCode.ConnectionFailed);
                 }
 
                 continue;
@@ -236,22 +241,25 @@ public sealed partial class ChatRunner : IDisposable
                 state.KeepUnsent(line); // read as the connection dropped: it goes out first next time
             }
 
-            attempt = 2;
-            _terminal.ShowWarning($"Connection lost — reconnecting (attempt {attempt})…");
-            if (!await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false))
+            reconnect = 1;
+            _terminal.ShowWarning($"Connection lost — reconnecting in {BackOffDelay(reconnect).TotalSeconds:0.##} s…");
+            if (!await BackOffAsync(reconnect, cancellationToken).ConfigureAwait(false))
             {
-                return GiveUp(state, attempt, ExitCode.ConnectionFailed);
+                return GiveUp(state, 0, ExitCode.ConnectionFailed);
             }
         }
     }
 
-    /// <summary>Waits before reconnect attempt <paramref name="attempt"/> (2, 3, …): 0.25 s, doubling, at most 10 s. False on Ctrl+C.</summary>
-    private static async Task<bool> BackOffAsync(int attempt, CancellationToken cancellationToken)
+    /// <summary>The wait before reconnect attempt <paramref name="reconnect"/> (1, 2, …): 0.25 s, doubling, at most 10 s.</summary>
+    private static TimeSpan BackOffDelay(int reconnect) =>
+        TimeSpan.FromMilliseconds(Math.Min(250 * Math.Pow(2, reconnect - 1), MaxReconnectDelay.TotalMilliseconds));
+
+    /// <summary>Waits before reconnect attempt <paramref name="reconnect"/>. False on Ctrl+C.</summary>
+    private static async Task<bool> BackOffAsync(int reconnect, CancellationToken cancellationToken)
     {
-        TimeSpan delay = TimeSpan.FromMilliseconds(Math.Min(250 * Math.Pow(2, attempt - 2), MaxReconnectDelay.TotalMilliseconds));
         try
         {
-            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(BackOffDelay(reconnect), cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException)
@@ -264,9 +272,9 @@ public sealed partial class ChatRunner : IDisposable
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(10);
 
     /// <summary>Reconnecting failed for good: say so, and list everything that never reached the peer.</summary>
-    private int GiveUp(ChatState state, int attempt, int exitCode)
+    private int GiveUp(ChatState state, int attempts, int exitCode)
     {
-        _terminal.ShowWarning($"Gave up reconnecting to {_settings.Host}:{_settings.Port} after {attempt - 1} attempt(s).");
+        _terminal.ShowWarning($"Gave up reconnecting to {_settings.Host}:{_settings.Port} after {attempts} attempt(s).");
         IReadOnlyList<string> undelivered = state.Undelivered();
         if (undelivered.Count > 0)
         {

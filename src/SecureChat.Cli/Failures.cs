@@ -24,6 +24,7 @@ public static class Failures
         PeerAbortedException { Reason: AbortReason.Busy } => $"{peerName} is busy in another conversation; try again later.",
         PeerAbortedException aborted => $"{peerName} ended the conversation: {AbortReasons.Describe(aborted.Reason)}",
         ProtocolViolationException => $"{peerName} broke the protocol, so the conversation was ended. ({failure.Message})",
+        SessionTimeoutException { SlowLink: true } => $"The link to {peerName} is slow: its answer was still arriving when the time ran out. ({failure.Message}) Try again, or allow more time with --handshake-timeout.",
         SessionTimeoutException => $"{peerName} stopped answering. ({failure.Message}) Check the network and try again.",
         ConnectionLostException => $"The connection to {peerName} was lost. ({failure.Message})",
         _ => failure.Message,

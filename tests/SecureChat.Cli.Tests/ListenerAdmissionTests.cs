@@ -127,6 +127,22 @@ public sealed class ListenerAdmissionTests
     }
 
     [Fact]
+    public async Task Listener_CallerSendsNothing_IsClosedAtTheDocumentedHandshakeDeadlineNotAnotherClock()
+    {
+        // Issue 13 item 1: no separate 5 s hello wait; the handshake deadline, from when the listener began
+        // waiting for frame 1, is the one clock (docs/protocol.md, "Deadline").
+        await using Listening user1 = await Listening.StartAsync("--handshake-timeout", "1.5");
+        using Socket idle = await ConnectAsync(user1.Port);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        byte[] received = await ReadUntilClosedAsync(idle, TimeSpan.FromSeconds(10));
+
+        clock.Elapsed.Should().BeGreaterThan(TimeSpan.FromSeconds(1.4)).And.BeLessThan(TimeSpan.FromSeconds(5));
+        received.Should().Equal(Protocol.Framing.FrameJson.EncodeAbort(Protocol.Errors.AbortReason.Timeout));
+        await user1.Error.WaitForAsync("no answer: it sent no hello within 1.5 s");
+    }
+
+    [Fact]
     public async Task Listener_SlowlorisStallsInsideItsHello_IsClosedAtTheHelloTimeoutNotTheFrameTimeout()
     {
         await using Listening user1 = await Listening.StartAsync("--hello-timeout", "0.5", "--frame-timeout", "30");

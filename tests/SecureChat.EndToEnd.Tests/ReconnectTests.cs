@@ -37,11 +37,11 @@ public sealed partial class ReconnectTests(ITestOutputHelper output, PreparedHom
         meter.Refusing = true; // the network stays down after the cut until the lines below are typed
 
         await Task.WhenAll(user1.WriteLineAsync("b2 in flight at the cut"), user2.WriteLineAsync("a2 in flight at the cut"));
-        await user2.WaitForStderrAsync("Connection lost — reconnecting (attempt 2)…");
+        await user2.WaitForStderrAsync("Connection lost — reconnecting in 0.25 s…");
         await user1.WaitForStderrAsync("Still listening");
         await user2.WriteLineAsync("a3 typed while disconnected");
         await user1.WriteLineAsync("b3 typed while disconnected");
-        await user2.WaitForStderrAsync("Reconnecting (attempt 3)…");
+        await user2.WaitForStderrAsync("Reconnecting (attempt 2 of 15)…");
         user1.StdoutText.Should().NotContain("a3", "the network is down");
         user2.StdoutText.Should().NotContain("b3", "the network is down");
         meter.Refusing = false;
@@ -84,12 +84,18 @@ public sealed partial class ReconnectTests(ITestOutputHelper output, PreparedHom
         await user2.WriteLineAsync("sent to a frozen User1 (2)");
         await Task.Delay(300);
         user1.Kill();
-        await user2.WaitForStderrAsync("Connection lost — reconnecting (attempt 2)…");
+        await user2.WaitForStderrAsync("Connection lost — reconnecting in 0.25 s…");
         await user2.WriteLineAsync("typed while reconnecting");
         int exit = await user2.WaitForExitAsync();
 
         exit.Should().Be(69, user2.Transcript);
-        user2.Stderr.Should().Contain(line => line.Contains("Reconnecting (attempt 3)…", StringComparison.Ordinal), user2.Transcript);
+        // Issue 20 item 8: the first reconnect is attempt 1, and each attempt's reason comes before the next attempt's line.
+        var lines = user2.Stderr.ToList();
+        int first = lines.FindIndex(line => line.Contains("Reconnecting (attempt 1 of 2)…", StringComparison.Ordinal));
+        int second = lines.FindIndex(line => line.Contains("Reconnecting (attempt 2 of 2)…", StringComparison.Ordinal));
+        first.Should().BeGreaterThan(-1, user2.Transcript);
+        second.Should().BeGreaterThan(first, user2.Transcript);
+        lines.Skip(first + 1).Take(second - first - 1).Should().Contain(line => line.Contains("User1 at 127.0.0.1", StringComparison.Ordinal), "attempt 1's reason, before attempt 2\n" + user2.Transcript);
         user2.Stderr.Should().Contain($"warning: Gave up reconnecting to 127.0.0.1:{proxy.Port} after 2 attempt(s).", user2.Transcript);
         user2.Stderr.Should().ContainInOrder(["warning:   sent to a frozen User1 (1)", "warning:   sent to a frozen User1 (2)"], user2.Transcript);
         user2.Stderr.Should().Contain("warning:   typed while reconnecting", "a line read but never sent is undelivered too\n" + user2.Transcript);

@@ -50,7 +50,7 @@ public sealed partial class ResumeTests(ITestOutputHelper output, PreparedHomes 
         await using FaultProxy proxy = FaultProxy.Start(meter.Port, new Fault(FaultKind.HoldThenCut, Toward.Listener, FirstChunkFrame + cutChunk, CutHold));
         ChatProcess user2 = Sandbox.StartConnector(proxy.Port, homes.User2, ["--reconnect", "--send", file, "--wait", ReceiptWait]);
 
-        await user2.WaitForStderrAsync("Connection lost — reconnecting (attempt 2)…");
+        await user2.WaitForStderrAsync("Connection lost — reconnecting in 0.25 s…");
         string resuming = await user1.WaitForStderrAsync("Resuming video.bin");
         string rest = await user2.WaitForStderrAsync("already holds");
         await user1.WaitForStderrAsync("Received video.bin");
@@ -102,7 +102,7 @@ public sealed partial class ResumeTests(ITestOutputHelper output, PreparedHomes 
         await user1.WaitForStderrAsync("Received video.bin");
 
         exit.Should().Be(0, user2.Transcript);
-        user2.Stderr.Should().Contain("warning: Connection lost — reconnecting (attempt 2)…").And.Contain("video.bin (2.95 MB) arrived at User1: SHA-256 verified.");
+        user2.Stderr.Should().Contain("warning: Connection lost — reconnecting in 0.25 s…").And.Contain("video.bin (2.95 MB) arrived at User1: SHA-256 verified.");
         user2.StderrText.Should().NotContain("never confirmed delivered");
         user1.Stderr.Should().Contain("Resuming video.bin: 49% is here already.", user1.Transcript);
         SampleFile.Sha256(Path.Combine(dir, "video.bin")).Should().Be(SampleFile.Sha256(file));

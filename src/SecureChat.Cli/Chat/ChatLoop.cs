@@ -357,9 +357,9 @@ public sealed class ChatLoop
                         // Before the next event: the peer may offer a file right after its resume,
                         // and the offer must not find the files still detached (issue 7's end-to-end tests).
                         _state.Files.Attach(_session, resumed.Continued);
-                        Log.Resumed(_logger, resumed.Resent.Count);
                         if (resumed.Continued)
                         {
+                            Log.Resumed(_logger, resumed.Resent.Count); // not on a first connection: nothing was resumed
                             _terminal.ShowSystem($"Reconnected to {SafeText.ForTerminal(_session.Peer.Name)}, {resumed.Resent.Count} message(s) resent.");
                         }
 

@@ -104,7 +104,10 @@ public sealed class ChatCommandLine
                 r.AddError("--retry must be 0 to 100.");
             }
         });
-        Once = new Option<bool>("--once") { Description = "Stop listening after one conversation." };
+        Once = new Option<bool>("--once")
+        {
+            Description = "Stop listening after one conversation; a dropped connection ends it too, so this does not combine with User2's --reconnect.",
+        };
         Wait = new Option<double>("--wait")
         {
             Description = "Scripted use: seconds to wait at the end of input for the last messages to be confirmed delivered.",
@@ -120,7 +123,7 @@ public sealed class ChatCommandLine
 
         Reconnect = new Option<bool>("--reconnect")
         {
-            Description = "If the connection drops, reconnect (backing off, up to about 2 minutes) and resend what User1 had not confirmed; nothing is shown twice.",
+            Description = "If the connection drops, reconnect (backing off, up to about 2 minutes) and resend what User1 had not confirmed; nothing is shown twice. Needs a User1 that keeps listening (not --once).",
         };
         ReconnectAttempts = new Option<int>("--reconnect-attempts")
         {
@@ -230,12 +233,15 @@ public sealed class ChatCommandLine
             },
         };
 
-        HandshakeTimeout = Seconds("--handshake-timeout", "The whole handshake must finish within this many seconds (10).");
-        FrameTimeout = Seconds("--frame-timeout", "A frame, once begun, must arrive whole within this many seconds (10).");
-        Keepalive = Seconds("--keepalive", "Ping a peer that has been silent this many seconds (15).");
-        PeerTimeout = Seconds("--peer-timeout", "Declare a peer gone after this many seconds of silence (45).");
+        HandshakeTimeout = Seconds(
+            "--handshake-timeout",
+            "The handshake must finish within this many seconds (10); on a slow link the deadline stretches to 6 measured round trips, at most 60 s (a longer value here still wins).");
+        HandshakeTimeout.Hidden = false; // the one timeout a user on a slow link may need
+        FrameTimeout = Seconds("--frame-timeout", "In the handshake, a begun frame may go this many seconds without a further byte (10); in a session only --peer-timeout applies.");
+        Keepalive = Seconds("--keepalive", "Ping when the peer has been silent, or we have sent nothing, for this many seconds (15).");
+        PeerTimeout = Seconds("--peer-timeout", "Declare a peer gone after this many seconds without a byte from it, in every state, mid-transfer included (45).");
         DecisionTimeout = Seconds("--decision-timeout", "How long the peer may take to accept us before its first message, in seconds (300).");
-        HelloTimeout = Seconds("--hello-timeout", "User1: a caller must send its whole hello within this many seconds of connecting (5).");
+        HelloTimeout = Seconds("--hello-timeout", "User1: a caller must send its whole hello within this many seconds of connecting (default: the handshake timeout, on the same clock).");
 
         Root = new RootCommand(
             (role == ChatRole.Listener

@@ -11,10 +11,11 @@ public sealed record ListenerLimits
     public static readonly ListenerLimits Default = new();
 
     /// <summary>
-    /// A caller's whole hello must arrive within this after it connected (default 5 s). User2 sends it at
-    /// once, so only an idle, garbage or stalling (slowloris) connection ever runs into it.
+    /// A caller's whole hello must arrive within this after it connected; by default (null) the handshake
+    /// timeout, whose clock starts at the same moment (docs/protocol.md, "Deadline"). A shorter wait only
+    /// ever shortens frame 1's part of that one clock; it cannot lengthen it.
     /// </summary>
-    public TimeSpan HelloTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan? HelloTimeout { get; init; }
 
     /// <summary>
     /// At most this many callers wait for their hello at once (default 1024). A waiting caller costs a
@@ -24,7 +25,7 @@ public sealed record ListenerLimits
     /// </summary>
     public int MaxWaitingForHello { get; init; } = 1024;
 
-    /// <summary>At most this many handshakes run at once (default 16); a caller whose hello came waits for a slot until its hello timeout.</summary>
+    /// <summary>At most this many handshakes run at once (default 16); a caller whose hello came waits for a slot until its hello wait ends.</summary>
     public int MaxHandshakes { get; init; } = 16;
 
     /// <summary>

@@ -20,4 +20,7 @@ public sealed class SessionTimeoutException : SessionException
         : base(message, innerException)
     {
     }
+
+    /// <summary>Whether the peer's bytes were still arriving when the time ran out: a slow link, not a silent peer.</summary>
+    public bool SlowLink { get; init; }
 }

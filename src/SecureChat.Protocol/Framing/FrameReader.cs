@@ -1,6 +1,8 @@
 // Reads frames from a stream. Waiting for the first byte of a frame is bounded only by the caller (the
-// session's keepalive decides how long silence may last); once a frame has begun, all of it must arrive
-// within the frame timeout, so a sender that stalls mid-frame cannot hold a connection (slowloris).
+// session's keepalive decides how long silence may last). Once a frame has begun, the frame timeout bounds
+// a stall, not the frame: it restarts on every read that brought bytes, so a large frame crossing a slow
+// link stays alive while its bytes keep coming (issue 20), and a sender that stops mid-frame is caught.
+// What bounds a whole exchange (a stranger trickling its hello) is the caller's deadline, not this one.
 // Reads are buffered: one read from the stream takes whatever has arrived, often many frames, and the
 // frames already buffered are handed out without another system call or timer.
 using System.Net.Sockets;
@@ -19,6 +21,7 @@ public sealed class FrameReader
     private int _lastFrameLength;
     private int _start;
     private int _end;
+    private long _lastProgressAt = Environment.TickCount64;
 
     /// <summary>Reads from <paramref name="stream"/>; the caller owns it.</summary>
     public FrameReader(Stream stream)
@@ -28,12 +31,18 @@ public sealed class FrameReader
         _buffer = _defaultBuffer;
     }
 
+    /// <summary>When bytes last arrived (<see cref="Environment.TickCount64"/>), part of a frame or not: the sign of life that counts.</summary>
+    internal long LastProgressAt => Volatile.Read(ref _lastProgressAt);
+
+    /// <summary>Whether part of a frame has arrived and the rest has not.</summary>
+    internal bool InsideFrame => Volatile.Read(ref _end) > Volatile.Read(ref _start);
+
     /// <summary>
     /// Reads the next frame, or returns <see langword="null"/> if the stream ended cleanly between frames.
     /// The frame is the caller's to keep.
     /// </summary>
     /// <exception cref="ProtocolViolationException">The length prefix is 0 or above <paramref name="maxPayload"/>.</exception>
-    /// <exception cref="SessionTimeoutException">The frame began but did not finish within <paramref name="frameTimeout"/>.</exception>
+    /// <exception cref="SessionTimeoutException">The frame began, then no byte of it came for <paramref name="frameTimeout"/> (infinite: never).</exception>
     /// <exception cref="ConnectionLostException">The stream ended mid-frame or failed.</exception>
     public async ValueTask<Frame?> ReadFrameAsync(int maxPayload, TimeSpan frameTimeout, CancellationToken cancellationToken)
     {
@@ -71,7 +80,7 @@ public sealed class FrameReader
             }
         }
 
-        // A frame has begun: the rest of it is due within the frame timeout.
+        // A frame has begun: each further piece of it is due within the frame timeout.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(frameTimeout);
         try
@@ -94,11 +103,13 @@ public sealed class FrameReader
                 {
                     return frame;
                 }
+
+                deadline.CancelAfter(frameTimeout); // progress: the stall clock starts again
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new SessionTimeoutException($"The peer began a frame but did not finish it within {frameTimeout.TotalSeconds:0.###} s.");
+            throw new SessionTimeoutException($"The peer began a frame, then sent nothing more of it for {frameTimeout.TotalSeconds:0.###} s.");
         }
     }
 
@@ -158,7 +169,13 @@ public sealed class FrameReader
     {
         try
         {
-            return await _stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            int read = await _stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (read > 0)
+            {
+                Volatile.Write(ref _lastProgressAt, Environment.TickCount64);
+            }
+
+            return read;
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {

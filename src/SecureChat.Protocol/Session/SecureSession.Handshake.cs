@@ -32,19 +32,22 @@ public sealed partial class SecureSession
         return await EstablishAsync(
             stream,
             options,
-            async (reader, writer, token) =>
+            async (reader, writer, clock) =>
             {
+                CancellationToken token = clock.Token;
                 await writer.WriteFrameAsync(handshake.CreateHello(), token).ConfigureAwait(false);
-                Frame hello = await ReadHandshakeFrameAsync(reader, options, token).ConfigureAwait(false);
+                clock.Sent();
+                Frame hello = await ReadHandshakeFrameAsync(reader, options, clock).ConfigureAwait(false);
 
                 // The key frame first: the responder unwraps our secret while we unwrap its.
                 await writer.WriteFrameAsync(handshake.ReadHelloAndCreateKey(hello), token).ConfigureAwait(false);
                 await writer.WriteFrameAsync(handshake.CreateFinish(), token).ConfigureAwait(false);
-                Frame finish = await ReadHandshakeFrameAsync(reader, options, token).ConfigureAwait(false);
+                Frame finish = await ReadHandshakeFrameAsync(reader, options, clock).ConfigureAwait(false);
                 return handshake.ReadFinish(finish);
             },
             () => AbortReason.HandshakeFailed,
             conversation,
+            TimeSpan.Zero,
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -53,7 +56,16 @@ public sealed partial class SecureSession
     /// The session owns <paramref name="stream"/> from now on and closes it on failure.
     /// </summary>
     /// <exception cref="SessionException">The handshake failed; the type says how.</exception>
-    public static async Task<SecureSession> RespondAsync(Stream stream, SessionOptions options, CancellationToken cancellationToken = default)
+    public static Task<SecureSession> RespondAsync(Stream stream, SessionOptions options, CancellationToken cancellationToken = default) =>
+        RespondAsync(stream, options, TimeSpan.Zero, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RespondAsync(Stream, SessionOptions, CancellationToken)"/> for a caller that has already
+    /// waited <paramref name="alreadyWaited"/> for frame 1 itself: the handshake deadline counts from when it
+    /// began waiting, one clock (docs/protocol.md, "Deadline").
+    /// </summary>
+    /// <exception cref="SessionException">The handshake failed; the type says how.</exception>
+    public static async Task<SecureSession> RespondAsync(Stream stream, SessionOptions options, TimeSpan alreadyWaited, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(options);
@@ -62,12 +74,14 @@ public sealed partial class SecureSession
         return await EstablishAsync(
             stream,
             options,
-            async (reader, writer, token) =>
+            async (reader, writer, clock) =>
             {
-                Frame hello = await ReadHandshakeFrameAsync(reader, options, token).ConfigureAwait(false);
+                CancellationToken token = clock.Token;
+                Frame hello = await ReadHandshakeFrameAsync(reader, options, clock).ConfigureAwait(false);
                 await writer.WriteFrameAsync(handshake.ReadHelloAndCreateHello(hello), token).ConfigureAwait(false);
-                handshake.ReadKey(await ReadHandshakeFrameAsync(reader, options, token).ConfigureAwait(false));
-                Frame finish = await ReadHandshakeFrameAsync(reader, options, token).ConfigureAwait(false);
+                clock.Sent();
+                handshake.ReadKey(await ReadHandshakeFrameAsync(reader, options, clock).ConfigureAwait(false));
+                Frame finish = await ReadHandshakeFrameAsync(reader, options, clock).ConfigureAwait(false);
                 (byte[] reply, HandshakeResult result) = handshake.ReadFinishAndCreateFinish(finish);
                 try
                 {
@@ -82,20 +96,22 @@ public sealed partial class SecureSession
             },
             () => handshake.AbortReason,
             conversation: null,
+            alreadyWaited,
             cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// What both roles do around their frame exchange: the whole-handshake deadline, the trust decision,
+    /// What both roles do around their frame exchange: the handshake deadline (<see cref="HandshakeClock"/>), the trust decision,
     /// and on any failure the generic abort (<paramref name="handshakeReason"/> for the handshake's own
     /// failures) and the closed stream.
     /// </summary>
     private static async Task<SecureSession> EstablishAsync(
         Stream stream,
         SessionOptions options,
-        Func<FrameReader, FrameWriter, CancellationToken, Task<HandshakeResult>> exchange,
+        Func<FrameReader, FrameWriter, HandshakeClock, Task<HandshakeResult>> exchange,
         Func<AbortReason> handshakeReason,
         Conversation? conversation,
+        TimeSpan alreadyWaited,
         CancellationToken cancellationToken)
     {
         var reader = new FrameReader(stream);
@@ -103,15 +119,15 @@ public sealed partial class SecureSession
         HandshakeResult? result = null;
         try
         {
-            using (CancellationTokenSource deadline = StartDeadline(options, cancellationToken))
+            using (var clock = new HandshakeClock(options.HandshakeTimeout, alreadyWaited, cancellationToken))
             {
                 try
                 {
-                    result = await exchange(reader, writer, deadline.Token).ConfigureAwait(false);
+                    result = await exchange(reader, writer, clock).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    throw HandshakeTimedOut(options);
+                    throw clock.Expired(reader);
                 }
             }
 
@@ -132,20 +148,12 @@ public sealed partial class SecureSession
         }
     }
 
-    private static CancellationTokenSource StartDeadline(SessionOptions options, CancellationToken cancellationToken)
+    private static async ValueTask<Frame> ReadHandshakeFrameAsync(FrameReader reader, SessionOptions options, HandshakeClock clock)
     {
-        var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(options.HandshakeTimeout);
-        return deadline;
-    }
-
-    private static SessionTimeoutException HandshakeTimedOut(SessionOptions options) =>
-        new($"The handshake did not finish within {options.HandshakeTimeout.TotalSeconds:0.###} s.");
-
-    private static async ValueTask<Frame> ReadHandshakeFrameAsync(FrameReader reader, SessionOptions options, CancellationToken cancellationToken)
-    {
-        Frame frame = await reader.ReadFrameAsync(options.MaxHandshakePayload, options.FrameTimeout, cancellationToken).ConfigureAwait(false)
+        clock.Waiting();
+        Frame frame = await reader.ReadFrameAsync(options.MaxHandshakePayload, options.FrameTimeout, clock.Token).ConfigureAwait(false)
             ?? throw new ConnectionLostException("The peer closed the connection during the handshake.");
+        clock.Answered();
         if (FrameJson.ReadType(frame.Payload.Span) == AbortFrame.TypeName)
         {
             throw FrameJson.ParseAbort(frame.Payload.Span);

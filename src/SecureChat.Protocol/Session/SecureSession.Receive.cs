@@ -15,7 +15,9 @@ public sealed partial class SecureSession
         {
             while (true)
             {
-                Frame? frame = await _reader.ReadFrameViewAsync(_options.MaxSessionPayload, _options.FrameTimeout, _lifetime.Token).ConfigureAwait(false);
+                // No frame timeout in a session: a frame crossing a slow or stalling link is alive while its
+                // bytes keep coming, and the keepalive, which counts every byte, is the only "gone" verdict.
+                Frame? frame = await _reader.ReadFrameViewAsync(_options.MaxSessionPayload, Timeout.InfiniteTimeSpan, _lifetime.Token).ConfigureAwait(false);
                 if (frame is null)
                 {
                     // Even after our own goodbye: only the peer's proves that none of its last records were cut off.
@@ -229,16 +231,20 @@ public sealed partial class SecureSession
         }
 
         long now = Environment.TickCount64;
-        long silence = now - Volatile.Read(ref _lastReceivedAt);
+        long silence = now - Math.Max(Volatile.Read(ref _lastReceivedAt), _reader.LastProgressAt); // any byte is a sign of life
+        long quiet = now - Volatile.Read(ref _lastSentAt);
+        long interval = (long)_options.KeepaliveInterval.TotalMilliseconds;
         TimeSpan limit = _heardFromPeer ? _options.PeerTimeout : TimeSpan.FromTicks(Math.Max(_options.PeerTimeout.Ticks, _options.PeerDecisionTimeout.Ticks));
         if (silence >= (long)limit.TotalMilliseconds && Volatile.Read(ref _waitingForApplication) == 0)
         {
-            Break(new SessionTimeoutException(
-                $"Nothing from the peer for {limit.TotalSeconds:0.###} s, not even an answer to a keepalive: it is gone."));
+            Break(new SessionTimeoutException(_reader.InsideFrame
+                ? $"Nothing from the peer for {limit.TotalSeconds:0.###} s, in the middle of a frame that had been arriving: the link or the peer is gone."
+                : $"Nothing from the peer for {limit.TotalSeconds:0.###} s, not even an answer to a keepalive: it is gone."));
         }
-        else if (silence >= (long)_options.KeepaliveInterval.TotalMilliseconds
-            && now - Volatile.Read(ref _lastPingAt) >= (long)_options.KeepaliveInterval.TotalMilliseconds)
+        else if ((silence >= interval || quiet >= interval) && now - Volatile.Read(ref _lastPingAt) >= interval)
         {
+            // Also when we have sent nothing for a while, though the peer's bytes keep coming: the receiver of a
+            // long transfer pings, so the sender, which hears nothing else from it, knows it is there.
             Volatile.Write(ref _lastPingAt, now);
             Interlocked.Exchange(ref _pingDue, 1);
             ScheduleFlush();

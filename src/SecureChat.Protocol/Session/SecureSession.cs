@@ -97,6 +97,7 @@ public sealed partial class SecureSession : IAsyncDisposable
     private volatile bool _heardFromPeer;
     private long _lastReceivedAt = Environment.TickCount64;
     private long _lastPingAt = Environment.TickCount64;
+    private long _lastSentAt = Environment.TickCount64;
 
     private SecureSession(Stream stream, SessionOptions options, HandshakeResult handshake, FrameReader reader, FrameWriter writer, Conversation? conversation)
     {
@@ -354,6 +355,7 @@ public sealed partial class SecureSession : IAsyncDisposable
         {
             // Never the caller's token: a frame abandoned half-written would desynchronise the stream.
             await _writer.WriteFrameAsync(frame.Wire, _lifetime.Token).ConfigureAwait(false);
+            Volatile.Write(ref _lastSentAt, Environment.TickCount64);
         }
         catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
         {

@@ -26,6 +26,26 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Help_ShowsTheHandshakeTimeoutAndHowItFollowsTheLink()
+    {
+        // Issue 20 item 3: the option a user on a slow link needs is documented, with the stretch.
+        AppRun run = await AppRun.RunAsync(ChatRole.Connector, "--help");
+
+        run.Output.Should().Contain("--handshake-timeout").And.Contain("6 measured round trips, at most 60 s");
+    }
+
+    [Fact]
+    public async Task Help_OnceAndReconnect_EachSaysTheyDoNotCombine()
+    {
+        // Issue 20 item 5: User1 --once exits at the first drop, so User2 --reconnect would find nobody.
+        AppRun listener = await AppRun.RunAsync(ChatRole.Listener, "--help");
+        AppRun connector = await AppRun.RunAsync(ChatRole.Connector, "--help");
+
+        listener.Output.Should().Contain("--once").And.Contain("does not combine with User2's --reconnect");
+        connector.Output.Should().Contain("--reconnect").And.Contain("Needs a User1 that keeps listening (not --once)");
+    }
+
+    [Fact]
     public void TimeoutOptions_Given_ReachTheSettings()
     {
         var commandLine = new ChatCommandLine(ChatRole.Listener, interactive: false);

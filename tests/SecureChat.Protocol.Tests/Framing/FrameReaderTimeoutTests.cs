@@ -43,28 +43,26 @@ public sealed class FrameReaderTimeoutTests
     }
 
     [Fact]
-    public async Task ReadFrameAsync_FrameTrickledByteByByte_TimesOutOnTheWholeFrameNotEachRead()
+    public async Task ReadFrameAsync_FrameTrickledLongerThanTheFrameTimeout_ArrivesWhileBytesKeepComing()
     {
-        // Each byte arrives far within the frame timeout, but the whole frame would take about 5 s: a
-        // timeout per read (rather than per frame) would let such a sender hold the connection.
+        // Issue 20 item 1: the frame timeout bounds a stall, not the frame. Each byte arrives far within it,
+        // and the whole frame takes about 5 times as long: a slow link, which must not kill the frame.
         TimeSpan frameTimeout = TimeSpan.FromSeconds(1);
         TimeSpan gap = TimeSpan.FromMilliseconds(25);
         byte[] slow = FrameCodec.Encode(Encoding.UTF8.GetBytes($$"""{"type":"record","seq":0,"sealed":"{{new string('A', 196)}}"}"""));
         (DuplexStream near, DuplexStream far) = DuplexStream.CreatePair();
-        using var stopTrickle = new CancellationTokenSource();
         await using (near)
         await using (far)
         {
             var reader = new FrameReader(near);
             Task<Frame?> read = reader.ReadFrameAsync(Limit, frameTimeout, CancellationToken.None).AsTask();
             var clock = Stopwatch.StartNew();
-            Task trickle = TrickleAsync(far, slow, gap, stopTrickle.Token);
+            Task trickle = TrickleAsync(far, slow, gap, CancellationToken.None);
 
-            Func<Task> act = () => read.WaitAsync(Patience);
+            Frame? frame = await read.WaitAsync(Patience * 3);
 
-            await act.Should().ThrowAsync<SessionTimeoutException>();
-            clock.Elapsed.Should().BeLessThan(gap * slow.Length * 0.8, "the frame timeout bounds the whole frame");
-            await stopTrickle.CancelAsync();
+            frame!.Value.Wire.ToArray().Should().Equal(slow);
+            clock.Elapsed.Should().BeGreaterThan(frameTimeout * 2, "the frame took longer than the frame timeout");
             await trickle;
         }
     }

@@ -49,6 +49,9 @@ internal sealed class FrameRelay : IAsyncDisposable
 
     public Func<RelayedFrame, IEnumerable<byte[]>> Tamper { get; set; }
 
+    /// <summary>A pause before each piece after the first that <see cref="Tamper"/> returns for one frame: a slow link.</summary>
+    public TimeSpan PieceDelay { get; set; }
+
     /// <summary>Whether one side closing closes the other (false: a black hole that keeps both open).</summary>
     public bool ForwardEnd { get; set; } = true;
 
@@ -129,8 +132,15 @@ internal sealed class FrameRelay : IAsyncDisposable
                 await from.ReadExactlyAsync(wire.AsMemory(FrameCodec.HeaderSize), _stop.Token);
                 var frame = new RelayedFrame(toward, ++number, wire);
                 Seen.Writer.TryWrite(frame);
+                bool first = true;
                 foreach (byte[] output in Tamper(frame))
                 {
+                    if (!first && PieceDelay > TimeSpan.Zero)
+                    {
+                        await Task.Delay(PieceDelay, _stop.Token);
+                    }
+
+                    first = false;
                     await to.WriteAsync(output, _stop.Token);
                     await to.FlushAsync(_stop.Token);
                 }

@@ -9,8 +9,9 @@ namespace SecureChat.Protocol.Tests.Session;
 [Collection(TimingSensitive.Name)]
 public sealed class KeepaliveTests
 {
-    private static SessionOptions Quick(SessionOptions options) => new()
+    private static SessionOptions Quick(SessionOptions options, TimeSpan? frameTimeout = null) => new()
     {
+        FrameTimeout = frameTimeout ?? options.FrameTimeout,
         Identity = options.Identity,
         Name = options.Name,
         TrustPeer = options.TrustPeer,
@@ -90,25 +91,59 @@ public sealed class KeepaliveTests
     }
 
     [Fact]
-    public async Task StalledFrame_BeginsAndStops_TimesOutAfterTheFrameTimeout()
+    public async Task StalledFrame_BeginsAndStops_DeclaredGoneByThePeerTimeoutNotTheFrameTimeout()
     {
-        SessionOptions alice = SessionHarness.AliceOptions();
-        (Stream bobStream, Stream aliceStream, FrameRelay relay) = FrameRelay.Create();
+        // Issue 20 item 1: in a session the keepalive is the only "gone" verdict, mid-frame included.
+        bool stalled = false;
+        (Stream bobStream, Stream aliceStream, FrameRelay relay) = FrameRelay.Create(f => FrameRelay.IsHandshake(f) || !Volatile.Read(ref stalled) ? [f.Wire] : []);
+        relay.ForwardEnd = false;
         await using (relay)
         {
             (SecureSession bobSession, SecureSession aliceSession) = await SessionHarness.ConnectAsync(
                 bobStream,
                 aliceStream,
-                SessionHarness.BobOptions(),
-                new SessionOptions { Identity = alice.Identity, Name = alice.Name, TrustPeer = alice.TrustPeer, FrameTimeout = TimeSpan.FromMilliseconds(300) });
+                Quick(SessionHarness.BobOptions()),
+                Quick(SessionHarness.AliceOptions(), TimeSpan.FromMilliseconds(300)));
             await using (bobSession)
             await using (aliceSession)
             {
+                Volatile.Write(ref stalled, true);
                 await relay.InjectAsync(Toward.Responder, [0, 0, 1]);
+                var stopwatch = Stopwatch.StartNew();
 
                 Drain.Result result = await Drain.EventsAsync(aliceSession);
 
-                result.Failure.Should().BeOfType<SessionTimeoutException>().Which.Message.Should().Contain("did not finish");
+                result.Failure.Should().BeOfType<SessionTimeoutException>().Which.Message.Should().Contain("in the middle of a frame");
+                stopwatch.Elapsed.Should().BeGreaterThan(TimeSpan.FromMilliseconds(1900), "the 2 s peer timeout, not the 0.3 s frame timeout");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task SlowFrame_TakesLongerThanFrameAndPeerTimeouts_ArrivesAndBothSidesStayAlive()
+    {
+        // Issue 20 item 1: a frame whose bytes keep coming is alive however long it takes (here 4 s against a
+        // 0.3 s frame timeout and a 2 s peer timeout); and the sender, which hears nothing else meanwhile, hears
+        // the receiver's pings, sent because the receiver has been quiet.
+        (Stream bobStream, Stream aliceStream, FrameRelay relay) = FrameRelay.Create(f =>
+            f.Wire.Length > 20_000 ? Enumerable.Range(0, 40).Select(i => f.Wire[(f.Wire.Length * i / 40)..(f.Wire.Length * (i + 1) / 40)]) : [f.Wire]);
+        relay.PieceDelay = TimeSpan.FromMilliseconds(100);
+        await using (relay)
+        {
+            static SessionOptions Slow(SessionOptions o) => Quick(o, TimeSpan.FromMilliseconds(300));
+            (SecureSession bob, SecureSession alice) = await SessionHarness.ConnectAsync(bobStream, aliceStream, Slow(SessionHarness.BobOptions()), Slow(SessionHarness.AliceOptions()));
+            await using (bob)
+            await using (alice)
+            {
+                string text = new('x', 30_000);
+                var stopwatch = Stopwatch.StartNew();
+                await bob.SendAsync(text);
+                await using IAsyncEnumerator<SessionEvent> events = alice.ReadEventsAsync().GetAsyncEnumerator();
+
+                (await Drain.NextTextAsync(events)).Text.Should().Be(text);
+                stopwatch.Elapsed.Should().BeGreaterThan(TimeSpan.FromSeconds(3), "the frame really crossed slowly");
+                bob.Failure.Should().BeNull();
+                alice.Failure.Should().BeNull();
             }
         }
     }
