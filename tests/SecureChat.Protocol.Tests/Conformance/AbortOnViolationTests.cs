@@ -1,8 +1,4 @@
-using System.Text;
 using SecureChat.Protocol.Errors;
-using SecureChat.Protocol.Framing;
-using SecureChat.Protocol.Session;
-using SecureChat.Protocol.Tests.Infrastructure;
 
 namespace SecureChat.Protocol.Tests.Conformance;
 
@@ -68,57 +64,9 @@ public sealed class AbortOnViolationTests
         failure.Should().Match(e => e is ProtocolViolationException || e is IntegrityException, $"{value} is refused as the peer's violation, not a crash");
     }
 
-    /// <summary>A responder with conversations (as User1) meets the script; it closes the session as soon as it fails.</summary>
     private static async Task<(string? Abort, Exception? Failure)> RunAsync(string[] script)
     {
-        SessionOptions alice = Responder();
-        (ScriptedPeer bob, SecureSession session) = await ScriptedPeer.AgainstResponderAsync(alice);
-        await using (bob)
-        {
-            Task<Exception?> user1 = ActLikeUser1Async(session);
-            foreach (string step in script)
-            {
-                await SendAsync(bob, step);
-            }
-
-            Task<string?> abort = bob.ReadAbortAsync();
-            return (await abort.WaitAsync(TimeSpan.FromSeconds(60)), await user1.WaitAsync(TimeSpan.FromSeconds(60)));
-        }
-    }
-
-    /// <summary>Alice as User1 runs her: she resolves conversations, so she requires the initiator's resume.</summary>
-    internal static SessionOptions Responder() => new()
-    {
-        Identity = TestIdentities.Alice,
-        Name = "alice",
-        TrustPeer = SessionHarness.TrustAll,
-        ResolveConversation = (_, id) => new Conversation(id.Span),
-    };
-
-    private static Task SendAsync(ScriptedPeer bob, string step) => step switch
-    {
-        _ when step.StartsWith("raw:", StringComparison.Ordinal) => bob.SendRawAsync(Convert.FromHexString(step[4..])),
-        _ when step.StartsWith("frame:", StringComparison.Ordinal) => bob.SendRawAsync(FrameCodec.Encode(Encoding.UTF8.GetBytes(step[6..]))),
-        _ => bob.SendInnerAsync(step),
-    };
-
-    /// <summary>What User1 does: wait for the conversation, read events, and close at once on a failure.</summary>
-    private static async Task<Exception?> ActLikeUser1Async(SecureSession session)
-    {
-        Exception? failure = null;
-        try
-        {
-            await session.WaitForConversationAsync();
-            await foreach (SessionEvent _ in session.ReadEventsAsync())
-            {
-            }
-        }
-        catch (SessionException e)
-        {
-            failure = e;
-        }
-
-        await session.DisposeAsync();
-        return failure;
+        (string? abort, Exception? failure, _) = await ScriptRun.AgainstResponderAsync(script, sayBye: false);
+        return (abort, failure);
     }
 }
