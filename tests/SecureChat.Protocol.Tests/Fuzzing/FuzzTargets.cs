@@ -122,10 +122,9 @@ internal sealed class FuzzTargets(CapturedConversation capture)
     /// <summary>
     /// The responder's handshake fed the frames in <paramref name="input"/> (frames 1, 3 and 4), with the
     /// captured responder's randomness: an unchanged input replays the captured handshake exactly. A changed
-    /// frame 1 or 3 must never lead to completion (both are in TH3, which frame 4's confirmation covers). A
-    /// changed frame 4 may complete only if it carries the same value (frame 4 is not covered by its own
-    /// confirmation, so a JSON re-spelling passes the responder), and then its frame 5 must differ from the
-    /// captured one, because TH4 hashes frame 4 as received: the initiator refuses it and no session opens.
+    /// frame 1 or 3 must never lead to completion (both are in TH3, which frame 4's confirmation covers), and
+    /// neither may a changed frame 4: its confirmation does not cover its own spelling, so the responder
+    /// requires it byte for byte canonical (issue 13, item 11).
     /// </summary>
     public string Responder(byte[] input)
     {
