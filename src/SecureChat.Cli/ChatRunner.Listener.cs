@@ -25,8 +25,8 @@ namespace SecureChat.Cli;
 
 public sealed partial class ChatRunner
 {
-    private readonly Lock _retainedGate = new();
-    private RetainedConversation? _retained;
+    // Per peer key, so that a stranger's conversation never makes us forget a peer's (issue 13, item 9).
+    private readonly KeptConversations<ChatState> _kept = new();
 
     private async Task<int> ListenAsync(IdentityKey identity, Secret? psk, ChatHome home, CancellationToken cancellationToken)
     {
@@ -119,14 +119,7 @@ public sealed partial class ChatRunner
 
         await Task.WhenAll(running).ConfigureAwait(false);
         _drops.Flush();
-        RetainedConversation? kept;
-        lock (_retainedGate)
-        {
-            kept = _retained;
-            _retained = null;
-        }
-
-        if (kept is not null)
+        foreach (ChatState kept in _kept.TakeAll())
         {
             GiveUpRetained(kept);
         }
@@ -214,12 +207,9 @@ public sealed partial class ChatRunner
                 }
                 finally
                 {
-                    lock (_retainedGate)
+                    if (_kept.Holds(state))
                     {
-                        if (ReferenceEquals(_retained?.State, state))
-                        {
-                            state = null; // kept for a reconnect
-                        }
+                        state = null; // kept for a reconnect
                     }
 
                     state?.Dispose();
@@ -244,9 +234,9 @@ public sealed partial class ChatRunner
                 state.KeepUnsent(line);
             }
 
-            lock (_retainedGate)
+            foreach (ChatState givenUp in _kept.Keep(session.Peer.Fingerprint, state.Conversation!, state))
             {
-                _retained = new RetainedConversation(session.Peer.Fingerprint, state);
+                GiveUpRetained(givenUp);
             }
 
             int waiting = state.Conversation!.Unconfirmed.Count + state.Unsent.Count;
@@ -266,47 +256,39 @@ public sealed partial class ChatRunner
     }
 
     /// <summary>
-    /// The responder's half of resuming: the conversation we kept for this peer if it names it, else a new
-    /// one (and the one we kept is given up: what it never delivered is listed).
+    /// The responder's half of resuming: the conversation we kept for this peer's key if it names it, else
+    /// a new one. Conversations kept for other keys are not touched.
     /// </summary>
-    private Conversation ResolveConversation(PeerIdentity peer, ReadOnlyMemory<byte> id)
-    {
-        lock (_retainedGate)
-        {
-            return _retained is { } kept && kept.Peer.Equals(peer.Fingerprint) && kept.State.Conversation!.HasId(id.Span)
-                ? kept.State.Conversation
-                : new Conversation(id.Span);
-        }
-    }
+    private Conversation ResolveConversation(PeerIdentity peer, ReadOnlyMemory<byte> id) =>
+        _kept.Find(peer.Fingerprint, id.Span) ?? new Conversation(id.Span);
 
     /// <summary>The chat state for the conversation the session carries: the kept one, or a new one.</summary>
     private ChatState AdoptConversation(SecureSession session, Conversation conversation)
     {
-        RetainedConversation? kept;
-        lock (_retainedGate)
+        if (_kept.Take(conversation) is { } resumed)
         {
-            kept = _retained;
-            _retained = null;
+            return resumed;
         }
 
-        if (kept is not null && ReferenceEquals(kept.State.Conversation, conversation))
+        // The same key started another conversation: the one we kept for it will not resume.
+        ChatState? older = _kept.TakePeer(session.Peer.Fingerprint);
+        if (older is not null)
         {
-            return kept.State;
+            GiveUpRetained(older);
         }
 
-        if (kept is not null)
+        if (older is not null || _kept.Count > 0)
         {
-            GiveUpRetained(kept);
-            _terminal.DiscardPendingInput(); // lines typed for the lost conversation do not go to this one
+            _terminal.DiscardPendingInput(); // lines typed for a lost conversation do not go to this one
         }
 
         return NewChatState(conversation);
     }
 
     /// <summary>A kept conversation that will not resume: list what it never delivered.</summary>
-    private void GiveUpRetained(RetainedConversation kept)
+    private void GiveUpRetained(ChatState kept)
     {
-        IReadOnlyList<string> undelivered = kept.State.Undelivered();
+        IReadOnlyList<string> undelivered = kept.Undelivered();
         if (undelivered.Count > 0)
         {
             _terminal.ShowWarning($"The earlier conversation will not resume; {undelivered.Count} message(s) were never confirmed delivered:");
@@ -316,15 +298,12 @@ public sealed partial class ChatRunner
             }
         }
 
-        kept.State.Dispose();
+        kept.Dispose();
     }
 
     /// <summary>How long a caller may take to send its whole hello: the handshake deadline, unless a shorter wait was asked for.</summary>
     private TimeSpan HelloWait(SessionOptions options) =>
         _settings.Listener.HelloTimeout is { } hello && hello < options.HandshakeTimeout ? hello : options.HandshakeTimeout;
-
-    /// <summary>A conversation whose connection dropped, kept for its peer's return.</summary>
-    private sealed record RetainedConversation(Fingerprint Peer, ChatState State);
 
     /// <summary>
     /// The caller's first frame, read whole within the hello timeout while it holds a seat in the waiting

@@ -133,6 +133,15 @@ internal sealed class ResponderHandshake : IDisposable
                     + "it announced, or a handshake frame was changed on the way (someone in between?).");
             }
 
+            // Frame 4 is the last frame the responder hashes and the only one the initiator never sees
+            // confirmed back: a re-spelled frame 4 (same members, other order or escapes) would complete
+            // the handshake here only. So it must be byte for byte the canonical encoding (issue 13, item 11).
+            byte[] canonical = FrameJson.Encode(new InitiatorFinish(finish.Confirm), ProtocolJsonContext.Default.InitiatorFinish);
+            if (!frame.Wire.Span.SequenceEqual(canonical))
+            {
+                throw new ProtocolViolationException("The initiator's finish frame is not in canonical form ({\"type\":\"finish\",\"confirm\":…}, compact).");
+            }
+
             _transcript.Append(frame.Wire.Span);
             byte[] th4 = _transcript.GetCurrentHash();
             byte[] reply = FrameJson.Encode(new ResponderFinish(keys.ResponderConfirmation(th4)), ProtocolJsonContext.Default.ResponderFinish);

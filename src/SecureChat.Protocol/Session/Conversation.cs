@@ -13,6 +13,12 @@ public sealed class Conversation
     /// <summary>The size of a conversation id in bytes.</summary>
     public const int IdSize = 16;
 
+    /// <summary>
+    /// The largest text id, <c>through</c> and <c>first</c> the protocol allows: 2^63 − 1, so that every id,
+    /// and the next one after it, fits the signed 64-bit counters of every peer without overflow.
+    /// </summary>
+    public const ulong MaxTextId = long.MaxValue;
+
     private readonly byte[] _id;
     private readonly Lock _gate = new();
     private readonly List<PendingText> _unconfirmed = [];

@@ -44,10 +44,13 @@ internal sealed class RecordOpener : IDisposable
                 : $"Record {record.Seq} arrived where record {expected} was due: records were dropped or reordered. The session is ended.");
         }
 
-        if ((record.Sealed.Length - MessageProtection.IvSize - MessageProtection.TagSize) % MessageProtection.DefaultPaddingBucket != 0)
+        int padded = record.Sealed.Length - MessageProtection.IvSize - MessageProtection.TagSize;
+        if (padded < MessageProtection.DefaultPaddingBucket || padded % MessageProtection.DefaultPaddingBucket != 0)
         {
-            // Version 1 pads every record to the bucket; an authentic record of another size cannot exist.
-            throw new ProtocolViolationException($"Record {expected} is {record.Sealed.Length} bytes, not padded to the {MessageProtection.DefaultPaddingBucket}-byte bucket.");
+            // Version 1 pads every record to a whole bucket, at least one: IV ‖ C ‖ tag is 48 + 160·k bytes
+            // with k ≥ 1, so at least 208. An authentic record of another size cannot exist.
+            throw new ProtocolViolationException(
+                $"Record {expected} is {record.Sealed.Length} bytes, not 48 + {MessageProtection.DefaultPaddingBucket}·k with k ≥ 1: not padded to the bucket.");
         }
 
         Span<byte> header = stackalloc byte[RecordHeader.Size];

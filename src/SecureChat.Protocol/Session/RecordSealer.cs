@@ -51,6 +51,19 @@ internal sealed class RecordSealer : IDisposable
     public PooledFrame SealPooled(InnerMessage message)
     {
         byte[] plaintext = JsonSerializer.SerializeToUtf8Bytes(message, ProtocolJsonContext.Default.InnerMessage);
+        try
+        {
+            return SealPlaintextPooled(plaintext);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    /// <summary>Seals plaintext bytes as they are (for tests that must send what no message would serialise to).</summary>
+    internal PooledFrame SealPlaintextPooled(ReadOnlySpan<byte> plaintext)
+    {
         ulong sequence = _chain.Index;
         Span<byte> header = stackalloc byte[RecordHeader.Size];
         RecordHeader.Write(header, _protection.Suite, _direction, sequence);
@@ -75,7 +88,6 @@ internal sealed class RecordSealer : IDisposable
         finally
         {
             CryptographicOperations.ZeroMemory(_messageKey);
-            CryptographicOperations.ZeroMemory(plaintext);
             ArrayPool<byte>.Shared.Return(sealedBytes);
         }
     }

@@ -57,8 +57,10 @@ public sealed partial class SecureSession
         {
             Break(e);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+        catch (Exception e)
         {
+            // Whatever else the peer's bytes made a lower layer throw (an overflow, a bad argument) is the
+            // peer's violation: it must end the session with an abort, never kill the pump in silence.
             Break(new ProtocolViolationException($"The peer's input could not be handled ({e.GetType().Name}).", e));
         }
     }
@@ -117,6 +119,11 @@ public sealed partial class SecureSession
 
     private async ValueTask ReceiveTextAsync(ulong id, long sentAtMilliseconds, string text)
     {
+        if (id == 0 || id > Conversation.MaxTextId)
+        {
+            throw new ProtocolViolationException($"The peer numbered a message {id}; ids are 1 to 2^63 − 1.");
+        }
+
         if (_conversation is { } conversation)
         {
             // A resent text the peer could not know had arrived is dropped: each line is shown once.
@@ -336,6 +343,7 @@ public sealed partial class SecureSession
         }
         finally
         {
+            _abortSettled.TrySetResult();
             _events.Writer.TryComplete();
             await ShutDownAsync().ConfigureAwait(false);
         }
@@ -360,6 +368,14 @@ public sealed partial class SecureSession
 
     private async Task ShutDownAsync()
     {
+        if (Failure is not null)
+        {
+            // The application learns of a failure (a send throws, the wait for the resume ends) before the
+            // abort is written; its close must not cut the stream under that abort (issue 13, item 2). The
+            // wait is bounded: the abort waits at most 1 s for the writer and 1 s for the write.
+            await _abortSettled.Task.ConfigureAwait(false);
+        }
+
         if (Interlocked.Exchange(ref _shutDown, 1) == 1)
         {
             return;

@@ -77,9 +77,10 @@ public sealed partial class SecureSession
         byte[] id = message.Conversation!;
         ulong through = message.Through!.Value;
         ulong first = message.First!.Value;
-        if (id.Length != Conversation.IdSize || first == 0)
+        if (id.Length != Conversation.IdSize || first == 0 || first > Conversation.MaxTextId || through > Conversation.MaxTextId)
         {
-            throw new ProtocolViolationException($"The peer's resume is malformed (a conversation id is {Conversation.IdSize} bytes; ids start at 1).");
+            throw new ProtocolViolationException(
+                $"The peer's resume is malformed (a conversation id is {Conversation.IdSize} bytes; through is 0 to 2^63 − 1 and first 1 to 2^63 − 1).");
         }
 
         Conversation conversation;

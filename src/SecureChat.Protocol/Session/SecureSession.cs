@@ -73,6 +73,9 @@ public sealed partial class SecureSession : IAsyncDisposable
     // could hold 48 MiB of them. A slow receiver holds the pump here instead, a few MiB at most.
     private readonly SemaphoreSlim _chunkRoom = new(MaxQueuedChunks, MaxQueuedChunks);
     private readonly TaskCompletionSource _resumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Completed once the abort a failure calls for has been written, or could not be: closing waits for it.
+    private readonly TaskCompletionSource _abortSettled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Conversation? _conversation;
 
     // Whether the session carries a conversation: the initiator was given one, or the responder resolves

@@ -6,6 +6,7 @@ using SecureChat.Crypto.Derivation;
 using SecureChat.Crypto.Identity;
 using SecureChat.Crypto.Protection;
 using SecureChat.Crypto.Secrets;
+using SecureChat.Protocol.Errors;
 using SecureChat.Protocol.Framing;
 using SecureChat.Protocol.Handshake;
 using SecureChat.Protocol.Session;
@@ -22,6 +23,15 @@ namespace SecureChat.Protocol.Tests.Handshake;
 public sealed class DeterministicExampleTests
 {
     private const string WriteVariable = "SECURECHAT_WRITE_EXAMPLE";
+    private const string Psk = "example pre-shared key";
+    private const string FileName = "note.txt";
+    private const string FileContent = "A file of a few bytes.";
+
+    // Inputs added with the resume, file and BLAKE2b parts: an older documented example lacks them.
+    private const string DefaultConversation = "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf";
+    private const string DefaultBlake2bIv = "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+    private const byte BobIvBase = 0x80;
+    private const byte AliceIvBase = 0x20;
 
     [Fact]
     public async Task Example_InTheSpecification_ReproducesByteForByte()
@@ -75,12 +85,14 @@ public sealed class DeterministicExampleTests
         void Add(string name, string value) => values.Add(new(name, value));
         void AddHex(string name, ReadOnlySpan<byte> bytes) => Add(name, Hex(bytes));
 
-        const string Psk = "example pre-shared key";
         var time = new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
         using IdentityKey bobKey = IdentityKey.ImportPkcs8(Bytes(given["initiator.identity.pkcs8"]));
         using IdentityKey aliceKey = IdentityKey.ImportPkcs8(Bytes(given["responder.identity.pkcs8"]));
-        var bobEntropy = new ExampleEntropy(given, "initiator", "responder", ivBase: 0x80, time);
-        var aliceEntropy = new ExampleEntropy(given, "responder", "initiator", ivBase: 0xC0, time);
+        var bobEntropy = new ExampleEntropy(given, "initiator", "responder", BobIvBase, time);
+        var aliceEntropy = new ExampleEntropy(given, "responder", "initiator", AliceIvBase, time);
+        string conversation = given.GetValueOrDefault("conversation") ?? DefaultConversation;
+        string blake2bIv = given.GetValueOrDefault("blake2b.record0.iv") ?? DefaultBlake2bIv;
+        byte[] content = Encoding.UTF8.GetBytes(FileContent);
 
         // The conversation, through a relay that records every frame.
         (Stream bobStream, Stream aliceStream, FrameRelay relay) = FrameRelay.Create();
@@ -88,21 +100,39 @@ public sealed class DeterministicExampleTests
         {
             using Secret bobPsk = Secret.Copy(Encoding.UTF8.GetBytes(Psk));
             using Secret alicePsk = Secret.Copy(Encoding.UTF8.GetBytes(Psk));
-            (SecureSession bob, SecureSession alice) = await SessionHarness.ConnectAsync(
-                bobStream,
-                aliceStream,
-                new SessionOptions { Identity = bobKey, Name = "bob", TrustPeer = SessionHarness.TrustAll, PreSharedKey = bobPsk, Entropy = bobEntropy },
-                new SessionOptions { Identity = aliceKey, Name = "alice", TrustPeer = SessionHarness.TrustAll, PreSharedKey = alicePsk, Entropy = aliceEntropy });
+            var bobOptions = new SessionOptions { Identity = bobKey, Name = "bob", TrustPeer = SessionHarness.TrustAll, PreSharedKey = bobPsk, Entropy = bobEntropy };
+            var aliceOptions = new SessionOptions
+            {
+                Identity = aliceKey,
+                Name = "alice",
+                TrustPeer = SessionHarness.TrustAll,
+                PreSharedKey = alicePsk,
+                Entropy = aliceEntropy,
+                ResolveConversation = (_, id) => new Conversation(id.Span),
+            };
+            Task<SecureSession> responding = Task.Run(() => SecureSession.RespondAsync(aliceStream, aliceOptions));
+            SecureSession bob = await SecureSession.InitiateAsync(bobStream, bobOptions, new Conversation(Bytes(conversation)));
+            SecureSession alice = await responding;
             await using (bob)
             await using (alice)
             {
-                // One turn at a time, so that texts and receipts take their sequence numbers in a fixed order.
+                // One turn at a time, so that every record takes its sequence number in a fixed order.
                 await using IAsyncEnumerator<SessionEvent> bobEvents = bob.ReadEventsAsync().GetAsyncEnumerator();
                 await using IAsyncEnumerator<SessionEvent> aliceEvents = alice.ReadEventsAsync().GetAsyncEnumerator();
+                await bob.WaitForConversationAsync();
+                await alice.WaitForConversationAsync();
                 await bob.SendAsync("Hello, Alice!");
                 await NextAsync<MessagesDelivered>(bobEvents);
                 await alice.SendAsync("Hi, Bob.");
                 await NextAsync<MessagesDelivered>(aliceEvents);
+                ulong file = await bob.OfferFileAsync(FileName, content.Length, SHA256.HashData(content));
+                FileOffered offered = await NextAsync<FileOffered>(aliceEvents);
+                await alice.AcceptFileAsync(offered.File, 0, SHA256.HashData([]));
+                await NextAsync<FileAccepted>(bobEvents);
+                await bob.SendFileChunkAsync(file, 0, content);
+                await NextAsync<FileChunkReceived>(aliceEvents);
+                await alice.ConfirmFileAsync(offered.File);
+                await NextAsync<FileVerified>(bobEvents);
                 await bob.CloseAsync();
                 await NextAsync<PeerClosed>(aliceEvents);
                 await alice.CloseAsync();
@@ -117,8 +147,8 @@ public sealed class DeterministicExampleTests
 
         byte[][] toAlice = frames.Where(f => f.Toward == Toward.Responder).Select(f => f.Wire).ToArray();
         byte[][] toBob = frames.Where(f => f.Toward == Toward.Initiator).Select(f => f.Wire).ToArray();
-        toAlice.Should().HaveCount(6, "hello, key, finish, and three records from Bob");
-        toBob.Should().HaveCount(5, "hello, finish, and three records from Alice");
+        toAlice.Should().HaveCount(9, "hello, key, finish, and six records from Bob");
+        toBob.Should().HaveCount(8, "hello, finish, and six records from Alice");
 
         // Inputs, as the example lists them.
         Add("initiator.identity.pkcs8", given["initiator.identity.pkcs8"]);
@@ -127,6 +157,9 @@ public sealed class DeterministicExampleTests
         Add("responder.identity.fingerprint", Quote(aliceKey.Fingerprint.ToString()));
         Add("psk", Quote(Psk));
         Add("clock", Quote(time.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)));
+        Add("conversation", conversation);
+        Add("file.name", Quote(FileName));
+        Add("file.content", Quote(FileContent));
         Add("initiator.nonce", given["initiator.nonce"]);
         Add("initiator.ephemeral.private", given["initiator.ephemeral.private"]);
         using EphemeralKeyPair bobEphemeral = EphemeralKeyPair.FromPrivateKey(Bytes(given["initiator.ephemeral.private"]));
@@ -173,9 +206,53 @@ public sealed class DeterministicExampleTests
         AddHex("chain.responder", chainToBob);
         Add("safety_number", Quote(SafetyNumber.Compute(bobKey.PublicKey, aliceKey.PublicKey).ToString()));
 
-        AddRecords(values, "initiator", chainToAlice, Direction.InitiatorToResponder, toAlice[3..], 0x80);
-        AddRecords(values, "responder", chainToBob, Direction.ResponderToInitiator, toBob[2..], 0xC0);
+        AddRecords(values, "initiator", chainToAlice, Direction.InitiatorToResponder, toAlice[3..], BobIvBase);
+        AddRecords(values, "responder", chainToBob, Direction.ResponderToInitiator, toBob[2..], AliceIvBase);
+        AddBlake2bRecord(values, chainToAlice, toAlice[3], blake2bIv);
+        AddHex("abort.frame", FrameJson.EncodeAbort(AbortReason.SessionFailed));
         return values;
+    }
+
+    /// <summary>
+    /// Bob's record 0 as it would be under the keyed-BLAKE2b suite: the same chain and plaintext, the suite
+    /// number 2 in the header, the MAC keyed BLAKE2b-256, and the IV the example gives.
+    /// </summary>
+    private static void AddBlake2bRecord(List<KeyValuePair<string, string>> values, byte[] chainKey, byte[] hmacFrame, string iv)
+    {
+        using var chain = new ChainKey(chainKey);
+        byte[] messageKey = new byte[ChainKey.MessageKeySize];
+        chain.Next(messageKey);
+        byte[] plaintext = OpenRecord(hmacFrame, messageKey, MessageSuite.AesCbcHmacSha256, Direction.InitiatorToResponder, 0);
+        byte[] header = new byte[RecordHeader.Size];
+        RecordHeader.Write(header, MessageSuite.AesCbcBlake2b256, Direction.InitiatorToResponder, 0);
+        MessageProtection blake2b = MessageProtection.Create(MessageSuite.AesCbcBlake2b256, MessageProtection.DefaultPaddingBucket);
+        byte[] sealedBytes = new byte[blake2b.GetSealedLength(plaintext.Length)];
+        blake2b.Seal(messageKey, Bytes(iv), header, plaintext, sealedBytes);
+        PooledFrame frame = RecordFrameWriter.Write(0, sealedBytes);
+        try
+        {
+            values.Add(new("blake2b.record0.message_key", Hex(messageKey)));
+            values.Add(new("blake2b.record0.header", Hex(header)));
+            values.Add(new("blake2b.record0.plaintext", Quote(Encoding.UTF8.GetString(plaintext))));
+            values.Add(new("blake2b.record0.iv", iv));
+            values.Add(new("blake2b.record0.frame", Hex(frame.Wire.Span)));
+        }
+        finally
+        {
+            frame.Return();
+        }
+
+        // And it opens under suite 2 only.
+        blake2b.Open(messageKey, header, sealedBytes).Should().Equal(plaintext);
+    }
+
+    private static byte[] OpenRecord(byte[] frame, byte[] messageKey, MessageSuite suite, Direction direction, ulong seq)
+    {
+        byte[] header = new byte[RecordHeader.Size];
+        RecordHeader.Write(header, suite, direction, seq);
+        string json = Encoding.UTF8.GetString(frame, FrameCodec.HeaderSize, frame.Length - FrameCodec.HeaderSize);
+        byte[] sealedBytes = Convert.FromBase64String(System.Text.Json.Nodes.JsonNode.Parse(json)!["sealed"]!.GetValue<string>());
+        return MessageProtection.Create(suite, MessageProtection.DefaultPaddingBucket).Open(messageKey, header, sealedBytes);
     }
 
     private static void AddRecords(List<KeyValuePair<string, string>> values, string side, byte[] chainKey, Direction direction, byte[][] frames, byte ivBase)
@@ -201,13 +278,14 @@ public sealed class DeterministicExampleTests
         }
     }
 
-    private static async Task NextAsync<T>(IAsyncEnumerator<SessionEvent> events)
+    private static async Task<T> NextAsync<T>(IAsyncEnumerator<SessionEvent> events)
+        where T : SessionEvent
     {
         while (await events.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20)))
         {
-            if (events.Current is T)
+            if (events.Current is T found)
             {
-                return;
+                return found;
             }
         }
 
