@@ -102,7 +102,25 @@ public sealed partial class ChatRunner : IDisposable
     public void Dispose() => _trustTurn.Dispose();
 
     private SessionOptions Options(IdentityKey identity, Secret? psk, ChatHome home, Func<PeerIdentity, IReadOnlyList<PeerLabel>> labels, bool reserveConversation) =>
-        _settings.Timeouts.ToSessionOptions(identity, _settings.Name, psk, _settings.Suites, resolveConversation: reserveConversation ? ResolveConversation : null, trust: async (peer, ct) =>
+        _settings.Timeouts.ToSessionOptions(identity, _settings.Name, psk, _settings.Suites, resolveConversation: reserveConversation ? ResolveConversation : null, expectResponder: reserveConversation ? null : peer =>
+        {
+            // Pin before proof (User2): a responder that is not the one expected here hears nothing keyed by the PSK.
+            try
+            {
+                TrustVerdict? refused = Gate(home, identity).CheckBeforeProof(peer, labels(peer));
+                if (refused is not null)
+                {
+                    _terminal.ShowWarning(refused.Message);
+                }
+
+                return refused is null;
+            }
+            catch (KnownPeersException e)
+            {
+                _terminal.ShowWarning($"Could not check the known peers, so the connection is refused: {e.Message}");
+                return false;
+            }
+        }, trust: async (peer, ct) =>
         {
             // One question at a time, even if two callers finish their handshakes together.
             await _trustTurn.WaitAsync(ct).ConfigureAwait(false);
@@ -123,8 +141,7 @@ public sealed partial class ChatRunner : IDisposable
                 }
 
                 // Read afresh each time, so that 'peers forget' run while we listen takes effect.
-                var gate = new TrustGate(KnownPeers.Load(home.KnownPeersPath), _settings.Trust, _settings.PinnedPeer, _terminal.IsInteractive ? AskAsync : null, ForgetCommandPrefix());
-                TrustVerdict verdict = await gate.DecideAsync(peer, labels(peer), ct).ConfigureAwait(false);
+                TrustVerdict verdict = await Gate(home, identity).DecideAsync(peer, labels(peer), ct).ConfigureAwait(false);
                 if (!verdict.Accepted)
                 {
                     _terminal.ShowWarning(verdict.Message);
@@ -152,6 +169,9 @@ public sealed partial class ChatRunner : IDisposable
                 _trustTurn.Release();
             }
         });
+
+    private TrustGate Gate(ChatHome home, IdentityKey identity) =>
+        new(KnownPeers.Load(home.KnownPeersPath), _settings.Trust, _settings.PinnedPeer, _terminal.IsInteractive ? AskAsync : null, ForgetCommandPrefix(), identity.Fingerprint);
 
     /// <summary>How the user runs 'peers forget' for this same home, for the changed-key message.</summary>
     private string ForgetCommandPrefix() =>

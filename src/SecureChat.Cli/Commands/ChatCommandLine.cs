@@ -59,9 +59,9 @@ public sealed class ChatCommandLine
         };
         Name.Validators.Add(r =>
         {
-            if (!Protocol.Handshake.PeerName.IsValid(ValueOr<string?>(r, null)))
+            if (Protocol.Handshake.PeerName.Problem(ValueOr<string?>(r, null)) is { } problem)
             {
-                r.AddError("--name must be 1 to 64 characters, with no control characters and no space at either end.");
+                r.AddError($"--name is not usable: {problem}");
             }
         });
         PskFile = new Option<string?>("--psk-file") { Description = "A file holding a pre-shared key that both sides must have." };
