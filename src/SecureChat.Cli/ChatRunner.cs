@@ -36,6 +36,7 @@ public sealed partial class ChatRunner : IDisposable
     private readonly Func<string, string?> _environment;
     private readonly SemaphoreSlim _trustTurn = new(1, 1);
     private readonly DropReports _drops;
+    private readonly GuessLimiter _guesses;
     private int _inConversation;
 
     /// <summary>Runs with <paramref name="settings"/>, talking through <paramref name="terminal"/>.</summary>
@@ -46,16 +47,24 @@ public sealed partial class ChatRunner : IDisposable
         _logger = logger;
         _environment = environment;
         _drops = new DropReports(terminal.ShowWarning, TimeProvider.System);
+        _guesses = new GuessLimiter(settings.Listener, TimeProvider.System);
+    }
+
+    /// <summary>The listener's clock for the failed-handshake limit; tests give it a manual one.</summary>
+    internal TimeProvider GuessClock
+    {
+        init => _guesses = new GuessLimiter(_settings.Listener, value);
     }
 
     /// <summary>Runs until the conversation (User2) or the listening (User1) ends; returns the exit code.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        ChatHome home = ChatHome.Resolve(_settings.Home, _settings.Name, _environment);
+        ChatHome home = ChatHome.Resolve(_settings.Home, _settings.ProgramName, _settings.Name, _environment);
         IdentityKey identity;
         Secret? psk;
         try
         {
+            home.ThrowIfIdentityLeftBehind();
             identity = home.LoadOrCreateIdentity(out bool created);
             if (created)
             {
@@ -175,9 +184,8 @@ public sealed partial class ChatRunner : IDisposable
 
     /// <summary>How the user runs 'peers forget' for this same home, for the changed-key message.</summary>
     private string ForgetCommandPrefix() =>
-        _settings.Home is { } home ? $"{_settings.ProgramName} --home {home}"
-        : _settings.Name == _settings.ProgramName ? _settings.ProgramName
-        : $"{_settings.ProgramName} --name {_settings.Name}";
+        _settings.Home is { } home ? $"{_settings.Invocation ?? _settings.ProgramName} --home {AppInvocation.ShellWord(Path.GetFullPath(home))}"
+        : _settings.Invocation ?? _settings.ProgramName;
 
     private async ValueTask<TrustAnswer> AskAsync(PeerIdentity peer, CancellationToken cancellationToken)
     {
@@ -378,7 +386,8 @@ public sealed partial class ChatRunner : IDisposable
                     length--; // an editor's trailing newline is not part of the key
                 }
 
-                return length == 0 ? throw new ConfigurationException($"The pre-shared key file {file} is empty.") : Secret.Copy(bytes.AsSpan(0, length));
+                return length == 0 ? throw new ConfigurationException($"The pre-shared key file {file} is empty.")
+                    : Strong(bytes.AsSpan(0, length), $"the file {file}", $"{Invocation} key psk > {AppInvocation.ShellWord(file)} && chmod 600 {AppInvocation.ShellWord(file)}");
             }
             finally
             {
@@ -391,11 +400,28 @@ public sealed partial class ChatRunner : IDisposable
             string value = _environment(variable) is { Length: > 0 } v
                 ? v
                 : throw new ConfigurationException($"The environment variable {variable} (given with --psk-env) is not set or empty.");
-            return Secret.Copy(Encoding.UTF8.GetBytes(value));
+            byte[] bytes = Encoding.UTF8.GetBytes(value);
+            try
+            {
+                return Strong(bytes, $"the environment variable {variable}", $"export {variable}=\"$({Invocation} key psk)\"");
+            }
+            finally
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
+            }
         }
 
         return null;
     }
+
+    private string Invocation => _settings.Invocation ?? _settings.ProgramName;
+
+    /// <summary>The PSK as a secret, unless it could be guessed (issue 14: a 1-byte PSK was accepted, a 4-digit one fell online in 6 s).</summary>
+    private static Secret Strong(ReadOnlySpan<byte> psk, string source, string remedy) =>
+        PskStrength.IsStrong(psk) ? Secret.Copy(psk) : throw new ConfigurationException(
+            $"The pre-shared key in {source} is too weak: {psk.Length} bytes with about {PskStrength.EstimateBits(psk):0} bits of plausible entropy, " +
+            $"and at least {PskStrength.MinimumBytes} bytes and {PskStrength.MinimumBits} bits are needed, because anyone who sees one handshake can test guesses offline. " +
+            $"Make a random one and give the same to your peer: {remedy}");
 
     /// <summary>
     /// Reads a secret file through one handle, refusing it (as the identity key is refused) when its group or
