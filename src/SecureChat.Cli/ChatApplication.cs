@@ -71,6 +71,7 @@ public static class ChatApplication
         try
         {
             home.ThrowIfIdentityLeftBehind();
+            home.CheckStrictModes(pskFile: null);
             if (rotate)
             {
                 string? old = File.Exists(home.IdentityKeyPath) ? LoadFingerprint(home) : null;
@@ -107,6 +108,7 @@ public static class ChatApplication
         ChatHome home = ChatHome.Resolve(result.GetValue(commandLine.Home), commandLine.ProgramName, console.Environment);
         try
         {
+            home.CheckStrictModes(pskFile: null);
             KnownPeers known = KnownPeers.Load(home.KnownPeersPath);
             if (forget is null)
             {
@@ -127,7 +129,7 @@ public static class ChatApplication
             console.Error.WriteLine(removed == 0 ? $"No known peer matches {forget}." : $"Forgot {removed} entr{(removed == 1 ? "y" : "ies")} for {forget}.");
             return removed == 0 ? ExitCode.Usage : ExitCode.Success;
         }
-        catch (Exception e) when (e is KnownPeersException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is KnownPeersException or IOException or UnauthorizedAccessException or ConfigurationException)
         {
             console.Error.WriteLine(e.Message);
             return ExitCode.Configuration;

@@ -65,6 +65,7 @@ public sealed partial class ChatRunner : IDisposable
         try
         {
             home.ThrowIfIdentityLeftBehind();
+            home.CheckStrictModes(_settings.PskFile);
             identity = home.LoadOrCreateIdentity(out bool created);
             if (created)
             {

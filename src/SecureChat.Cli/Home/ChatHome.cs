@@ -80,6 +80,22 @@ public sealed class ChatHome
             $"mkdir -p -m 700 {to} && mv -n {from}/* {to}/ && rmdir {from}");
     }
 
+    /// <summary>
+    /// StrictModes: refuses (with the exact chmod or chown) when the folder, the identity key, the known peers
+    /// or <paramref name="pskFile"/> belongs to another user or may be written by others.
+    /// </summary>
+    /// <exception cref="ConfigurationException">One of them cannot be trusted.</exception>
+    public void CheckStrictModes(string? pskFile)
+    {
+        foreach (string? path in new[] { Directory, IdentityKeyPath, KnownPeersPath, pskFile })
+        {
+            if (path is not null && StrictModes.Problem(path) is { } problem)
+            {
+                throw new ConfigurationException(problem);
+            }
+        }
+    }
+
     /// <summary>Loads the identity key, creating one on first run. <paramref name="created"/> says which.</summary>
     /// <exception cref="KeyFileException">The file exists but cannot be used (unreadable, too open, malformed).</exception>
     public IdentityKey LoadOrCreateIdentity(out bool created)

@@ -207,19 +207,12 @@ public sealed class KnownPeers
             : null;
     }
 
-    /// <summary>Whoever can write the file decides whom we trust: a file others may write is not read.</summary>
+    /// <summary>Whoever can write the file decides whom we trust: a file another user owns, or others may write, is not read.</summary>
     private static void RefuseIfOthersMayWrite(string path)
     {
-        if (OperatingSystem.IsWindows() || !File.Exists(path))
+        if (Home.StrictModes.Problem(path) is { } problem)
         {
-            return;
-        }
-
-        UnixFileMode mode = File.GetUnixFileMode(path);
-        if ((mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
-        {
-            throw new KnownPeersException(
-                $"{path} may be changed by other users (mode 0{Convert.ToString((int)mode & 0x1FF, 8)}), and whoever can change it decides whom you trust. Check its entries, then run: chmod 600 '{path}'");
+            throw new KnownPeersException(problem);
         }
     }
 

@@ -69,7 +69,7 @@ public sealed class IdentityAndPskTests : IDisposable
 
         psk.Should().MatchRegex("^[0-9a-f]{64}$");
         again.Output.Trim().Should().NotBe(psk);
-        PskStrength.EstimateBits(System.Text.Encoding.ASCII.GetBytes(psk)).Should().BeGreaterThanOrEqualTo(256);
+        PskStrength.EstimateBits(System.Text.Encoding.ASCII.GetBytes(psk)).Should().BeGreaterThanOrEqualTo(PskStrength.MinimumBits);
         AppRun run = await RunAsync(ChatRole.Connector, new Dictionary<string, string> { ["SHARED_SECRET_KEY"] = psk }, "--psk-env", "SHARED_SECRET_KEY", "--port", FreePort());
         run.ExitCode.Should().Be(ExitCode.ConnectionFailed, "the PSK is accepted and the app goes on to connect: " + run.Error);
     }
