@@ -37,6 +37,7 @@ public sealed partial class ChatRunner : IDisposable
     private readonly SemaphoreSlim _trustTurn = new(1, 1);
     private readonly DropReports _drops;
     private readonly GuessLimiter _guesses;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _unverified = new(StringComparer.Ordinal);
     private int _inConversation;
 
     /// <summary>Runs with <paramref name="settings"/>, talking through <paramref name="terminal"/>.</summary>
@@ -152,6 +153,11 @@ public sealed partial class ChatRunner : IDisposable
 
                 // Read afresh each time, so that 'peers forget' run while we listen takes effect.
                 TrustVerdict verdict = await Gate(home, identity).DecideAsync(peer, labels(peer), ct).ConfigureAwait(false);
+                if (verdict.Reason is TrustReason.NewAccepted or TrustReason.AcceptedOnce)
+                {
+                    _unverified[peer.Fingerprint.ToString()] = true; // shown with a short fingerprint while it speaks
+                }
+
                 if (!verdict.Accepted)
                 {
                     _terminal.ShowWarning(verdict.Message);
@@ -362,7 +368,11 @@ public sealed partial class ChatRunner : IDisposable
             _terminal.ShowSystem($"Connected to {session.Peer.Name} ({session.Peer.Fingerprint}). Type /help for commands, /verify to compare the safety number.");
         }
 
-        return await new ChatLoop(session, _terminal, _settings.Name, _logger, _settings.ReceiptWait, state, resumable, _settings.SendFiles).RunAsync(cancellationToken).ConfigureAwait(false);
+        // At a terminal, a peer not known before this connection speaks under its name and a short fingerprint.
+        IChatTerminal view = _terminal.IsInteractive && _unverified.ContainsKey(session.Peer.Fingerprint.ToString())
+            ? new UnverifiedSpeakerTerminal(_terminal, UnverifiedSpeakerTerminal.Shorten(session.Peer.Fingerprint.ToString()))
+            : _terminal;
+        return await new ChatLoop(session, view, _settings.Name, _logger, _settings.ReceiptWait, state, resumable, _settings.SendFiles).RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private Secret? LoadPsk()
