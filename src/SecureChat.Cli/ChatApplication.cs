@@ -26,6 +26,12 @@ public static class ChatApplication
         commandLine.KeyShow.SetAction(result => KeyCommand(commandLine, result, console, rotate: false, mustBeNew: false));
         commandLine.KeyGenerate.SetAction(result => KeyCommand(commandLine, result, console, rotate: false, mustBeNew: true));
         commandLine.KeyRotate.SetAction(result => KeyCommand(commandLine, result, console, rotate: true, mustBeNew: false));
+        commandLine.KeyPsk.SetAction(_ =>
+        {
+            console.Out.WriteLine(PskStrength.Generate());
+            console.Error.WriteLine("A new 256-bit pre-shared key. Save it with chmod 600 (or in your password manager), give it to your peer over a safe channel, and use it with --psk-file or --psk-env.");
+            return ExitCode.Success;
+        });
         commandLine.PeersList.SetAction(result => PeersCommand(commandLine, result, console, forget: null));
         commandLine.PeersForget.SetAction(result => PeersCommand(commandLine, result, console, forget: result.GetValue(commandLine.ForgetTarget)));
         commandLine.FilesClean.SetAction(result => FilesCleanCommand(result.GetValue(commandLine.CleanFolder), console));
@@ -51,7 +57,7 @@ public static class ChatApplication
 
     private static async Task<int> ChatAsync(ChatCommandLine commandLine, ParseResult result, ChatConsole console, CancellationToken cancellationToken)
     {
-        ChatSettings settings = commandLine.ToSettings(result);
+        ChatSettings settings = commandLine.ToSettings(result) with { Invocation = console.Invocation ?? AppInvocation.Detect(commandLine.ProgramName, console.Environment) };
         using ILoggerFactory loggers = CreateLoggers(settings.Verbosity);
         IChatTerminal terminal = console.IsInteractive
             ? new InteractiveTerminal(console.Out, $"{settings.Name}> ", console.UseColour)
@@ -62,9 +68,11 @@ public static class ChatApplication
 
     private static int KeyCommand(ChatCommandLine commandLine, ParseResult result, ChatConsole console, bool rotate, bool mustBeNew)
     {
-        ChatHome home = ChatHome.Resolve(result.GetValue(commandLine.Home), result.GetValue(commandLine.Name)!, console.Environment);
+        ChatHome home = ChatHome.Resolve(result.GetValue(commandLine.Home), commandLine.ProgramName, result.GetValue(commandLine.Name)!, console.Environment);
         try
         {
+            home.ThrowIfIdentityLeftBehind();
+            home.CheckStrictModes(pskFile: null);
             if (rotate)
             {
                 string? old = File.Exists(home.IdentityKeyPath) ? LoadFingerprint(home) : null;
@@ -89,7 +97,7 @@ public static class ChatApplication
             console.Error.WriteLine(created ? $"Created {home.IdentityKeyPath}." : $"From {home.IdentityKeyPath}.");
             return ExitCode.Success;
         }
-        catch (Exception e) when (e is KeyFileException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is KeyFileException or IOException or UnauthorizedAccessException or ConfigurationException)
         {
             console.Error.WriteLine(e.Message);
             return ExitCode.Configuration;
@@ -98,9 +106,10 @@ public static class ChatApplication
 
     private static int PeersCommand(ChatCommandLine commandLine, ParseResult result, ChatConsole console, string? forget)
     {
-        ChatHome home = ChatHome.Resolve(result.GetValue(commandLine.Home), result.GetValue(commandLine.Name)!, console.Environment);
+        ChatHome home = ChatHome.Resolve(result.GetValue(commandLine.Home), commandLine.ProgramName, console.Environment);
         try
         {
+            home.CheckStrictModes(pskFile: null);
             KnownPeers known = KnownPeers.Load(home.KnownPeersPath);
             if (forget is null)
             {
@@ -128,7 +137,7 @@ public static class ChatApplication
 
             return removed == 0 ? ExitCode.Usage : ExitCode.Success;
         }
-        catch (Exception e) when (e is KnownPeersException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is KnownPeersException or IOException or UnauthorizedAccessException or ConfigurationException)
         {
             console.Error.WriteLine(e.Message);
             return ExitCode.Configuration;

@@ -16,6 +16,9 @@ public sealed record ChatConsole(TextReader In, TextWriter Out, TextWriter Error
         !Console.IsInputRedirected && !Console.IsOutputRedirected,
         global::System.Environment.GetEnvironmentVariable);
 
+    /// <summary>How the user started the app, for the commands we suggest; null: detect it from this process (<see cref="Commands.AppInvocation"/>).</summary>
+    public string? Invocation { get; init; }
+
     /// <summary>Whether to colour the output: only at a terminal, and never with NO_COLOR set (no-color.org).</summary>
     public bool UseColour => IsInteractive && string.IsNullOrEmpty(Environment("NO_COLOR"));
 }

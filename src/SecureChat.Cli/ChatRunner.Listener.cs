@@ -84,6 +84,13 @@ public sealed partial class ChatRunner
                 continue;
             }
 
+            if (remote is IPEndPoint caller && !_guesses.Admits(caller.Address))
+            {
+                Log.GuessesLimited(_logger, remote); // before any handshake work: the caller's guesses are spent
+                running.Add(RefuseBusyAsync(socket, remote));
+                continue;
+            }
+
             running.Add(Task.Run(async () =>
             {
                 try
@@ -371,6 +378,12 @@ public sealed partial class ChatRunner
     /// <summary>Logs a caller dropped before any conversation and tells the user (<paramref name="why"/>, or the failure's plain sentence).</summary>
     private void ReportDropped(EndPoint? remote, SessionException failure, string? why = null)
     {
+        if (failure is IntegrityException && remote is IPEndPoint caller)
+        {
+            _guesses.RecordFailure(caller.Address); // a wrong PSK (or a forged frame): one guess spent
+            Log.GuessCounted(_logger, remote);
+        }
+
         Log.HandshakeFailed(_logger, remote, failure.GetType().Name, failure.Message);
         Log.FailureDetail(_logger, failure);
         if (failure is not IdentityRefusedException)

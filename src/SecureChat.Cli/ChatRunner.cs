@@ -36,6 +36,8 @@ public sealed partial class ChatRunner : IDisposable
     private readonly Func<string, string?> _environment;
     private readonly SemaphoreSlim _trustTurn = new(1, 1);
     private readonly DropReports _drops;
+    private readonly GuessLimiter _guesses;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _unverified = new(StringComparer.Ordinal);
     private int _inConversation;
 
     /// <summary>Runs with <paramref name="settings"/>, talking through <paramref name="terminal"/>.</summary>
@@ -46,16 +48,25 @@ public sealed partial class ChatRunner : IDisposable
         _logger = logger;
         _environment = environment;
         _drops = new DropReports(terminal.ShowWarning, TimeProvider.System);
+        _guesses = new GuessLimiter(settings.Listener, TimeProvider.System);
+    }
+
+    /// <summary>The listener's clock for the failed-handshake limit; tests give it a manual one.</summary>
+    internal TimeProvider GuessClock
+    {
+        init => _guesses = new GuessLimiter(_settings.Listener, value);
     }
 
     /// <summary>Runs until the conversation (User2) or the listening (User1) ends; returns the exit code.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        ChatHome home = ChatHome.Resolve(_settings.Home, _settings.Name, _environment);
+        ChatHome home = ChatHome.Resolve(_settings.Home, _settings.ProgramName, _settings.Name, _environment);
         IdentityKey identity;
         Secret? psk;
         try
         {
+            home.ThrowIfIdentityLeftBehind();
+            home.CheckStrictModes(_settings.PskFile);
             identity = home.LoadOrCreateIdentity(out bool created);
             if (created)
             {
@@ -102,7 +113,25 @@ public sealed partial class ChatRunner : IDisposable
     public void Dispose() => _trustTurn.Dispose();
 
     private SessionOptions Options(IdentityKey identity, Secret? psk, ChatHome home, Func<PeerIdentity, IReadOnlyList<PeerLabel>> labels, bool reserveConversation) =>
-        _settings.Timeouts.ToSessionOptions(identity, _settings.Name, psk, _settings.Suites, resolveConversation: reserveConversation ? ResolveConversation : null, trust: async (peer, ct) =>
+        _settings.Timeouts.ToSessionOptions(identity, _settings.Name, psk, _settings.Suites, resolveConversation: reserveConversation ? ResolveConversation : null, expectResponder: reserveConversation ? null : peer =>
+        {
+            // Pin before proof (User2): a responder that is not the one expected here hears nothing keyed by the PSK.
+            try
+            {
+                TrustVerdict? refused = Gate(home, identity).CheckBeforeProof(peer, labels(peer));
+                if (refused is not null)
+                {
+                    _terminal.ShowWarning(refused.Message);
+                }
+
+                return refused is null;
+            }
+            catch (KnownPeersException e)
+            {
+                _terminal.ShowWarning($"Could not check the known peers, so the connection is refused: {e.Message}");
+                return false;
+            }
+        }, trust: async (peer, ct) =>
         {
             // One question at a time, even if two callers finish their handshakes together.
             await _trustTurn.WaitAsync(ct).ConfigureAwait(false);
@@ -123,8 +152,12 @@ public sealed partial class ChatRunner : IDisposable
                 }
 
                 // Read afresh each time, so that 'peers forget' run while we listen takes effect.
-                var gate = new TrustGate(KnownPeers.Load(home.KnownPeersPath), _settings.Trust, _settings.PinnedPeer, _terminal.IsInteractive ? AskAsync : null, ForgetCommandPrefix());
-                TrustVerdict verdict = await gate.DecideAsync(peer, labels(peer), ct).ConfigureAwait(false);
+                TrustVerdict verdict = await Gate(home, identity).DecideAsync(peer, labels(peer), ct).ConfigureAwait(false);
+                if (verdict.Reason is TrustReason.NewAccepted or TrustReason.AcceptedOnce)
+                {
+                    _unverified[peer.Fingerprint.ToString()] = true; // shown with a short fingerprint while it speaks
+                }
+
                 if (!verdict.Accepted)
                 {
                     _terminal.ShowWarning(verdict.Message);
@@ -153,11 +186,13 @@ public sealed partial class ChatRunner : IDisposable
             }
         });
 
+    private TrustGate Gate(ChatHome home, IdentityKey identity) =>
+        new(KnownPeers.Load(home.KnownPeersPath), _settings.Trust, _settings.PinnedPeer, _terminal.IsInteractive ? AskAsync : null, ForgetCommandPrefix(), identity.Fingerprint);
+
     /// <summary>How the user runs 'peers forget' for this same home, for the changed-key message.</summary>
     private string ForgetCommandPrefix() =>
-        _settings.Home is { } home ? $"{_settings.ProgramName} --home {home}"
-        : _settings.Name == _settings.ProgramName ? _settings.ProgramName
-        : $"{_settings.ProgramName} --name {_settings.Name}";
+        _settings.Home is { } home ? $"{_settings.Invocation ?? _settings.ProgramName} --home {AppInvocation.ShellWord(Path.GetFullPath(home))}"
+        : _settings.Invocation ?? _settings.ProgramName;
 
     private async ValueTask<TrustAnswer> AskAsync(PeerIdentity peer, CancellationToken cancellationToken)
     {
@@ -352,7 +387,11 @@ public sealed partial class ChatRunner : IDisposable
             _terminal.ShowSystem($"Connected to {session.Peer.Name} ({session.Peer.Fingerprint}). Type /help for commands, /verify to compare the safety number.");
         }
 
-        return await new ChatLoop(session, _terminal, _settings.Name, _logger, _settings.ReceiptWait, state, resumable, _settings.SendFiles).RunAsync(cancellationToken).ConfigureAwait(false);
+        // At a terminal, a peer not known before this connection speaks under its name and a short fingerprint.
+        IChatTerminal view = _terminal.IsInteractive && _unverified.ContainsKey(session.Peer.Fingerprint.ToString())
+            ? new UnverifiedSpeakerTerminal(_terminal, UnverifiedSpeakerTerminal.Shorten(session.Peer.Fingerprint.ToString()))
+            : _terminal;
+        return await new ChatLoop(session, view, _settings.Name, _logger, _settings.ReceiptWait, state, resumable, _settings.SendFiles).RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private Secret? LoadPsk()
@@ -377,7 +416,8 @@ public sealed partial class ChatRunner : IDisposable
                     length--; // an editor's trailing newline is not part of the key
                 }
 
-                return length == 0 ? throw new ConfigurationException($"The pre-shared key file {file} is empty.") : Secret.Copy(bytes.AsSpan(0, length));
+                return length == 0 ? throw new ConfigurationException($"The pre-shared key file {file} is empty.")
+                    : Strong(bytes.AsSpan(0, length), $"the file {file}", $"{Invocation} key psk > {AppInvocation.ShellWord(file)} && chmod 600 {AppInvocation.ShellWord(file)}");
             }
             finally
             {
@@ -390,11 +430,28 @@ public sealed partial class ChatRunner : IDisposable
             string value = _environment(variable) is { Length: > 0 } v
                 ? v
                 : throw new ConfigurationException($"The environment variable {variable} (given with --psk-env) is not set or empty.");
-            return Secret.Copy(Encoding.UTF8.GetBytes(value));
+            byte[] bytes = Encoding.UTF8.GetBytes(value);
+            try
+            {
+                return Strong(bytes, $"the environment variable {variable}", $"export {variable}=\"$({Invocation} key psk)\"");
+            }
+            finally
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
+            }
         }
 
         return null;
     }
+
+    private string Invocation => _settings.Invocation ?? _settings.ProgramName;
+
+    /// <summary>The PSK as a secret, unless it could be guessed (issue 14: a 1-byte PSK was accepted, a 4-digit one fell online in 6 s).</summary>
+    private static Secret Strong(ReadOnlySpan<byte> psk, string source, string remedy) =>
+        PskStrength.IsStrong(psk) ? Secret.Copy(psk) : throw new ConfigurationException(
+            $"The pre-shared key in {source} is too weak: {psk.Length} bytes with about {PskStrength.EstimateBits(psk):0} bits of plausible entropy, " +
+            $"and at least {PskStrength.MinimumBytes} bytes and {PskStrength.MinimumBits} bits are needed, because anyone who sees one handshake can test guesses offline. " +
+            $"Make a random one and give the same to your peer: {remedy}");
 
     /// <summary>
     /// Reads a secret file through one handle, refusing it (as the identity key is refused) when its group or

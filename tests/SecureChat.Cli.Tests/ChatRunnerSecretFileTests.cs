@@ -68,7 +68,7 @@ public sealed class ChatRunnerSecretFileTests : IDisposable
             mkfifo.ExitCode.Should().Be(0);
         }
 
-        Task writer = Task.Run(() => File.WriteAllText(fifo, "a key from a pipe\n"));
+        Task writer = Task.Run(() => File.WriteAllText(fifo, "a key from a pipe " + Guid.NewGuid().ToString("N") + "\n"));
         AppRun run = await AppRun.RunWithInputAsync(ChatRole.Connector, string.Empty, null, "--home", _home.Path, "--psk-file", fifo, "--port", TestPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture));
         await writer.WaitAsync(TimeSpan.FromSeconds(10));
 

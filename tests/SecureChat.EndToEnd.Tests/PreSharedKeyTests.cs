@@ -8,13 +8,17 @@ public sealed class PreSharedKeyTests(ITestOutputHelper output) : EndToEndTest(o
 {
     private const string Variable = "SECURECHAT_E2E_PSK";
 
+    // Strong PSKs, as 'key psk' prints them: a passphrase of a few words is now refused at start-up (issue 14).
+    private const string OnePsk = "3f8e2c1d9b7a6054e3d2c1b0a99887766554433221100ffeeddccbbaa9988776";
+    private const string OtherPsk = "c4a1f0e9d8b7a6958473625140f1e2d3c4b5a69788796a5b4c3d2e1f00112233";
+
     [Fact]
     public async Task PreSharedKey_DifferentOnEachSide_ConnectorExits77AndListenerKeepsListening()
     {
         int port = ChatSandbox.FreePort();
-        ChatProcess user1 = await Sandbox.StartListenerAsync(port, Sandbox.NewHome("user1"), ["--once", "--psk-env", Variable, "--wait", ReceiptWait], Psk("correct horse battery staple"));
+        ChatProcess user1 = await Sandbox.StartListenerAsync(port, Sandbox.NewHome("user1"), ["--once", "--psk-env", Variable, "--wait", ReceiptWait], Psk(OnePsk));
 
-        ChatProcess user2 = Sandbox.StartConnector(port, Sandbox.NewHome("user2"), ["--psk-env", Variable, "--wait", ReceiptWait], Psk("incorrect horse battery staple"));
+        ChatProcess user2 = Sandbox.StartConnector(port, Sandbox.NewHome("user2"), ["--psk-env", Variable, "--wait", ReceiptWait], Psk(OtherPsk));
         int exit = await user2.WaitForExitAsync();
 
         exit.Should().Be(77, user2.Transcript);
@@ -28,9 +32,9 @@ public sealed class PreSharedKeyTests(ITestOutputHelper output) : EndToEndTest(o
     public async Task PreSharedKey_SameOnBothSides_Chats()
     {
         int port = ChatSandbox.FreePort();
-        ChatProcess user1 = await Sandbox.StartListenerAsync(port, Sandbox.NewHome("user1"), ["--once", "--psk-env", Variable, "--wait", ReceiptWait], Psk("correct horse battery staple"));
+        ChatProcess user1 = await Sandbox.StartListenerAsync(port, Sandbox.NewHome("user1"), ["--once", "--psk-env", Variable, "--wait", ReceiptWait], Psk(OnePsk));
 
-        ChatProcess user2 = Sandbox.StartConnector(port, Sandbox.NewHome("user2"), ["--psk-env", Variable, "--wait", ReceiptWait], Psk("correct horse battery staple"));
+        ChatProcess user2 = Sandbox.StartConnector(port, Sandbox.NewHome("user2"), ["--psk-env", Variable, "--wait", ReceiptWait], Psk(OnePsk));
 
         await ChatAndEndAsync(user1, user2);
     }

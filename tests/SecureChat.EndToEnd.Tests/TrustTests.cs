@@ -76,6 +76,18 @@ public sealed class TrustTests(ITestOutputHelper output) : EndToEndTest(output)
         warning.Should().Contain($"was {oldFingerprint}").And.Contain($"now {newFingerprint}").And.Contain(" --home ").And.Contain("peers forget name:User2");
         user1.Stdout.Should().BeEmpty();
         await user1.ShouldStillRunAsync(TimeSpan.FromMilliseconds(300));
+
+        // Issue 14, attack 6: the advice is pasted into a shell exactly as printed, and it works.
+        const string Marker = "forget the old one with: ";
+        string advice = warning[(warning.IndexOf(Marker, StringComparison.Ordinal) + Marker.Length)..].Trim();
+        using (var shell = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/bin/sh", ["-c", advice]) { UseShellExecute = false, RedirectStandardError = true })!)
+        {
+            string said = await shell.StandardError.ReadToEndAsync();
+            await shell.WaitForExitAsync();
+            shell.ExitCode.Should().Be(0, $"{advice}\n{said}");
+        }
+
+        (await File.ReadAllTextAsync(Path.Combine(home1, "known_peers"))).Should().NotContain(oldFingerprint, advice);
     }
 
     [Fact]
@@ -92,7 +104,7 @@ public sealed class TrustTests(ITestOutputHelper output) : EndToEndTest(output)
     }
 
     [Fact]
-    public async Task PinnedFingerprint_OfAnotherKey_IsRefusedAndBothExit77()
+    public async Task PinnedFingerprint_OfAnotherKey_ConnectorRefusesBeforeProofAndExits77()
     {
         string home1 = Sandbox.NewHome("user1");
         string fingerprint1 = await Sandbox.FingerprintAsync(ChatApp.User1, home1);
@@ -110,9 +122,10 @@ public sealed class TrustTests(ITestOutputHelper output) : EndToEndTest(output)
         user2.StderrText.Should().NotContain("Connected to");
         user2.Stdout.Should().BeEmpty();
 
-        // User1 finished its half of the handshake before User2 refused it; it hears "refused" and, with --once, stops.
-        (await user1.WaitForExitAsync()).Should().Be(77, user1.Transcript);
-        user1.StderrText.Should().Contain("refused our identity");
+        // Pin before proof (issue 14): User2 refuses on frame 2, so User1 hears "refused" in the middle of a
+        // handshake, from a caller that proved nothing: it drops that caller and, even with --once, goes on listening.
+        await user1.WaitForStderrAsync("refused our identity");
+        await user1.ShouldStillRunAsync(TimeSpan.FromMilliseconds(300));
     }
 
     [Fact]

@@ -48,20 +48,20 @@ public sealed class ChatCommandLine
         });
         Home = new Option<string?>("--home")
         {
-            Description = $"The folder for all state (identity key, known peers). Also {ChatHomeVariable}. Default: ~/.config/securechat/<name>/.",
+            Description = $"The folder for all state (identity key, known peers). Also {ChatHomeVariable}. Default: ~/.config/securechat/{(role == ChatRole.Listener ? "user1" : "user2")}/ (or under XDG_CONFIG_HOME), whatever --name says.",
             Recursive = true,
         };
         Name = new Option<string>("--name", "-n")
         {
-            Description = "Your display name, announced to the peer (authenticated).",
+            Description = "Your display name, announced to the peer (a label: your identity is your key, not this). Letters of one script, as Unicode TR39 allows.",
             DefaultValueFactory = _ => ProgramName,
             Recursive = true,
         };
         Name.Validators.Add(r =>
         {
-            if (!Protocol.Handshake.PeerName.IsValid(ValueOr<string?>(r, null)))
+            if (Protocol.Handshake.PeerName.Problem(ValueOr<string?>(r, null)) is { } problem)
             {
-                r.AddError("--name must be 1 to 64 characters, with no control characters and no space at either end.");
+                r.AddError($"--name is not usable: {problem}");
             }
         });
         PskFile = new Option<string?>("--psk-file") { Description = "A file holding a pre-shared key that both sides must have." };
@@ -301,10 +301,12 @@ public sealed class ChatCommandLine
         var keyShow = new Command("show", "Show your identity key's fingerprint (creating the key if there is none).");
         var keyGenerate = new Command("generate", "Create your identity key if there is none.");
         var keyRotate = new Command("rotate", "Replace your identity key with a new one. Peers will see a changed key and must forget the old one.");
+        var keyPsk = new Command("psk", "Print a new random 256-bit pre-shared key (64 hex digits) to save with --psk-file or --psk-env and give your peer over a safe channel.");
         KeyShow = keyShow;
+        KeyPsk = keyPsk;
         KeyGenerate = keyGenerate;
         KeyRotate = keyRotate;
-        var key = new Command("key", "Your identity key.") { keyShow, keyGenerate, keyRotate };
+        var key = new Command("key", "Your identity key, and pre-shared keys.") { keyShow, keyGenerate, keyRotate, keyPsk };
         PeersList = new Command("list", "List the peers you know and their fingerprints.");
         ForgetTarget = new Argument<string>("peer") { Description = "A name, an address (host:port) or a fingerprint." };
         PeersForget = new Command("forget", "Forget a known peer's key, for example after it was rotated.") { ForgetTarget };
@@ -411,6 +413,9 @@ public sealed class ChatCommandLine
 
     /// <summary>--hello-timeout (User1, hidden).</summary>
     public Option<double?> HelloTimeout { get; }
+
+    /// <summary>key psk.</summary>
+    public Command KeyPsk { get; }
 
     /// <summary>key show.</summary>
     public Command KeyShow { get; }

@@ -24,6 +24,9 @@ public sealed record ChatSettings
     /// <summary>The state folder given with --home, if any.</summary>
     public string? Home { get; init; }
 
+    /// <summary>How the user started the app (<see cref="AppInvocation"/>), for the commands we suggest; null: <see cref="ProgramName"/>.</summary>
+    public string? Invocation { get; init; }
+
     /// <summary>Our display name.</summary>
     public required string Name { get; init; }
 

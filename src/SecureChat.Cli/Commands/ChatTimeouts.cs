@@ -31,8 +31,9 @@ public sealed record ChatTimeouts
     public TimeSpan PeerDecision { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Session options for <paramref name="identity"/> and the rest, with these timeouts.</summary>
-    internal SessionOptions ToSessionOptions(IdentityKey identity, string name, Secret? psk, IReadOnlyList<MessageSuite> suites, TrustDecision trust, Func<PeerIdentity, ReadOnlyMemory<byte>, Conversation>? resolveConversation = null) => new()
+    internal SessionOptions ToSessionOptions(IdentityKey identity, string name, Secret? psk, IReadOnlyList<MessageSuite> suites, TrustDecision trust, Func<PeerIdentity, ReadOnlyMemory<byte>, Conversation>? resolveConversation = null, Func<PeerIdentity, bool>? expectResponder = null) => new()
     {
+        ExpectResponder = expectResponder,
         ResolveConversation = resolveConversation,
         Identity = identity,
         Name = name,

@@ -33,4 +33,13 @@ public sealed record ListenerLimits
     /// longer than this for its next frame (default 1 s; a real caller answers within milliseconds).
     /// </summary>
     public TimeSpan HandshakeStallBound { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A source address may fail this many handshakes' key confirmation in a row (default 5) before it is
+    /// turned away; see <see cref="Network.GuessLimiter"/>.
+    /// </summary>
+    public int FailedHandshakeBurst { get; init; } = 5;
+
+    /// <summary>One more failed handshake is allowed per this much time (default 2 s): online guessing runs at 0.5 guesses a second.</summary>
+    public TimeSpan FailedHandshakeRefill { get; init; } = TimeSpan.FromSeconds(2);
 }

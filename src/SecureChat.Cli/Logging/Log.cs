@@ -48,4 +48,10 @@ internal static partial class Log
 
     [LoggerMessage(14, LogLevel.Information, "Conversation resumed: {Resent} texts resent")]
     public static partial void Resumed(ILogger logger, int resent);
+
+    [LoggerMessage(15, LogLevel.Warning, "Turned away {Remote}: too many failed handshakes from its address (wrong pre-shared key guesses?)")]
+    public static partial void GuessesLimited(ILogger logger, EndPoint? remote);
+
+    [LoggerMessage(16, LogLevel.Information, "Failed handshake from {Remote} counted against its address")]
+    public static partial void GuessCounted(ILogger logger, EndPoint? remote);
 }

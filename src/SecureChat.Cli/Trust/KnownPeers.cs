@@ -66,6 +66,17 @@ public sealed class KnownPeers
     public Fingerprint? Find(PeerLabel label) => Entries.FirstOrDefault(entry => entry.Label == label)?.Fingerprint;
 
     /// <summary>
+    /// The name entries whose names look like <paramref name="name"/>: the same confusable skeleton (Unicode
+    /// TR39), so "bob" and "bоb" with a Cyrillic о are one name here.
+    /// </summary>
+    public IEnumerable<KnownPeer> FindLookalikes(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        string skeleton = PeerName.Skeleton(name);
+        return Entries.Where(entry => entry.Label.Kind == PeerLabelKind.Name && PeerName.Skeleton(entry.Label.Value) == skeleton);
+    }
+
+    /// <summary>
     /// Remembers <paramref name="fingerprint"/> for <paramref name="label"/>, replacing what was remembered for it,
     /// and saves the file at once. Remembering the same fingerprint again keeps the original first-seen time.
     /// </summary>
@@ -196,19 +207,12 @@ public sealed class KnownPeers
             : null;
     }
 
-    /// <summary>Whoever can write the file decides whom we trust: a file others may write is not read.</summary>
+    /// <summary>Whoever can write the file decides whom we trust: a file another user owns, or others may write, is not read.</summary>
     private static void RefuseIfOthersMayWrite(string path)
     {
-        if (OperatingSystem.IsWindows() || !File.Exists(path))
+        if (Home.StrictModes.Problem(path) is { } problem)
         {
-            return;
-        }
-
-        UnixFileMode mode = File.GetUnixFileMode(path);
-        if ((mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
-        {
-            throw new KnownPeersException(
-                $"{path} may be changed by other users (mode 0{Convert.ToString((int)mode & 0x1FF, 8)}), and whoever can change it decides whom you trust. Check its entries, then run: chmod 600 '{path}'");
+            throw new KnownPeersException(problem);
         }
     }
 
@@ -337,18 +341,25 @@ public readonly record struct PeerLabel(PeerLabelKind Kind, string Value)
     /// <summary>Whether the label is one the factories could have made, so that what is saved can be loaded again.</summary>
     internal bool IsWellFormed => Kind switch
     {
-        PeerLabelKind.Name => PeerName.IsValid(Value),
+        PeerLabelKind.Name => IsStoredName(Value),
         PeerLabelKind.Address => Value is not null && TryParseAddress(Value, out PeerLabel canonical) && canonical.Value == Value,
         _ => false,
     };
 
     /// <summary>Reads a label from its kind and value as the known-peers file writes them.</summary>
+    /// <summary>
+    /// A name as the file may hold it: names remembered before the Unicode TR39 rules (issue 14) stay readable,
+    /// so that a lookalike of them is still caught, though no new one can be announced.
+    /// </summary>
+    private static bool IsStoredName(string? value) =>
+        !string.IsNullOrEmpty(value) && value.Length <= PeerName.MaxLength && !value.Any(char.IsControl) && value.Trim().Length == value.Length;
+
     internal static bool TryParse(string kind, string value, out PeerLabel label)
     {
         label = default;
         switch (kind)
         {
-            case "name" when PeerName.IsValid(value):
+            case "name" when IsStoredName(value):
                 label = new(PeerLabelKind.Name, value);
                 return true;
             case "address":

@@ -16,20 +16,24 @@ public sealed class TrustGate
     private readonly Fingerprint? _pinned;
     private readonly Func<PeerIdentity, CancellationToken, ValueTask<TrustAnswer>>? _ask;
     private readonly string _programName;
+    private readonly Fingerprint? _own;
 
     /// <summary>Creates the gate.</summary>
     /// <param name="known">The store to check against and to remember accepted keys in.</param>
     /// <param name="policy">What to do with a peer under no known label.</param>
     /// <param name="pinned">If set, the only key accepted, whatever the store says.</param>
     /// <param name="ask">Asks the user about a new peer under <see cref="TrustPolicy.Ask"/>; without it, Ask acts as Strict.</param>
-    /// <param name="programName">The command the user runs (<c>User1</c>, <c>User2</c>), for the advice in messages.</param>
+    /// <param name="programName">How the user runs this app (<c>User1</c>, <c>dotnet run --project src/User1 --</c>), for the advice in messages.</param>
+    /// <param name="own">Our own identity key's fingerprint: a peer holding it is refused (two apps sharing one home).</param>
     public TrustGate(
         KnownPeers known,
         TrustPolicy policy,
         Fingerprint? pinned,
         Func<PeerIdentity, CancellationToken, ValueTask<TrustAnswer>>? ask,
-        string programName)
+        string programName,
+        Fingerprint? own = null)
     {
+        _own = own;
         ArgumentNullException.ThrowIfNull(known);
         ArgumentException.ThrowIfNullOrWhiteSpace(programName);
         _known = known;
@@ -57,32 +61,19 @@ public sealed class TrustGate
         ct.ThrowIfCancellationRequested();
         Fingerprint presented = peer.Fingerprint;
         string who = Quote(peer.Name);
+        if (CheckBeforeProof(peer, labels) is { } refused)
+        {
+            return refused;
+        }
 
         if (_pinned is not null)
         {
-            if (!presented.Equals(_pinned))
-            {
-                return Refuse(TrustReason.PinnedMismatch, presented, _pinned,
-                    $"{who} presented the key {presented}, not the pinned {_pinned}, so the connection is refused: someone may be in the middle.");
-            }
-
             // The user named this key explicitly, so it also replaces any older key remembered for these labels.
             RememberAll(labels, presented);
             return Accept(TrustReason.Pinned, presented, _pinned, $"{who} presented the pinned key {presented}.");
         }
 
         var remembered = labels.Select(label => (Label: label, Fingerprint: _known.Find(label))).ToList();
-        var changed = remembered.Where(r => r.Fingerprint is not null && !r.Fingerprint.Equals(presented)).ToList();
-        if (changed.Count > 0)
-        {
-            PeerLabel label = changed[0].Label;
-            Fingerprint old = changed[0].Fingerprint!;
-            return Refuse(TrustReason.KeyChanged, presented, old,
-                $"The key of {Describe(label)} has changed: it was {old} and is now {presented}, so someone may be " +
-                "impersonating them and the connection is refused. If they really made a new key, forget the old one with: " +
-                $"{_programName} peers forget {ShellWord(ForgetTarget(label, old, changed.Count))}");
-        }
-
         if (remembered.Any(r => r.Fingerprint is not null))
         {
             RememberAll(labels, presented);
@@ -120,6 +111,52 @@ public sealed class TrustGate
                 return Refuse(TrustReason.RefusedByUser, presented, null, $"You refused {who} ({presented}).");
         }
     }
+
+    /// <summary>
+    /// The refusals that need no proof from the peer: our own key, a key other than the pinned one, and a key
+    /// other than the one remembered under one of its labels. The initiator runs this on frame 2, before it
+    /// proves anything keyed by the pre-shared key (pin before proof); null when none applies.
+    /// </summary>
+    public TrustVerdict? CheckBeforeProof(PeerIdentity peer, IReadOnlyList<PeerLabel> labels)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        ArgumentNullException.ThrowIfNull(labels);
+        Fingerprint presented = peer.Fingerprint;
+        string who = Quote(peer.Name);
+        if (presented.Equals(_own))
+        {
+            return Refuse(TrustReason.OwnKey, presented, _own,
+                $"{who} presented {presented}, which is your own key: this is your own key, so the connection is refused. " +
+                "Two apps that share one home folder share one identity; give each its own --home.");
+        }
+
+        if (_pinned is not null)
+        {
+            return presented.Equals(_pinned) ? null : Refuse(TrustReason.PinnedMismatch, presented, _pinned,
+                $"{who} presented the key {presented}, not the pinned {_pinned}, so the connection is refused: someone may be in the middle.");
+        }
+
+        var changed = labels.SelectMany(Remembered).Where(r => !r.Fingerprint.Equals(presented)).ToList();
+        if (changed.Count == 0)
+        {
+            return null;
+        }
+
+        (PeerLabel label, Fingerprint old) = changed[0];
+        string lookalike = label.Kind == PeerLabelKind.Name && label.Value != peer.Name
+            ? $" (\"{peer.Name}\" looks like {Describe(label)}, so it counts as that name)"
+            : "";
+        return Refuse(TrustReason.KeyChanged, presented, old,
+            $"The key of {Describe(label)} has changed{lookalike}: it was {old} and is now {presented}, so someone may be " +
+            "impersonating them and the connection is refused. If they really made a new key, forget the old one with: " +
+            $"{_programName} peers forget {ShellWord(ForgetTarget(label, old, changed.Select(c => c.Label).Distinct().Count()))}");
+    }
+
+    /// <summary>What is remembered under <paramref name="label"/>, or under a name that looks like it.</summary>
+    private IEnumerable<(PeerLabel Label, Fingerprint Fingerprint)> Remembered(PeerLabel label) =>
+        label.Kind == PeerLabelKind.Name
+            ? _known.FindLookalikes(label.Value).Select(entry => (entry.Label, entry.Fingerprint))
+            : _known.Find(label) is { } fingerprint ? [(label, fingerprint)] : [];
 
     private void RememberAll(IReadOnlyList<PeerLabel> labels, Fingerprint fingerprint)
     {
@@ -185,6 +222,9 @@ public enum TrustReason
 
     /// <summary>Refused: a different key is remembered under one of the peer's labels.</summary>
     KeyChanged,
+
+    /// <summary>Refused: the peer holds our own identity key.</summary>
+    OwnKey,
 
     /// <summary>Refused: a new peer, and the policy accepts only known ones (Strict, or Ask with no one to ask).</summary>
     UnknownPeer,

@@ -41,9 +41,9 @@ internal static class HandshakeFields
 
     public static void CheckName(string name)
     {
-        if (!PeerName.IsValid(name))
+        if (PeerName.Problem(name) is { } problem)
         {
-            throw new ProtocolViolationException("The peer's name is empty, too long, or has control or formatting characters.");
+            throw new ProtocolViolationException($"The peer's name {PeerText.Quote(name)} is refused: {problem}");
         }
     }
 

@@ -2,6 +2,9 @@
 //   Start --CreateHello--> SentHello --ReadHelloAndCreateKey--> SentKey --CreateFinish--> SentFinish --ReadFinish--> Done
 // The key frame goes out before CreateFinish unwraps the responder's secret, so that the responder
 // unwraps ours at the same time: the handshake's two RSA private-key operations overlap.
+// Pin before proof: a responder the caller does not expect is refused on its frame 2, before frame 3 or 4
+// exists, because frame 4's confirmation is keyed by the pre-shared key and would let a fake responder test
+// guesses of it offline.
 // Any failure moves to Failed and wipes every secret; an out-of-turn call throws. The result (the
 // chains) is handed over once.
 using System.Security.Cryptography;
@@ -23,6 +26,7 @@ internal sealed class InitiatorHandshake : IDisposable
     private readonly IReadOnlyList<MessageSuite> _suites;
     private readonly Secret? _preSharedKey;
     private readonly HandshakeEntropy _entropy;
+    private readonly Func<PeerIdentity, bool>? _expectResponder;
     private readonly TranscriptHash _transcript = new();
     private readonly byte[] _nonce = new byte[HandshakeFields.NonceSize];
     private State _state = State.Start;
@@ -36,8 +40,9 @@ internal sealed class InitiatorHandshake : IDisposable
     private string _peerName = "";
     private MessageSuite _suite;
 
-    public InitiatorHandshake(IdentityKey identity, string name, IReadOnlyList<MessageSuite> suites, Secret? preSharedKey, HandshakeEntropy entropy)
+    public InitiatorHandshake(IdentityKey identity, string name, IReadOnlyList<MessageSuite> suites, Secret? preSharedKey, HandshakeEntropy entropy, Func<PeerIdentity, bool>? expectResponder = null)
     {
+        _expectResponder = expectResponder;
         _identity = identity;
         _name = name;
         _suites = suites;
@@ -91,6 +96,12 @@ internal sealed class InitiatorHandshake : IDisposable
             HandshakeFields.CheckEphemeral(hello.Ephemeral);
             HandshakeFields.CheckName(hello.Name);
             IdentityPublicKey responder = HandshakeFields.ParseIdentity(hello.Identity);
+            if (_expectResponder is not null && !_expectResponder(new PeerIdentity(responder, hello.Name, _identity.PublicKey)))
+            {
+                throw new IdentityRefusedException(
+                    $"Refused the responder \"{hello.Name}\" ({responder.Fingerprint}) before proving anything to it: it is not the peer expected here.");
+            }
+
             _transcript.Append(frame.Wire.Span);
 
             _shared = HandshakeFields.Agree(_ephemeral!, hello.Ephemeral);

@@ -28,7 +28,7 @@ public sealed partial class SecureSession
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        using var handshake = new InitiatorHandshake(options.Identity, options.Name, options.Suites, options.PreSharedKey, options.Entropy);
+        using var handshake = new InitiatorHandshake(options.Identity, options.Name, options.Suites, options.PreSharedKey, options.Entropy, options.ExpectResponder);
         return await EstablishAsync(
             stream,
             options,

@@ -21,6 +21,14 @@ public sealed class SessionOptions
     /// <summary>Called once the peer has proved its identity, before any chat data flows.</summary>
     public required TrustDecision TrustPeer { get; init; }
 
+    /// <summary>
+    /// The initiator's check of whom it expects, run on the responder's key and name from frame 2 before
+    /// frame 3 or 4 is sent (docs/protocol.md, "Pin before proof"): the key is not proved yet, but a key that
+    /// is not the expected one is refused at once, so a fake responder learns nothing derived from the
+    /// pre-shared key. Return <see langword="false"/> to refuse; null expects nobody in particular.
+    /// </summary>
+    public Func<PeerIdentity, bool>? ExpectResponder { get; init; }
+
     /// <summary>An optional pre-shared key both sides must hold (any length from 1 byte). The caller owns it.</summary>
     public Secret? PreSharedKey { get; init; }
 

@@ -178,6 +178,20 @@ public sealed class CommandLineTests
         run.Output.Should().BeEmpty();
     }
 
+    /// <summary>Issue 14, attack 1: the side that chose a lookalike or invisible name hears why at start-up.</summary>
+    [Theory]
+    [InlineData(ChatRole.Listener, "b\u043Eb", "mixes Cyrl and Latn")]
+    [InlineData(ChatRole.Connector, "b\u043Eb", "mixes Cyrl and Latn")]
+    [InlineData(ChatRole.Listener, "bob\u3164", "U+3164")]
+    [InlineData(ChatRole.Connector, "\u202Ebob", "U+202E")]
+    public async Task Name_LookalikeOrInvisible_ExitsTwoSayingWhy(ChatRole role, string name, string reason)
+    {
+        AppRun run = await AppRun.RunAsync(role, "--name", name);
+
+        run.ExitCode.Should().Be(ExitCode.Usage);
+        run.Error.Should().Contain("--name is not usable").And.Contain(reason);
+    }
+
     [Fact]
     public async Task KeyShow_FirstRun_CreatesTheKeyAndPrintsItsFingerprint()
     {

@@ -12,7 +12,7 @@ public sealed class ForgetLookalikeTests : IDisposable
     {
         KnownPeers known = KnownPeers.Load(_folder.KnownPeersPath);
         known.Remember(PeerLabel.Name("bob"), TestPeers.Alice);
-        known.Remember(PeerLabel.Name(TestPeers.Alice.ToString()), TestPeers.Mallory);
+        known.Remember(new PeerLabel(PeerLabelKind.Name, TestPeers.Alice.ToString()), TestPeers.Mallory); // remembered before the TR39 name rules
 
         int removed = known.Forget(TestPeers.Alice.ToString());
 

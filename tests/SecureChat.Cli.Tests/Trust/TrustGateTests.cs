@@ -253,7 +253,7 @@ public sealed class TrustGateTests : IDisposable
     [InlineData("$HOME", "'name:$HOME'")]
     public async Task ChangedKey_NameNeedingQuotes_IsQuotedForTheShell(string name, string argument)
     {
-        PeerLabel label = PeerLabel.Name(name);
+        PeerLabel label = new(PeerLabelKind.Name, name); // as remembered before the TR39 name rules
         KnownPeers known = Store((label, TestPeers.Alice));
 
         TrustVerdict verdict = await Gate(known, TrustPolicy.Ask).DecideAsync(TestPeers.MalloryIdentity(name), [label], default);
