@@ -86,7 +86,7 @@ public sealed class ReceiveFolder
 
         if (NativeFile.EffectiveUser is { } me && NativeFile.LStat(Folder + Path.DirectorySeparatorChar) is { Owner: { } owner } && owner != me)
         {
-            throw new UnsafeFolderException($"The receive folder {Folder} belongs to another user; choose one of yours with --accept-files.");
+            throw new UnsafeFolderException($"The receive folder {Folder} belongs to another user (uid {owner}); received files could be redirected there. Run: sudo chown \"$(id -un)\" '{Folder}', or choose one of yours with --accept-files.");
         }
     }
 
