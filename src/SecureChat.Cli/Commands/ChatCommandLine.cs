@@ -301,7 +301,12 @@ public sealed class ChatCommandLine
         var key = new Command("key", "Your identity key.") { keyShow, keyGenerate, keyRotate };
         PeersList = new Command("list", "List the peers you know and their fingerprints.");
         ForgetTarget = new Argument<string>("peer") { Description = "A name, an address (host:port) or a fingerprint." };
-        PeersForget = new Command("forget", "Forget a known peer's key, for example after it was rotated.") { ForgetTarget };
+        ForgetFolder = new Option<string?>("--accept-files")
+        {
+            Description = "Also remove the forgotten peer's partial files from this receive folder (those in the default one always go).",
+            HelpName = "DIR",
+        };
+        PeersForget = new Command("forget", "Forget a known peer's key, for example after it was rotated, with its partial files.") { ForgetTarget, ForgetFolder };
         var peers = new Command("peers", "The peers you know (the known_peers file).") { PeersList, PeersForget };
         Root.Subcommands.Add(key);
         Root.Subcommands.Add(peers);
@@ -423,6 +428,9 @@ public sealed class ChatCommandLine
 
     /// <summary>The peer argument of peers forget.</summary>
     public Argument<string> ForgetTarget { get; }
+
+    /// <summary>The --accept-files folder of peers forget, cleaned besides the default one.</summary>
+    public Option<string?> ForgetFolder { get; }
 
     /// <summary>The option's value, or <paramref name="fallback"/> when it did not even convert (already reported).</summary>
     private static T ValueOr<T>(System.CommandLine.Parsing.OptionResult result, T fallback)
