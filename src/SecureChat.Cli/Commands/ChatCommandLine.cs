@@ -153,7 +153,7 @@ public sealed class ChatCommandLine
         });
         AcceptFiles = new Option<string?>("--accept-files")
         {
-            Description = "The folder for files the peer sends. Scripts accept offers into it (without it they refuse them); at a terminal /accept saves there (default: $XDG_DOWNLOAD_DIR/SecureChat, else ~/Downloads/SecureChat, never the current folder). It must not be writable by other users.",
+            Description = "The folder for files the peer sends. Scripts accept offers into it (without it they refuse them); at a terminal /accept saves there (default: $XDG_DOWNLOAD_DIR/SecureChat, else ~/Downloads/SecureChat, never the current folder). It must be yours, not a symbolic link, and not writable by other users (checked at start-up: exit 78 otherwise).",
             HelpName = "DIR",
         };
         AcceptFiles.Validators.Add(r =>
