@@ -132,7 +132,7 @@ public static class ChatApplication
             if (removed > 0)
             {
                 before.ExceptWith(KnownPeers.Load(home.KnownPeersPath).Entries.Select(e => Convert.ToHexStringLower(e.Fingerprint.Hash)));
-                ForgetPartialFiles(before, console);
+                ForgetPartialFiles(before, result.GetValue(commandLine.ForgetFolder), console);
             }
 
             return removed == 0 ? ExitCode.Usage : ExitCode.Success;
@@ -167,18 +167,22 @@ public static class ChatApplication
         }
     }
 
-    /// <summary>Forgetting a peer's key forgets its partial files in the default receive folder too.</summary>
-    private static void ForgetPartialFiles(IReadOnlyCollection<string> peers, ChatConsole console)
+    /// <summary>
+    /// Forgetting a peer's key forgets its partial files too: in the default receive folder and in the
+    /// --accept-files folder when one is given; a line names each folder that was cleaned.
+    /// </summary>
+    private static void ForgetPartialFiles(IReadOnlyCollection<string> peers, string? acceptFiles, ChatConsole console)
     {
-        if (Files.ReceiveFolder.DefaultPath(console.Environment) is not { } path || !Directory.Exists(path))
+        string?[] candidates = [Files.ReceiveFolder.DefaultPath(console.Environment), acceptFiles];
+        foreach (string path in candidates.OfType<string>().Select(p => Path.TrimEndingDirectorySeparator(Path.GetFullPath(p))).Distinct(StringComparer.Ordinal))
         {
-            return;
-        }
+            if (!Directory.Exists(path))
+            {
+                continue;
+            }
 
-        var partials = new Files.PartialFiles(new Files.ReceiveFolder(path));
-        int removed = peers.Sum(peer => partials.RemoveAll(peer));
-        if (removed > 0)
-        {
+            var partials = new Files.PartialFiles(new Files.ReceiveFolder(path));
+            int removed = peers.Sum(peer => partials.RemoveAll(peer));
             console.Error.WriteLine($"Removed {removed} partial file(s) they had sent into {path}.");
         }
     }

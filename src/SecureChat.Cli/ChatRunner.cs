@@ -76,6 +76,12 @@ public sealed partial class ChatRunner : IDisposable
 
             _ = KnownPeers.Load(home.KnownPeersPath); // a malformed file is reported now, not mid-handshake
             psk = LoadPsk();
+
+            // An unsafe --accept-files folder is refused now, not at the first offer (issue 15).
+            if (_settings.AcceptFilesInto is { } into)
+            {
+                new ReceiveFolder(into).CheckSafe();
+            }
         }
         catch (Exception e) when (e is KeyFileException or KnownPeersException or IOException or UnauthorizedAccessException or ConfigurationException)
         {

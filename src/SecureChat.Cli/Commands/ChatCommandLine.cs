@@ -156,7 +156,7 @@ public sealed class ChatCommandLine
         });
         AcceptFiles = new Option<string?>("--accept-files")
         {
-            Description = "The folder for files the peer sends. Scripts accept offers into it (without it they refuse them); at a terminal /accept saves there (default: $XDG_DOWNLOAD_DIR/SecureChat, else ~/Downloads/SecureChat, never the current folder). It must not be writable by other users.",
+            Description = "The folder for files the peer sends. Scripts accept offers into it (without it they refuse them); at a terminal /accept saves there (default: $XDG_DOWNLOAD_DIR/SecureChat, else ~/Downloads/SecureChat, never the current folder). It must be yours, not a symbolic link, and not writable by other users (checked at start-up: exit 78 otherwise).",
             HelpName = "DIR",
         };
         AcceptFiles.Validators.Add(r =>
@@ -309,7 +309,12 @@ public sealed class ChatCommandLine
         var key = new Command("key", "Your identity key, and pre-shared keys.") { keyShow, keyGenerate, keyRotate, keyPsk };
         PeersList = new Command("list", "List the peers you know and their fingerprints.");
         ForgetTarget = new Argument<string>("peer") { Description = "A name, an address (host:port) or a fingerprint." };
-        PeersForget = new Command("forget", "Forget a known peer's key, for example after it was rotated.") { ForgetTarget };
+        ForgetFolder = new Option<string?>("--accept-files")
+        {
+            Description = "Also remove the forgotten peer's partial files from this receive folder (those in the default one always go).",
+            HelpName = "DIR",
+        };
+        PeersForget = new Command("forget", "Forget a known peer's key, for example after it was rotated, with its partial files.") { ForgetTarget, ForgetFolder };
         var peers = new Command("peers", "The peers you know (the known_peers file).") { PeersList, PeersForget };
         Root.Subcommands.Add(key);
         Root.Subcommands.Add(peers);
@@ -434,6 +439,9 @@ public sealed class ChatCommandLine
 
     /// <summary>The peer argument of peers forget.</summary>
     public Argument<string> ForgetTarget { get; }
+
+    /// <summary>The --accept-files folder of peers forget, cleaned besides the default one.</summary>
+    public Option<string?> ForgetFolder { get; }
 
     /// <summary>The option's value, or <paramref name="fallback"/> when it did not even convert (already reported).</summary>
     private static T ValueOr<T>(System.CommandLine.Parsing.OptionResult result, T fallback)

@@ -22,7 +22,9 @@ internal enum EntryKind
 /// <param name="Inode">The inode, or 0 where unknown.</param>
 /// <param name="Links">The hard link count, or 1 where unknown.</param>
 /// <param name="Owner">The owner's user id, or null where unknown.</param>
-internal readonly record struct FileStatus(EntryKind Kind, ulong Device, ulong Inode, uint Links, uint? Owner);
+/// <param name="Mode">The permission bits (as 0777 masks them), or 0 where unknown.</param>
+/// <param name="Size">The size in bytes, or 0 where unknown.</param>
+internal readonly record struct FileStatus(EntryKind Kind, ulong Device, ulong Inode, uint Links, uint? Owner, int Mode = 0, long Size = 0);
 
 /// <summary>lstat/fstat and the effective user id, through statx on Linux.</summary>
 internal static class NativeFile
@@ -68,6 +70,34 @@ internal static class NativeFile
         return Parse(buffer);
     }
 
+    /// <summary>What is at <paramref name="name"/> inside the open <paramref name="folder"/>, without following a link; null if nothing is (Linux).</summary>
+    /// <exception cref="IOException">The file system refused to say.</exception>
+    public static FileStatus? LStatAt(SafeFileHandle folder, string name)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        byte[] buffer = new byte[StatxSize];
+        bool added = false;
+        try
+        {
+            folder.DangerousAddRef(ref added);
+            int fd = checked((int)folder.DangerousGetHandle());
+            if (statx(fd, NullTerminated(name), AtSymlinkNoFollow, StatxBasicStats, buffer) != 0)
+            {
+                int error = Marshal.GetLastPInvokeError();
+                return error is ENOENT or ENOTDIR ? null : throw new IOException($"Cannot inspect '{name}' (errno {error}).");
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                folder.DangerousRelease();
+            }
+        }
+
+        return Parse(buffer);
+    }
+
     /// <summary>What the open <paramref name="handle"/> refers to.</summary>
     /// <exception cref="IOException">The file system refused to say.</exception>
     public static FileStatus FStat(SafeFileHandle handle)
@@ -100,9 +130,11 @@ internal static class NativeFile
         return Parse(buffer);
     }
 
-    // struct statx: nlink at 16, uid at 20, mode at 28, ino at 32, dev_major at 136, dev_minor at 140.
+    // struct statx: nlink at 16, uid at 20, mode at 28, ino at 32, size at 40, dev_major at 136, dev_minor at 140.
     private static FileStatus Parse(byte[] b)
     {
+        int mode = BitConverter.ToUInt16(b, 28) & 0x1FF;
+        long size = BitConverter.ToInt64(b, 40);
         uint links = BitConverter.ToUInt32(b, 16);
         uint owner = BitConverter.ToUInt32(b, 20);
         int type = BitConverter.ToUInt16(b, 28) & 0xF000;
@@ -115,7 +147,7 @@ internal static class NativeFile
             0xA000 => EntryKind.SymbolicLink,
             _ => EntryKind.Other,
         };
-        return new FileStatus(kind, device, inode, links, owner);
+        return new FileStatus(kind, device, inode, links, owner, mode, size);
     }
 
     private static byte[] NullTerminated(string path) => [.. System.Text.Encoding.UTF8.GetBytes(path), 0];

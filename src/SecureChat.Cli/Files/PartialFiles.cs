@@ -5,6 +5,9 @@
 // fingerprint), what it will be (name, size, SHA-256) and which file it is (device and inode). A partial
 // is only reopened after checking, before and after the open, that the name still holds that same
 // regular file, owned by us, with one link: a link, hard link or FIFO put in its place is never written.
+// Every name is used through the receive folder (ReceiveFolder.Open.cs): on Linux relative to the folder
+// opened once, with no-follow opens, so neither the folder nor a file in it can be swapped between a check
+// and its use.
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -34,7 +37,6 @@ public sealed class PartialFiles
     private const string SidecarSuffix = ".meta";
     private const string LegacySuffix = ".securechat-partial";
     private const string Magic = "securechat-partial 1";
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     private readonly ReceiveFolder _folder;
 
@@ -56,7 +58,7 @@ public sealed class PartialFiles
         }
 
         List<PartialFile> found = [];
-        foreach (string sidecar in Directory.EnumerateFiles(_folder.Folder, Prefix + "*" + SidecarSuffix))
+        foreach (string sidecar in _folder.Names(Prefix + "*" + SidecarSuffix))
         {
             if (Read(sidecar) is { } partial)
             {
@@ -77,8 +79,7 @@ public sealed class PartialFiles
     /// <summary>Bytes held in a partial file (0 if it is not a regular file).</summary>
     public long Held(PartialFile partial)
     {
-        string path = PathOf(partial);
-        return NativeFile.LStat(path) is { Kind: EntryKind.Regular } ? new FileInfo(path).Length : 0;
+        return _folder.StatOf(Prefix + partial.Id) is { Kind: EntryKind.Regular } status ? status.Size : 0;
     }
 
     /// <summary>Creates a new, empty partial file for <paramref name="peer"/>'s file and returns it, open.</summary>
@@ -86,9 +87,9 @@ public sealed class PartialFiles
     public (PartialFile Partial, SafeFileHandle File) Create(string peer, string name, long size, ReadOnlySpan<byte> sha256)
     {
         string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        string path = Path.Combine(_folder.Folder, Prefix + id);
+        string file = Prefix + id;
         FileStatus created;
-        using (FileStream stream = CreateExclusive(path))
+        using (FileStream stream = _folder.CreateNew(file, FileAccess.Write))
         {
             created = NativeFile.FStat(stream.SafeFileHandle);
         }
@@ -96,8 +97,11 @@ public sealed class PartialFiles
         var partial = new PartialFile(id, peer, name, size, Convert.ToHexStringLower(sha256), created.Device, created.Inode);
         try
         {
-            using FileStream sidecar = CreateExclusive(path + SidecarSuffix);
-            sidecar.Write(Encoding.UTF8.GetBytes(Format(partial)));
+            using (FileStream sidecar = _folder.CreateNew(file + SidecarSuffix, FileAccess.Write))
+            {
+                sidecar.Write(Encoding.UTF8.GetBytes(Format(partial)));
+            }
+
             return (partial, Open(partial));
         }
         catch
@@ -111,9 +115,18 @@ public sealed class PartialFiles
     /// <exception cref="PartialFileException">The name holds something else now.</exception>
     public SafeFileHandle Open(PartialFile partial)
     {
-        string path = PathOf(partial);
-        Check(partial, NativeFile.LStat(path) ?? throw new PartialFileException("the partial file is gone"));
-        SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+        string name = Prefix + partial.Id;
+        Check(partial, _folder.StatOf(name) ?? throw new PartialFileException("the partial file is gone"));
+        SafeFileHandle handle;
+        try
+        {
+            handle = _folder.OpenExisting(name, FileAccess.ReadWrite);
+        }
+        catch (IOException e) when (e is not PartialFileException)
+        {
+            throw new PartialFileException($"the partial file cannot be reopened ({e.Message})");
+        }
+
         try
         {
             // Checked again through the handle: what was swapped in between the two looks is not written.
@@ -130,9 +143,9 @@ public sealed class PartialFiles
     /// <summary>Removes a partial file and its sidecar (a link in its place is removed, never followed).</summary>
     public void Remove(PartialFile partial)
     {
-        string path = PathOf(partial);
-        File.Delete(path);
-        File.Delete(path + SidecarSuffix);
+        string name = Prefix + partial.Id;
+        _folder.Delete(name);
+        _folder.Delete(name + SidecarSuffix);
     }
 
     /// <summary>
@@ -183,30 +196,18 @@ public sealed class PartialFiles
         }
 
         int count = 0;
-        foreach (string entry in Directory.EnumerateFileSystemEntries(_folder.Folder))
+        foreach (string name in _folder.Names("*"))
         {
-            string name = Path.GetFileName(entry);
             if ((name.StartsWith(Prefix, StringComparison.Ordinal) && !name.EndsWith(SidecarSuffix, StringComparison.Ordinal))
                 || (name.StartsWith('.') && name.EndsWith(LegacySuffix, StringComparison.Ordinal)))
             {
-                File.Delete(entry);
-                File.Delete(entry + SidecarSuffix);
+                _folder.Delete(name);
+                _folder.Delete(name + SidecarSuffix);
                 count++;
             }
         }
 
         return count;
-    }
-
-    private static FileStream CreateExclusive(string path)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = OwnerOnly;
-        }
-
-        return new FileStream(path, options);
     }
 
     private static void Check(PartialFile partial, FileStatus status)
@@ -236,19 +237,28 @@ public sealed class PartialFiles
         $"{Magic}\npeer {p.Peer}\nsize {p.Size}\nsha256 {p.Sha256}\ndevice {p.Device}\ninode {p.Inode}\nname {p.Name}\n");
 
     // A sidecar is only believed if it is a regular file of ours and well-formed; anything else is skipped.
-    private static PartialFile? Read(string sidecar)
+    // It is opened without following a link or blocking on a FIFO, and checked through the open handle.
+    private PartialFile? Read(string sidecar)
     {
         try
         {
-            if (NativeFile.LStat(sidecar) is not { Kind: EntryKind.Regular, Links: 1 } status
+            if (!NativeFile.KnowsIdentity && NativeFile.LStat(Path.Combine(_folder.Folder, sidecar)) is not { Kind: EntryKind.Regular })
+            {
+                return null; // where there is no O_NONBLOCK open, a FIFO is not opened at all
+            }
+
+            using SafeFileHandle handle = _folder.OpenExisting(sidecar, FileAccess.Read);
+            if (NativeFile.FStat(handle) is not { Kind: EntryKind.Regular, Links: 1 } status
                 || (NativeFile.EffectiveUser is { } me && status.Owner != me)
-                || new FileInfo(sidecar).Length > 4096)
+                || RandomAccess.GetLength(handle) > 4096)
             {
                 return null;
             }
 
             Dictionary<string, string> fields = [];
-            string[] lines = File.ReadAllLines(sidecar);
+            byte[] content = new byte[RandomAccess.GetLength(handle)];
+            int read = RandomAccess.Read(handle, content, 0);
+            string[] lines = Encoding.UTF8.GetString(content, 0, read).Split('\n', StringSplitOptions.RemoveEmptyEntries);
             if (lines.Length == 0 || lines[0] != Magic)
             {
                 return null;
@@ -263,8 +273,7 @@ public sealed class PartialFiles
                 }
             }
 
-            string name = Path.GetFileName(sidecar);
-            string id = name[Prefix.Length..^SidecarSuffix.Length];
+            string id = sidecar[Prefix.Length..^SidecarSuffix.Length];
             return new PartialFile(
                 id,
                 fields["peer"],

@@ -3,12 +3,17 @@
 // that empty claim, so a taken name is only recognised when the exclusive create refused it: a file the user
 // already has is never replaced, not even one another program (or another commit) creates between our
 // attempts. For a moment the final name holds an empty file, never a partial one.
+// On Linux the folder is opened once (O_DIRECTORY|O_NOFOLLOW), checked through that descriptor, and every
+// create, open, unlink and rename names a file relative to it (NativeFolder): nothing is checked by path and
+// then used by path again, so swapping the folder for a link after it was opened redirects nothing. There
+// the final name is taken with renameat2(RENAME_NOREPLACE), atomically; the claim-then-rename above is what
+// kernels and file systems without it (ENOSYS, EINVAL) and other systems do.
 using System.Globalization;
 
 namespace SecureChat.Cli.Files;
 
 /// <summary>The folder received files are written to: their partial files, and their final names.</summary>
-public sealed class ReceiveFolder
+public sealed partial class ReceiveFolder
 {
     private const int MaxAttempts = 10_000;
 
@@ -72,6 +77,12 @@ public sealed class ReceiveFolder
     public void CheckSafe()
     {
         RequireFolder();
+        if (NativeFile.KnowsIdentity)
+        {
+            Check(NativeFile.FStat(Handle()));
+            return;
+        }
+
         if (OperatingSystem.IsWindows())
         {
             return;
@@ -86,7 +97,7 @@ public sealed class ReceiveFolder
 
         if (NativeFile.EffectiveUser is { } me && NativeFile.LStat(Folder + Path.DirectorySeparatorChar) is { Owner: { } owner } && owner != me)
         {
-            throw new UnsafeFolderException($"The receive folder {Folder} belongs to another user; choose one of yours with --accept-files.");
+            throw new UnsafeFolderException($"The receive folder {Folder} belongs to another user (uid {owner}); received files could be redirected there. Run: sudo chown \"$(id -un)\" '{Folder}', or choose one of yours with --accept-files.");
         }
     }
 
@@ -109,6 +120,11 @@ public sealed class ReceiveFolder
         }
 
         RequireFolder();
+        if (NativeFile.KnowsIdentity)
+        {
+            return CommitAt(Path.GetFileName(source), safeName);
+        }
+
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
             string destination = Path.Combine(Folder, Numbered(safeName, attempt));

@@ -245,18 +245,34 @@ public sealed partial class FileTransfersTests
         byte[] hash = SHA256.HashData("x"u8);
         await using Pair pair = await Pair.StartAsync(new FilePolicy(null, ByteSize.DefaultMaxFileSize), interactive: false);
 
+        long afterFiveThousand = 0;
         for (int i = 0; i < 30_000; i++)
         {
             await pair.BobSession.OfferFileAsync("f", 1, hash);
+            if (i == 4_999)
+            {
+                pair.BobScreen.Type("mark");
+                await pair.AliceScreen.WaitForAsync(s => s == "in bob: mark", TimeSpan.FromSeconds(120));
+                afterFiveThousand = RetainedHeap();
+            }
         }
 
         pair.BobScreen.Type("done");
         await pair.AliceScreen.WaitForAsync(s => s == "in bob: done", TimeSpan.FromSeconds(120)); // records arrive in order: every offer was answered
+        long afterThirtyThousand = RetainedHeap();
 
         pair.Alice.Files.RetainedOffers.Should().Be(0, "item 5: refused offers are not kept");
+
+        // Keeping each refused offer cost about 380 bytes (11 MiB over 30,000): 25,000 more would add some 9 MiB.
+        // The bound leaves room for what tests running alongside hold at the moment of measuring.
+        (afterThirtyThousand - afterFiveThousand).Should().BeLessThan(4 * 1024 * 1024, "item 5: memory stays flat while offers are refused");
         pair.AliceScreen.Shown.Count(s => s.Contains("faster than they can be answered", StringComparison.Ordinal)).Should().Be(1, "one line for a flood, not one per offer");
         pair.AliceScreen.Shown.Count.Should().BeLessThan(300, "a refused offer past the burst shows nothing");
     }
+
+    // The live heap after a full collection; the least of three looks, so that a buffer another test holds
+    // for a moment is not counted as ours.
+    private static long RetainedHeap() => Enumerable.Range(0, 3).Min(_ => GC.GetTotalMemory(forceFullCollection: true));
 
     [Fact]
     public async Task OfferFlood_AtATerminal_AtMostSixteenWaitForAnAnswer_Issue15()
