@@ -38,7 +38,7 @@ public sealed class FaultMatrixTests(FaultHomes homes, ITestOutputHelper output)
     internal static readonly TimeSpan ShortDelay = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Beyond the handshake, peer and hello timeouts of <see cref="FaultTimeouts"/>.</summary>
-    internal static readonly TimeSpan LongDelay = TimeSpan.FromSeconds(4);
+    internal static readonly TimeSpan LongDelay = TimeSpan.FromSeconds(8);
 
     private static readonly int[] DocumentedExitCodes = [ExitCode.Success, ExitCode.ConnectionFailed, ExitCode.Undelivered, ExitCode.ProtocolError, ExitCode.AuthenticationFailed];
 

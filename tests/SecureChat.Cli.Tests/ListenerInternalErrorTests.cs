@@ -34,7 +34,12 @@ public sealed class ListenerInternalErrorTests
         AppRun user2 = await AppRun.RunWithInputAsync(ChatRole.Connector, "trigger the defect\n", null,
             "--home", user2Home.Path, "--port", port.ToString(CultureInfo.InvariantCulture), "--wait", "2");
         await error.WaitForAsync("An internal error ended the conversation (InvalidOperationException: a defect for the test)");
-        user2.ExitCode.Should().NotBe(ExitCode.Success, "its line was never confirmed\n" + user2.Error);
+        output.ToString().Should().NotContain("trigger the defect", "the line whose display failed was never shown");
+        // User2's exit code is not this test's business, and not deterministic: a receipt means the text
+        // reached User1's session, not its screen (docs/protocol.md, "Receipts"), so it may leave confirmed
+        // (exit 0) before the defect's abort arrives, or be told of the abort first (a CI flake while this
+        // test asserted "not 0"). It must not crash or hang, which AppRun's own bound checks.
+        user2.ExitCode.Should().BeOneOf([ExitCode.Success, ExitCode.ConnectionFailed, ExitCode.Undelivered], user2.Error);
 
         if (once)
         {
