@@ -204,6 +204,7 @@ public sealed class ListenerAdmissionTests
         using var user2Home = new TempHome();
         int port = TestPorts.Free();
         var screen = new Chat.FakeTerminal();
+        var flood = System.Diagnostics.Stopwatch.StartNew(); // the reports' first window starts with the runner
         using var runner = new ChatRunner(ListenerSettings(home.Path, port), screen, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, _ => null);
         Task<int> listening = runner.RunAsync(CancellationToken.None);
         await screen.WaitForAsync(s => s.Contains("Listening on", StringComparison.Ordinal));
@@ -215,11 +216,16 @@ public sealed class ListenerAdmissionTests
             await ReadUntilClosedAsync(garbage, TimeSpan.FromSeconds(5));
         }
 
+        // The rule is "the first 5 of every 10 s window in full". The flood takes well under a window on a
+        // quiet machine; under load it took more (a CI flake), and each window may rightly show its own 5.
+        int windows = 1 + (int)(flood.Elapsed / SecureChat.Cli.Network.DropReports.Window);
         AppRun user2 = await AppRun.RunWithInputAsync(ChatRole.Connector, "after the flood\n", null, "--home", user2Home.Path, "--port", Port(port), "--wait", "5");
         (await listening.WaitAsync(TimeSpan.FromSeconds(30))).Should().Be(ExitCode.Success);
 
         user2.ExitCode.Should().Be(ExitCode.Success, user2.Error);
-        screen.Shown.Count(s => s.Contains("failed the handshake and was dropped:", StringComparison.Ordinal)).Should().BeLessThanOrEqualTo(5, string.Join("\n", screen.Shown));
+        screen.Shown.Count(s => s.Contains("failed the handshake and was dropped:", StringComparison.Ordinal))
+            .Should().BeLessThanOrEqualTo(SecureChat.Cli.Network.DropReports.Burst * windows, string.Join("\n", screen.Shown))
+            .And.BeLessThan(40, "most of the flood is counted, not shown");
         screen.Shown.Should().Contain(s => s.Contains("more connection(s) failed the handshake", StringComparison.Ordinal), "the rest are counted, not hidden");
     }
 
