@@ -148,9 +148,20 @@ internal static class UnicodeSecurity
         return result;
     }
 
-    private static int CombiningClass(int codePoint)
+    private static int CombiningClass(int codePoint) =>
+        RangeValue(UnicodeSecurityData.CombiningClasses, codePoint) is int ccc and >= 0 ? ccc : 0;
+
+    private static UInt128 ScriptSet(int codePoint) =>
+        RangeValue(UnicodeSecurityData.ScriptRanges, codePoint) is int set and >= 0
+            ? new UInt128(UnicodeSecurityData.ScriptSets[(set * 2) + 1], UnicodeSecurityData.ScriptSets[set * 2])
+            : 0; // not Allowed: no script set (such names are refused before this is asked)
+
+    /// <summary>
+    /// The value of the range holding <paramref name="codePoint"/> in a generated table of sorted,
+    /// disjoint (first, last, value) triples; -1 where no range holds it.
+    /// </summary>
+    private static int RangeValue(int[] table, int codePoint)
     {
-        int[] table = UnicodeSecurityData.CombiningClasses;
         int low = 0;
         int high = (table.Length / 3) - 1;
         while (low <= high)
@@ -170,33 +181,7 @@ internal static class UnicodeSecurity
             }
         }
 
-        return 0;
-    }
-
-    private static UInt128 ScriptSet(int codePoint)
-    {
-        int[] table = UnicodeSecurityData.ScriptRanges;
-        int low = 0;
-        int high = (table.Length / 3) - 1;
-        while (low <= high)
-        {
-            int mid = (low + high) / 2;
-            if (codePoint < table[mid * 3])
-            {
-                high = mid - 1;
-            }
-            else if (codePoint > table[(mid * 3) + 1])
-            {
-                low = mid + 1;
-            }
-            else
-            {
-                int set = table[(mid * 3) + 2];
-                return new UInt128(UnicodeSecurityData.ScriptSets[(set * 2) + 1], UnicodeSecurityData.ScriptSets[set * 2]);
-            }
-        }
-
-        return 0; // not Allowed: no script set (such names are refused before this is asked)
+        return -1;
     }
 
     private static bool InRanges(int[] pairs, int codePoint)
