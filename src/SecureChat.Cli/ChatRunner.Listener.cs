@@ -170,7 +170,7 @@ public sealed partial class ChatRunner
                 }
                 catch (SessionException e)
                 {
-                    ReportDropped(remote, e);
+                    ReportDropped(remote, e, OwnKeyRefusal(e, hello, options));
                     return null;
                 }
                 catch (OperationCanceledException) when (slot.WasEvicted && !cancellationToken.IsCancellationRequested)
@@ -374,6 +374,16 @@ public sealed partial class ChatRunner
         await CloseQuietlyAsync(stream).ConfigureAwait(false);
         return null;
     }
+
+    /// <summary>
+    /// Why a caller that announced our own key refused us (issue 14: two apps sharing one home): the caller's
+    /// own-key check, before proof. Null for any other failure.
+    /// </summary>
+    private static string? OwnKeyRefusal(SessionException failure, byte[] hello, SessionOptions options) =>
+        failure is PeerAbortedException { Reason: AbortReason.Refused } && OwnKeyHello.Announces(hello, options.Identity.Fingerprint)
+            ? $"it announced your own key {options.Identity.Fingerprint} and refused the connection: this is your own key. " +
+              "Two apps that share one home folder share one identity; give each its own --home."
+            : null;
 
     /// <summary>Logs a caller dropped before any conversation and tells the user (<paramref name="why"/>, or the failure's plain sentence).</summary>
     private void ReportDropped(EndPoint? remote, SessionException failure, string? why = null)

@@ -22,8 +22,11 @@ public sealed class TrustTests(ITestOutputHelper output) : EndToEndTest(output)
         first2.StderrText.Should().Contain($"First contact with User1: remembered its key {fingerprint1}");
         string knownBy1 = await File.ReadAllTextAsync(Path.Combine(home1, "known_peers"));
         string knownBy2 = await File.ReadAllTextAsync(Path.Combine(home2, "known_peers"));
-        knownBy1.Should().Contain($"name User2 {fingerprint2}");
-        knownBy2.Should().Contain($"name User1 {fingerprint1}").And.Contain($"address 127.0.0.1%3A{port} {fingerprint1}");
+        // One line per key, the names and addresses it was met under beside it (issue 14: the key is the identity).
+        knownBy1.Split('\n').Should().ContainSingle(line => line.StartsWith($"{fingerprint2} ", StringComparison.Ordinal))
+            .Which.Should().EndWith(" name:User2");
+        knownBy2.Split('\n').Should().ContainSingle(line => line.StartsWith($"{fingerprint1} ", StringComparison.Ordinal))
+            .Which.Should().Contain("name:User1").And.Contain($"address:127.0.0.1%3A{port}");
 
         ChatProcess list1 = await Sandbox.RunAsync(ChatApp.User1, "peers", "list", "--home", home1);
         ChatProcess list2 = await Sandbox.RunAsync(ChatApp.User2, "peers", "list", "--home", home2);
@@ -126,6 +129,32 @@ public sealed class TrustTests(ITestOutputHelper output) : EndToEndTest(output)
         // handshake, from a caller that proved nothing: it drops that caller and, even with --once, goes on listening.
         await user1.WaitForStderrAsync("refused our identity");
         await user1.ShouldStillRunAsync(TimeSpan.FromMilliseconds(300));
+    }
+
+    /// <summary>
+    /// Issue 14, attack 5: two apps sharing one home (one identity) completed a conversation and each
+    /// remembered itself as a peer. User2 now sees its own key in frame 2 and refuses before proof; User1,
+    /// which then hears only "refused", sees its own key in the caller's hello and says why.
+    /// </summary>
+    [Fact]
+    public async Task OwnKey_TwoAppsShareOneHome_BothSayThisIsYourOwnKeyAndNobodyIsRemembered()
+    {
+        string home = Sandbox.NewHome("shared");
+        string fingerprint = await Sandbox.FingerprintAsync(ChatApp.User1, home);
+        int port = ChatSandbox.FreePort();
+        ChatProcess user1 = await Sandbox.StartListenerAsync(port, home, ["--once", "--trust", "accept-new", "--wait", ReceiptWait]);
+
+        ChatProcess user2 = Sandbox.StartConnector(port, home, ["--trust", "accept-new", "--wait", ReceiptWait]);
+        user2.CloseInput(); // nothing to say, like </dev/null
+        int exit = await user2.WaitForExitAsync();
+
+        exit.Should().Be(77, user2.Transcript);
+        user2.StderrText.Should().Contain("this is your own key").And.Contain(fingerprint).And.NotContain("Connected to");
+        user2.Stdout.Should().BeEmpty();
+        await user1.WaitForStderrAsync("this is your own key");
+        user1.StderrText.Should().Contain(fingerprint);
+        user1.Stdout.Should().BeEmpty();
+        File.Exists(Path.Combine(home, "known_peers")).Should().BeFalse("neither app remembers itself as a peer");
     }
 
     [Fact]

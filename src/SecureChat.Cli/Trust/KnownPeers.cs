@@ -1,16 +1,18 @@
-// The known_peers file, SecureChat's known_hosts: which key each peer had when it was first trusted, by
-// every label it was met under. Trust on first use is only as good as this record, so it is never left
+// The known_peers file, SecureChat's known_hosts: the keys this user trusts, each with the names and
+// addresses it was met under. The key is the identity; a name is only remembered beside it for display and
+// for finding the key again. Trust on first use is only as good as this record, so it is never left
 // half-written (each change is written whole to a temporary file and renamed over the old one), and each
 // change is applied to the file as it is now, so a concurrent writer's entries are not lost.
 //
-// One entry a line: <kind> <value> <fingerprint> <first seen>, for example
-//   name alice SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s 2026-11-22T21:00:00Z
-// The value is percent-encoded (Uri.EscapeDataString): names come from peers and may hold spaces or '#'.
-// Addresses are kept in one canonical spelling, so "::1" and "0:0:0:0:0:0:0:1" (or "LocalHost" and
-// "localhost") find the same entry.
+// One key a line: <fingerprint> <first seen> <label>[,<label>...], each label <kind>:<value>, for example
+//   SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s 2026-11-22T21:00:00Z name:alice,address:127.0.0.1%3A7878
+// The value is percent-encoded (Uri.EscapeDataString, which also encodes ',' and ':'): names come from peers
+// and may hold spaces or '#'. Addresses are kept in one canonical spelling, so "::1" and "0:0:0:0:0:0:0:1"
+// (or "LocalHost" and "localhost") find the same entry. A label belongs to one key only.
+//
+// Files written before issue 14's second round hold one label a line (<kind> <value> <fingerprint> <first
+// seen>); they are still read, and the next change rewrites the whole file one key a line.
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text;
@@ -25,7 +27,8 @@ namespace SecureChat.Cli.Trust;
 public sealed class KnownPeers
 {
     private const string Header =
-        "# SecureChat known peers: <kind> <value> <fingerprint> <first seen, UTC>; values are percent-encoded. " +
+        "# SecureChat known peers, one key a line: <fingerprint> <first seen, UTC> <kind>:<value>[,<kind>:<value>...]; " +
+        "values are percent-encoded. " +
         "Remove an entry with 'peers forget <name, host:port or fingerprint>'.";
 
     private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'";
@@ -45,7 +48,10 @@ public sealed class KnownPeers
     /// <summary>The full path of the file.</summary>
     public string Path { get; }
 
-    /// <summary>The entries in file order, as last loaded or saved.</summary>
+    /// <summary>
+    /// One entry per label, grouped by key in file order, as last loaded or saved; every label of a key carries
+    /// the key's first-seen time.
+    /// </summary>
     public IReadOnlyList<KnownPeer> Entries { get; private set; }
 
     /// <summary>Loads the file; a missing file (or folder) is an empty store, created on the first <see cref="Remember"/>.</summary>
@@ -59,7 +65,7 @@ public sealed class KnownPeers
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(timeProvider);
         string fullPath = IOPath.GetFullPath(path);
-        return new KnownPeers(fullPath, Read(fullPath).AsReadOnly(), timeProvider);
+        return new KnownPeers(fullPath, Read(fullPath, out _).AsReadOnly(), timeProvider);
     }
 
     /// <summary>The fingerprint remembered for <paramref name="label"/>, or null if the label is not known.</summary>
@@ -78,7 +84,7 @@ public sealed class KnownPeers
 
     /// <summary>
     /// Remembers <paramref name="fingerprint"/> for <paramref name="label"/>, replacing what was remembered for it,
-    /// and saves the file at once. Remembering the same fingerprint again keeps the original first-seen time.
+    /// and saves the file at once (in the one-key-a-line format, whatever the file held before). Remembering the same fingerprint again keeps the original first-seen time.
     /// </summary>
     /// <exception cref="ArgumentException">The label is not one <see cref="PeerLabel.Name"/> or <see cref="PeerLabel.Address"/> could make.</exception>
     /// <exception cref="KnownPeersException">The file cannot be read or written.</exception>
@@ -90,21 +96,24 @@ public sealed class KnownPeers
             throw new ArgumentException("Make labels with PeerLabel.Name or PeerLabel.Address.", nameof(label));
         }
 
-        List<KnownPeer> entries = Read(Path);
+        List<KnownPeer> entries = Read(Path, out bool oldFormat);
         int index = entries.FindIndex(entry => entry.Label == label);
         if (index < 0 || !entries[index].Fingerprint.Equals(fingerprint))
         {
-            var entry = new KnownPeer(label, fingerprint, Now());
-            if (index < 0)
+            // The label moves to the key; a key met before keeps the time it was first trusted.
+            DateTimeOffset firstSeen = entries.FirstOrDefault(entry => entry.Fingerprint.Equals(fingerprint))?.FirstSeen ?? Now();
+            if (index >= 0)
             {
-                entries.Add(entry);
-            }
-            else
-            {
-                entries[index] = entry;
+                entries.RemoveAt(index);
             }
 
+            entries.Add(new KnownPeer(label, fingerprint, firstSeen));
+            entries = ByKey(entries);
             Save(entries);
+        }
+        else if (oldFormat)
+        {
+            Save(entries); // nothing new to remember, but the file is rewritten one key a line
         }
 
         Entries = entries.AsReadOnly();
@@ -122,7 +131,7 @@ public sealed class KnownPeers
         Fingerprint? fingerprint = Fingerprint.TryParse(text, out Fingerprint? parsed) ? parsed : null;
         PeerLabel? address = PeerLabel.TryParseAddress(text, out PeerLabel canonical) ? canonical : null;
 
-        List<KnownPeer> entries = Read(Path);
+        List<KnownPeer> entries = Read(Path, out _);
         bool IsLabel(KnownPeer entry) => entry.Label.Value == text || entry.Label.ToString() == text || entry.Label == address;
 
         // A peer may call itself "SHA256:…" after someone else's key: a matching label wins, and only when
@@ -145,8 +154,9 @@ public sealed class KnownPeers
         return new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
     }
 
-    private static List<KnownPeer> Read(string path)
+    private static List<KnownPeer> Read(string path, out bool oldFormat)
     {
+        oldFormat = false;
         string text;
         try
         {
@@ -167,7 +177,8 @@ public sealed class KnownPeers
         }
 
         var entries = new List<KnownPeer>();
-        var lineOf = new Dictionary<PeerLabel, int>();
+        var lineOfLabel = new Dictionary<PeerLabel, int>();
+        var lineOfKey = new Dictionary<Fingerprint, int>();
         string[] lines = text.Split('\n');
         for (int i = 0; i < lines.Length; i++)
         {
@@ -178,34 +189,88 @@ public sealed class KnownPeers
             }
 
             int lineNumber = i + 1;
-            KnownPeer entry = ParseLine(line) is { } parsed
-                ? parsed
-                : throw Malformed(path, lineNumber, "expected '<name|address> <percent-encoded value> <SHA256:fingerprint> <yyyy-MM-ddTHH:mm:ssZ>'");
-
-            // One label, one key: a second line for a label would make the answer depend on which line wins.
-            if (!lineOf.TryAdd(entry.Label, lineNumber))
+            string[] fields = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            List<KnownPeer> parsed;
+            if (fields.Length == 4)
             {
-                throw Malformed(path, lineNumber, $"{entry.Label.KindText} already listed on line {lineOf[entry.Label]}");
+                oldFormat = true;
+                parsed = ParseOldLine(fields) is { } entry
+                    ? [entry]
+                    : throw Malformed(path, lineNumber, "expected '<name|address> <percent-encoded value> <SHA256:fingerprint> <yyyy-MM-ddTHH:mm:ssZ>'");
+            }
+            else
+            {
+                parsed = ParseKeyLine(fields)
+                    ?? throw Malformed(path, lineNumber, "expected '<SHA256:fingerprint> <yyyy-MM-ddTHH:mm:ssZ> <name|address>:<percent-encoded value>[,...]'");
+
+                // One key, one line: two lines for a key would give it two first-seen times.
+                if (!lineOfKey.TryAdd(parsed[0].Fingerprint, lineNumber))
+                {
+                    throw Malformed(path, lineNumber, $"key already listed on line {lineOfKey[parsed[0].Fingerprint]}");
+                }
             }
 
-            entries.Add(entry);
+            // One label, one key: a label under two keys would make the answer depend on which line wins.
+            foreach (KnownPeer entry in parsed)
+            {
+                if (!lineOfLabel.TryAdd(entry.Label, lineNumber))
+                {
+                    throw Malformed(path, lineNumber, $"{entry.Label.KindText} already listed on line {lineOfLabel[entry.Label]}");
+                }
+            }
+
+            entries.AddRange(parsed);
+        }
+
+        return ByKey(entries);
+    }
+
+    /// <summary>
+    /// The entries grouped by key, keys in the order first met, each label carrying its key's earliest
+    /// first-seen time (an old-format file kept one time per label).
+    /// </summary>
+    private static List<KnownPeer> ByKey(List<KnownPeer> entries) =>
+        [.. entries.GroupBy(entry => entry.Fingerprint).SelectMany(key =>
+        {
+            DateTimeOffset firstSeen = key.Min(entry => entry.FirstSeen);
+            return key.Select(entry => entry with { FirstSeen = firstSeen });
+        })];
+
+    private static List<KnownPeer>? ParseKeyLine(string[] fields)
+    {
+        if (fields.Length != 3
+            || !Fingerprint.TryParse(fields[0], out Fingerprint? fingerprint)
+            || !TryParseTime(fields[1], out DateTimeOffset firstSeen))
+        {
+            return null;
+        }
+
+        var entries = new List<KnownPeer>();
+        foreach (string text in fields[2].Split(','))
+        {
+            int colon = text.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0 || !PeerLabel.TryParse(text[..colon], Uri.UnescapeDataString(text[(colon + 1)..]), out PeerLabel label))
+            {
+                return null;
+            }
+
+            entries.Add(new KnownPeer(label, fingerprint, firstSeen));
         }
 
         return entries;
     }
 
-    private static KnownPeer? ParseLine(string line)
-    {
-        string[] fields = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-        return fields.Length == 4
-            && PeerLabel.TryParse(fields[0], Uri.UnescapeDataString(fields[1]), out PeerLabel label)
-            && Fingerprint.TryParse(fields[2], out Fingerprint? fingerprint)
-            && DateTimeOffset.TryParseExact(
-                fields[3], AcceptedTimeFormats, CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset firstSeen)
+    private static KnownPeer? ParseOldLine(string[] fields) =>
+        PeerLabel.TryParse(fields[0], Uri.UnescapeDataString(fields[1]), out PeerLabel label)
+        && Fingerprint.TryParse(fields[2], out Fingerprint? fingerprint)
+        && TryParseTime(fields[3], out DateTimeOffset firstSeen)
             ? new KnownPeer(label, fingerprint, firstSeen)
             : null;
-    }
+
+    private static bool TryParseTime(string text, out DateTimeOffset time) =>
+        DateTimeOffset.TryParseExact(
+            text, AcceptedTimeFormats, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
 
     /// <summary>Whoever can write the file decides whom we trust: a file another user owns, or others may write, is not read.</summary>
     private static void RefuseIfOthersMayWrite(string path)
@@ -223,12 +288,12 @@ public sealed class KnownPeers
     private void Save(List<KnownPeer> entries)
     {
         var text = new StringBuilder(Header).Append('\n');
-        foreach (KnownPeer entry in entries)
+        foreach (IGrouping<Fingerprint, KnownPeer> key in entries.GroupBy(entry => entry.Fingerprint))
         {
-            text.Append(entry.Label.KindText).Append(' ')
-                .Append(Uri.EscapeDataString(entry.Label.Value)).Append(' ')
-                .Append(entry.Fingerprint).Append(' ')
-                .Append(entry.FirstSeen.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture)).Append('\n');
+            text.Append(key.Key).Append(' ')
+                .Append(key.First().FirstSeen.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture)).Append(' ')
+                .AppendJoin(',', key.Select(entry => $"{entry.Label.KindText}:{Uri.EscapeDataString(entry.Label.Value)}"))
+                .Append('\n');
         }
 
         string directory = IOPath.GetDirectoryName(Path) ?? ".";
@@ -296,132 +361,5 @@ public sealed class KnownPeers
 /// <summary>One remembered key.</summary>
 /// <param name="Label">The name or address the key is remembered under.</param>
 /// <param name="Fingerprint">The fingerprint of the peer's identity key.</param>
-/// <param name="FirstSeen">When this key was first remembered for this label (UTC, whole seconds).</param>
+/// <param name="FirstSeen">When this key was first remembered, under any label (UTC, whole seconds).</param>
 public sealed record KnownPeer(PeerLabel Label, Fingerprint Fingerprint, DateTimeOffset FirstSeen);
-
-/// <summary>Which kind of label a peer is remembered by.</summary>
-public enum PeerLabelKind
-{
-    /// <summary>The display name the peer announced.</summary>
-    Name,
-
-    /// <summary>The <c>host:port</c> we connected to.</summary>
-    Address,
-}
-
-/// <summary>A name or address under which a peer's key is remembered.</summary>
-/// <param name="Kind">Whether <paramref name="Value"/> is a name or an address.</param>
-/// <param name="Value">The name (as announced), or the address as <c>host:port</c> (<c>[::1]:7878</c> for IPv6).</param>
-public readonly record struct PeerLabel(PeerLabelKind Kind, string Value)
-{
-    /// <summary>The label for a peer's announced name.</summary>
-    /// <exception cref="ArgumentException">The name breaks the <see cref="PeerName"/> rules.</exception>
-    public static PeerLabel Name(string name) => new(PeerLabelKind.Name, PeerName.Validate(name, nameof(name)));
-
-    /// <summary>The label for the address we connected to; IP addresses and host names are put in canonical form.</summary>
-    /// <exception cref="ArgumentException">The host is not an IP address or host name, or the port is not 1 to 65535.</exception>
-    public static PeerLabel Address(string host, int port)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
-        if (!TryCanonicalHost(host, out string? canonical))
-        {
-            throw new ArgumentException("The host is not an IP address or a host name.", nameof(host));
-        }
-
-        return new(PeerLabelKind.Address, $"{canonical}:{port.ToString(CultureInfo.InvariantCulture)}");
-    }
-
-    /// <summary>The kind and value, for example <c>name:alice</c> or <c>address:127.0.0.1:7878</c>.</summary>
-    public override string ToString() => $"{KindText}:{Value}";
-
-    /// <summary>The kind as written in the known-peers file.</summary>
-    internal string KindText => Kind == PeerLabelKind.Name ? "name" : "address";
-
-    /// <summary>Whether the label is one the factories could have made, so that what is saved can be loaded again.</summary>
-    internal bool IsWellFormed => Kind switch
-    {
-        PeerLabelKind.Name => IsStoredName(Value),
-        PeerLabelKind.Address => Value is not null && TryParseAddress(Value, out PeerLabel canonical) && canonical.Value == Value,
-        _ => false,
-    };
-
-    /// <summary>Reads a label from its kind and value as the known-peers file writes them.</summary>
-    /// <summary>
-    /// A name as the file may hold it: names remembered before the Unicode TR39 rules (issue 14) stay readable,
-    /// so that a lookalike of them is still caught, though no new one can be announced.
-    /// </summary>
-    private static bool IsStoredName(string? value) =>
-        !string.IsNullOrEmpty(value) && value.Length <= PeerName.MaxLength && !value.Any(char.IsControl) && value.Trim().Length == value.Length;
-
-    internal static bool TryParse(string kind, string value, out PeerLabel label)
-    {
-        label = default;
-        switch (kind)
-        {
-            case "name" when IsStoredName(value):
-                label = new(PeerLabelKind.Name, value);
-                return true;
-            case "address":
-                return TryParseAddress(value, out label);
-            default:
-                return false;
-        }
-    }
-
-    /// <summary>Reads <c>host:port</c> (IPv6 hosts in brackets) into its canonical address label.</summary>
-    internal static bool TryParseAddress(string text, out PeerLabel label)
-    {
-        label = default;
-        int colon = text.LastIndexOf(':');
-        if (colon <= 0
-            || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port)
-            || port is < 1 or > IPEndPoint.MaxPort)
-        {
-            return false;
-        }
-
-        string host = text[..colon];
-        if (host.StartsWith('[') && host.EndsWith(']'))
-        {
-            host = host[1..^1];
-        }
-
-        if (!TryCanonicalHost(host, out string? canonical))
-        {
-            return false;
-        }
-
-        label = new(PeerLabelKind.Address, $"{canonical}:{port.ToString(CultureInfo.InvariantCulture)}");
-        return true;
-    }
-
-    private static bool TryCanonicalHost(string? host, out string? canonical)
-    {
-        canonical = null;
-        if (string.IsNullOrEmpty(host))
-        {
-            return false;
-        }
-
-        if (IPAddress.TryParse(host, out IPAddress? ip))
-        {
-            // A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d; they are the same peer as a.b.c.d.
-            if (ip.IsIPv4MappedToIPv6)
-            {
-                ip = ip.MapToIPv4();
-            }
-
-            canonical = ip.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{ip}]" : ip.ToString();
-            return true;
-        }
-
-        if (Uri.CheckHostName(host) == UriHostNameType.Dns)
-        {
-            canonical = host.ToLowerInvariant(); // DNS names are case-insensitive
-            return true;
-        }
-
-        return false;
-    }
-}

@@ -38,25 +38,27 @@ public sealed class KnownPeersTests : IDisposable
         reloaded.Path.Should().Be(_folder.KnownPeersPath);
         reloaded.Entries.Should().Equal(
             new KnownPeer(PeerLabel.Name("alice"), TestPeers.Alice, FirstNight),
-            new KnownPeer(PeerLabel.Address("127.0.0.1", 7878), TestPeers.Alice, FirstNight.AddMinutes(5)),
+            new KnownPeer(PeerLabel.Address("127.0.0.1", 7878), TestPeers.Alice, FirstNight),
             new KnownPeer(PeerLabel.Address("::1", 7878), TestPeers.Mallory, FirstNight.AddMinutes(5)));
         known.Entries.Should().Equal(reloaded.Entries);
         reloaded.Find(PeerLabel.Address("::1", 7878)).Should().Be(TestPeers.Mallory);
     }
 
     [Fact]
-    public void Save_WritesAHeaderAndOneReadableLinePerEntry()
+    public void Save_WritesAHeaderAndOneLinePerKeyWithItsLabels()
     {
         KnownPeers known = KnownPeers.Load(_folder.KnownPeersPath, _time);
         known.Remember(PeerLabel.Name("alice"), TestPeers.Alice);
+        known.Remember(PeerLabel.Name("mallory"), TestPeers.Mallory);
+        _time.Now = FirstNight.AddDays(1);
         known.Remember(PeerLabel.Address("127.0.0.1", 7878), TestPeers.Alice);
 
         string[] lines = File.ReadAllLines(_folder.KnownPeersPath);
 
         lines.Should().HaveCount(3);
-        lines[0].Should().StartWith("# ").And.Contain("<kind> <value> <fingerprint>");
-        lines[1].Should().Be($"name alice {TestPeers.Alice} 2026-11-22T21:00:00Z");
-        lines[2].Should().Be($"address 127.0.0.1%3A7878 {TestPeers.Alice} 2026-11-22T21:00:00Z");
+        lines[0].Should().StartWith("# ").And.Contain("<fingerprint> <first seen, UTC> <kind>:<value>");
+        lines[1].Should().Be($"{TestPeers.Alice} 2026-11-22T21:00:00Z name:alice,address:127.0.0.1%3A7878");
+        lines[2].Should().Be($"{TestPeers.Mallory} 2026-11-22T21:00:00Z name:mallory");
         Directory.GetFiles(_folder.Directory).Should().ContainSingle("the temporary file is renamed, not left behind");
     }
 
@@ -76,8 +78,8 @@ public sealed class KnownPeersTests : IDisposable
         string line = File.ReadAllLines(_folder.KnownPeersPath)[1];
         KnownPeers reloaded = KnownPeers.Load(_folder.KnownPeersPath);
 
-        line.Split(' ').Should().HaveCount(4);
-        line.Should().StartWith("name ").And.NotContain("#");
+        line.Split(' ').Should().HaveCount(3);
+        line.Split(' ')[2].Should().StartWith("name:").And.NotContain("#").And.NotContain(",");
         reloaded.Entries.Should().ContainSingle().Which.Label.Value.Should().Be(name);
         reloaded.Find(new PeerLabel(PeerLabelKind.Name, name)).Should().Be(TestPeers.Alice);
     }
@@ -156,7 +158,7 @@ public sealed class KnownPeersTests : IDisposable
     }
 
     [Fact]
-    public void Remember_KnownLabelWithNewKey_ReplacesItInPlace()
+    public void Remember_KnownLabelWithNewKey_MovesTheLabelToThatKey()
     {
         KnownPeers known = KnownPeers.Load(_folder.KnownPeersPath, _time);
         known.Remember(PeerLabel.Name("alice"), TestPeers.Alice);
@@ -166,8 +168,81 @@ public sealed class KnownPeersTests : IDisposable
         known.Remember(PeerLabel.Name("alice"), TestPeers.Mallory);
 
         KnownPeers.Load(_folder.KnownPeersPath).Entries.Should().Equal(
-            new KnownPeer(PeerLabel.Name("alice"), TestPeers.Mallory, FirstNight.AddDays(1)),
-            new KnownPeer(PeerLabel.Name("bob"), TestPeers.Alice, FirstNight));
+            new KnownPeer(PeerLabel.Name("bob"), TestPeers.Alice, FirstNight),
+            new KnownPeer(PeerLabel.Name("alice"), TestPeers.Mallory, FirstNight.AddDays(1)));
+        known.Find(PeerLabel.Name("alice")).Should().Be(TestPeers.Mallory);
+    }
+
+    [Fact]
+    public void Remember_NewLabelForAKnownKey_KeepsTheKeysFirstSeenTime()
+    {
+        KnownPeers known = KnownPeers.Load(_folder.KnownPeersPath, _time);
+        known.Remember(PeerLabel.Name("alice"), TestPeers.Alice);
+        _time.Now = FirstNight.AddDays(3);
+
+        known.Remember(PeerLabel.Address("127.0.0.1", 7878), TestPeers.Alice);
+
+        KnownPeers.Load(_folder.KnownPeersPath).Entries.Should().OnlyContain(entry => entry.FirstSeen == FirstNight);
+    }
+
+    [Fact]
+    public void Load_OldOneLabelALineFile_FindsEveryKeyAndTheFirstWriteRewritesItOneKeyALine()
+    {
+        File.WriteAllText(
+            _folder.KnownPeersPath,
+            $"# old header\nname alice {TestPeers.Alice} 2026-11-22T21:00:00Z\n" +
+            $"name mallory {TestPeers.Mallory} 2026-11-22T21:00:00Z\n" +
+            $"address 127.0.0.1%3A7878 {TestPeers.Alice} 2026-11-23T21:00:00Z\n");
+
+        KnownPeers known = KnownPeers.Load(_folder.KnownPeersPath, _time);
+
+        known.Find(PeerLabel.Name("alice")).Should().Be(TestPeers.Alice);
+        known.Find(PeerLabel.Address("127.0.0.1", 7878)).Should().Be(TestPeers.Alice);
+        known.FindLookalikes("m\u0430llory").Should().ContainSingle().Which.Fingerprint.Should().Be(TestPeers.Mallory);
+        File.ReadAllLines(_folder.KnownPeersPath)[1].Should().StartWith("name ", "loading alone does not rewrite the file");
+
+        known.Remember(PeerLabel.Name("alice"), TestPeers.Alice);
+
+        File.ReadAllLines(_folder.KnownPeersPath).Skip(1).Should().Equal(
+            $"{TestPeers.Alice} 2026-11-22T21:00:00Z name:alice,address:127.0.0.1%3A7878",
+            $"{TestPeers.Mallory} 2026-11-22T21:00:00Z name:mallory");
+        KnownPeers.Load(_folder.KnownPeersPath).Entries.Should().Equal(
+            new KnownPeer(PeerLabel.Name("alice"), TestPeers.Alice, FirstNight),
+            new KnownPeer(PeerLabel.Address("127.0.0.1", 7878), TestPeers.Alice, FirstNight),
+            new KnownPeer(PeerLabel.Name("mallory"), TestPeers.Mallory, FirstNight));
+    }
+
+    [Fact]
+    public void Load_OldFileThenForget_RewritesItOneKeyALine()
+    {
+        File.WriteAllText(
+            _folder.KnownPeersPath,
+            $"name alice {TestPeers.Alice} 2026-11-22T21:00:00Z\nname bob {TestPeers.Mallory} 2026-11-22T21:00:00Z\n");
+
+        KnownPeers.Load(_folder.KnownPeersPath).Forget("bob").Should().Be(1);
+
+        File.ReadAllLines(_folder.KnownPeersPath).Skip(1).Should().Equal($"{TestPeers.Alice} 2026-11-22T21:00:00Z name:alice");
+    }
+
+    [Theory]
+    [InlineData("{0} 2026-11-22T21:00:00Z")]
+    [InlineData("{0} 2026-11-22T21:00:00Z name:alice,")]
+    [InlineData("{0} 2026-11-22T21:00:00Z alice")]
+    [InlineData("{0} 2026-11-22T21:00:00Z host:alice")]
+    [InlineData("{0} yesterday name:carol")]
+    [InlineData("SHA256:tooShort 2026-11-22T21:00:00Z name:carol")]
+    [InlineData("{0} 2026-11-22T21:00:00Z name:bob")]
+    [InlineData("{1} 2026-11-22T21:00:00Z name:carol")]
+    public void Load_MalformedKeyLine_IsReportedWithFileAndLineNumber(string badLine)
+    {
+        File.WriteAllText(
+            _folder.KnownPeersPath,
+            $"# header\n{TestPeers.Alice} 2026-11-22T21:00:00Z name:bob\n\n{string.Format(null, badLine, TestPeers.Mallory, TestPeers.Alice)}\n");
+
+        Action load = () => KnownPeers.Load(_folder.KnownPeersPath);
+
+        load.Should().Throw<KnownPeersException>()
+            .Which.Message.Should().Contain(_folder.KnownPeersPath).And.Contain("line 4");
     }
 
     [Fact]
