@@ -130,6 +130,10 @@ public sealed class SessionRuleTests
             async (bob, _) =>
             {
                 await bob.SendInnerAsync(Resume);
+
+                // As the sender rule says, Bob sends no text before he has Alice's resume: texts that beat it
+                // are covered by its `through` instead of a receipt.
+                await FileRuleTests.ReadUntilAsync(bob, "resume");
                 await bob.SendInnerAsync("""{"kind":"text","id":1,"sentAt":0,"text":"one"}""");
                 await bob.SendInnerAsync("""{"kind":"text","id":2,"sentAt":0,"text":"two"}""");
                 while (throughs.Count == 0 || throughs[^1] < 2)
