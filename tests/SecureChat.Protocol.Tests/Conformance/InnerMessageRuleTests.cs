@@ -59,6 +59,7 @@ public sealed class InnerMessageRuleTests
         { "a text whose `id` is at or below the last one received is a duplicate: it is dropped without a word", Resume + "\n" + """{"kind":"text","id":1,"sentAt":0,"text":"once"}""" + "\n" + """{"kind":"text","id":1,"sentAt":0,"text":"once"}""", ["once"] },
         { "whitespace is allowed where RFC 8259 allows it, including before and after the object", Resume + "\n" + " {\"kind\" : \"text\", \"id\":1,\"sentAt\":0,\"text\":\"x\"}\t", ["x"] },
         { "`sentAt` … `0 … 253402300799999` (the top is allowed)", Resume + "\n" + """{"kind":"text","id":1,"sentAt":253402300799999,"text":"x"}""", ["x"] },
+        { "Applying the peer's `resume`: last received ← max(last received, F − 1): the ids below F will never come", """{"kind":"resume","through":0,"conversation":"q83vEjRWeJCrze8SNFZ4kA==","first":5}""" + "\n" + """{"kind":"text","id":5,"sentAt":0,"text":"x"}""", ["x"] },
         { "Before the peer's resume a side accepts only `ping`, `pong` and `bye`, and the peer's `resume`", """{"kind":"ping"}""" + "\n" + """{"kind":"pong"}""" + "\n" + Resume + "\n" + """{"kind":"text","id":1,"sentAt":0,"text":"x"}""", ["x"] },
     };
 

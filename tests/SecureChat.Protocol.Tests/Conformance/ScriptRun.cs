@@ -17,13 +17,30 @@ internal static class ScriptRun
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     /// <summary>Alice as User1 runs her: she resolves conversations, so she requires the initiator's resume.</summary>
-    public static SessionOptions Responder() => new()
+    public static SessionOptions Responder(TimeSpan? peerTimeout = null, TimeSpan? frameTimeout = null) => new()
     {
         Identity = TestIdentities.Alice,
         Name = "alice",
         TrustPeer = SessionHarness.TrustAll,
         ResolveConversation = (_, id) => new Conversation(id.Span),
+        PeerTimeout = peerTimeout ?? TimeSpan.FromSeconds(45),
+        KeepaliveInterval = peerTimeout is { } p ? p / 3 : TimeSpan.FromSeconds(15),
+        FrameTimeout = frameTimeout ?? TimeSpan.FromSeconds(10),
     };
+
+    /// <summary>
+    /// A scripted Bob, whose <paramref name="play"/> may also read what Alice writes, against a real Alice
+    /// whose application acts on each event with <paramref name="onEvent"/> (as User1 accepts or offers files).
+    /// </summary>
+    public static async Task<(string? Abort, Exception? Failure, List<SessionEvent> Events)> AgainstResponderAsync(
+        Func<ScriptedPeer, SecureSession, Task> play, Func<SecureSession, SessionEvent, ValueTask>? onEvent, bool sayBye, SessionOptions? options = null)
+    {
+        (ScriptedPeer bob, SecureSession alice) = await ScriptedPeer.AgainstResponderAsync(options ?? Responder());
+        await using (bob)
+        {
+            return await PlayAsync(bob, alice, session => play(bob, session), onEvent, sayBye);
+        }
+    }
 
     /// <summary>A scripted Bob against a real Alice; with <paramref name="sayBye"/> Bob ends with a goodbye.</summary>
     public static async Task<(string? Abort, Exception? Failure, List<SessionEvent> Events)> AgainstResponderAsync(IEnumerable<string> script, bool sayBye)
@@ -31,7 +48,7 @@ internal static class ScriptRun
         (ScriptedPeer bob, SecureSession alice) = await ScriptedPeer.AgainstResponderAsync(Responder());
         await using (bob)
         {
-            return await PlayAsync(bob, alice, script, sayBye);
+            return await PlayAsync(bob, alice, _ => SendAllAsync(bob, script), null, sayBye);
         }
     }
 
@@ -41,18 +58,24 @@ internal static class ScriptRun
         (ScriptedPeer alice, SecureSession bob) = await ScriptedPeer.AgainstInitiatorAsync(conversation);
         await using (alice)
         {
-            return await PlayAsync(alice, bob, script, sayBye);
+            return await PlayAsync(alice, bob, _ => SendAllAsync(alice, script), null, sayBye);
         }
     }
 
-    private static async Task<(string? Abort, Exception? Failure, List<SessionEvent> Events)> PlayAsync(ScriptedPeer peer, SecureSession session, IEnumerable<string> script, bool sayBye)
+    private static async Task SendAllAsync(ScriptedPeer peer, IEnumerable<string> script)
     {
-        var events = new List<SessionEvent>();
-        Task<Exception?> app = ActLikeTheAppsAsync(session, events);
         foreach (string step in script)
         {
             await SendAsync(peer, step);
         }
+    }
+
+    private static async Task<(string? Abort, Exception? Failure, List<SessionEvent> Events)> PlayAsync(
+        ScriptedPeer peer, SecureSession session, Func<SecureSession, Task> play, Func<SecureSession, SessionEvent, ValueTask>? onEvent, bool sayBye)
+    {
+        var events = new List<SessionEvent>();
+        Task<Exception?> app = ActLikeTheAppsAsync(session, events, onEvent);
+        await play(session);
 
         if (sayBye)
         {
@@ -63,7 +86,8 @@ internal static class ScriptRun
         return (abort, await app.WaitAsync(Patience), events);
     }
 
-    private static Task SendAsync(ScriptedPeer peer, string step) => step switch
+    /// <summary>Sends one step: an inner message as raw JSON, <c>frame:</c> and a frame's JSON payload, or <c>raw:</c> and hex bytes.</summary>
+    public static Task SendAsync(ScriptedPeer peer, string step) => step switch
     {
         _ when step.StartsWith("raw:", StringComparison.Ordinal) => peer.SendRawAsync(Convert.FromHexString(step[4..])),
         _ when step.StartsWith("frame:", StringComparison.Ordinal) => peer.SendRawAsync(FrameCodec.Encode(Encoding.UTF8.GetBytes(step[6..]))),
@@ -71,7 +95,7 @@ internal static class ScriptRun
     };
 
     /// <summary>What User1 and User2 do: wait for the conversation, read events, and close at once on a failure.</summary>
-    private static async Task<Exception?> ActLikeTheAppsAsync(SecureSession session, List<SessionEvent> events)
+    private static async Task<Exception?> ActLikeTheAppsAsync(SecureSession session, List<SessionEvent> events, Func<SecureSession, SessionEvent, ValueTask>? onEvent)
     {
         Exception? failure = null;
         try
@@ -79,7 +103,15 @@ internal static class ScriptRun
             await session.WaitForConversationAsync();
             await foreach (SessionEvent e in session.ReadEventsAsync())
             {
-                events.Add(e);
+                lock (events)
+                {
+                    events.Add(e);
+                }
+
+                if (onEvent is not null)
+                {
+                    await onEvent(session, e);
+                }
             }
         }
         catch (SessionException e)
