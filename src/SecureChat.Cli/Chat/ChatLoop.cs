@@ -484,15 +484,9 @@ public sealed class ChatLoop
 
         undelivered.AddRange(_state.TakeUnsent());
         undelivered.AddRange(_state.Files.Unfinished.Select(f => "file " + f));
-
-        if (undelivered.Count > 0)
-        {
-            _terminal.ShowWarning($"{undelivered.Count} message(s) were never confirmed delivered:");
-            foreach (string text in undelivered)
-            {
-                _terminal.ShowWarning("  " + text);
-            }
-        }
+        UnreadInput unread = _state.UnreadInput?.Invoke() ?? UnreadInput.None;
+        UndeliveredList.Show(_terminal, undelivered, unread);
+        undelivered.AddRange(unread.Lines);
 
         int exitCode = failure is not null ? Failures.ExitCodeFor(failure)
             : undelivered.Count > 0 && !quit ? ExitCode.Undelivered

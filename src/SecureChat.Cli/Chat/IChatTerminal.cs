@@ -24,6 +24,13 @@ public interface IChatTerminal
     /// </summary>
     string? TakeUnusedLine();
 
+    /// <summary>
+    /// When the app leaves: every line the input still holds that no conversation read, the unused line
+    /// first, so it can be listed as never sent. Waits at most <paramref name="quiet"/> for each next line
+    /// (a script's heredoc or file ends at once; a pipe still open is not waited for indefinitely).
+    /// </summary>
+    UnreadInput TakeUnreadInput(TimeSpan quiet) => TakeUnusedLine() is { } line ? new UnreadInput([line], ReachedEnd: true) : UnreadInput.None;
+
     /// <summary>A message from the peer.</summary>
     void ShowIncoming(DateTimeOffset at, string name, string text);
 

@@ -27,6 +27,9 @@ public sealed class UnverifiedSpeakerTerminal(IChatTerminal inner, string shortF
     public string? TakeUnusedLine() => inner.TakeUnusedLine();
 
     /// <inheritdoc />
+    public UnreadInput TakeUnreadInput(TimeSpan quiet) => inner.TakeUnreadInput(quiet);
+
+    /// <inheritdoc />
     public void ShowIncoming(DateTimeOffset at, string name, string text) => inner.ShowIncoming(at, $"{name} [{shortFingerprint}]", text);
 
     /// <inheritdoc />
