@@ -407,7 +407,10 @@ public sealed partial class ChatRunner : IDisposable
         IChatTerminal view = _terminal.IsInteractive && _unverified.ContainsKey(session.Peer.Fingerprint.ToString())
             ? new UnverifiedSpeakerTerminal(_terminal, UnverifiedSpeakerTerminal.Shorten(session.Peer.Fingerprint.ToString()))
             : _terminal;
-        return await new ChatLoop(session, view, _settings.Name, _logger, _settings.ReceiptWait, state, resumable, _settings.SendFiles).RunAsync(cancellationToken).ConfigureAwait(false);
+        return await new ChatLoop(session, view, _settings.Name, _logger, _settings.ReceiptWait, state, resumable, _settings.SendFiles)
+        {
+            Silences = new SilenceNotice(_settings.Timeouts.Keepalive, _settings.Timeouts.Peer),
+        }.RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private Secret? LoadPsk()

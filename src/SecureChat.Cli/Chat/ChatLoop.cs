@@ -32,6 +32,7 @@ public sealed class ChatLoop
     private TaskCompletionSource? _allDelivered;
     private volatile bool _leaving;
     private ulong _deliveredThrough;
+    private long? _awaitingSince;
 
     /// <summary>Chats as <paramref name="localName"/> over <paramref name="session"/>, a session without a conversation to resume.</summary>
     public ChatLoop(SecureSession session, IChatTerminal terminal, string localName, ILogger logger, TimeSpan receiptWait)
@@ -59,6 +60,9 @@ public sealed class ChatLoop
         }
     }
 
+    /// <summary>Tells the peer's long silences (issue 20 item 7); null to tell none.</summary>
+    public SilenceNotice? Silences { get; init; }
+
     /// <summary>Chats until the input ends, <c>/quit</c>, cancellation (Ctrl+C), the peer leaves, or a failure.</summary>
     public async Task<ChatOutcome> RunAsync(CancellationToken cancellationToken)
     {
@@ -69,6 +73,7 @@ public sealed class ChatLoop
         }
 
         Task<SessionException?> receiving = ReceiveAsync(ended);
+        using ITimer? silenceWatch = Silences is null ? null : TimeProvider.System.CreateTimer(_ => WatchSilence(), null, SilenceCheck, SilenceCheck);
         ChatEnd end;
         try
         {
@@ -231,6 +236,7 @@ public sealed class ChatLoop
                 if (id > _deliveredThrough)
                 {
                     _pending[id] = text;
+                    _awaitingSince ??= TimeProvider.System.GetTimestamp();
                 }
 
                 _state.Sent++;
@@ -351,6 +357,7 @@ public sealed class ChatLoop
                             foreach (PendingText text in resumed.Resent)
                             {
                                 _pending[text.Id] = text.Text;
+                                _awaitingSince ??= TimeProvider.System.GetTimestamp();
                             }
                         }
 
@@ -372,7 +379,15 @@ public sealed class ChatLoop
                         }
 
                         Log.Received(_logger, message.Id, message.Text.Length);
-                        _terminal.ShowIncoming(message.ReceivedAt, _session.Peer.Name, message.Text);
+                        if (SilenceNotice.ShowsSendTime(message.SentAt, message.ReceivedAt))
+                        {
+                            _terminal.ShowIncomingLate(message.ReceivedAt, message.SentAt, _session.Peer.Name, message.Text);
+                        }
+                        else
+                        {
+                            _terminal.ShowIncoming(message.ReceivedAt, _session.Peer.Name, message.Text);
+                        }
+
                         break;
                     case MessagesDelivered delivered:
                         Delivered(delivered.ThroughId);
@@ -405,6 +420,39 @@ public sealed class ChatLoop
         {
             _state.Files.Detach();
             await ended.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>How often the peer's silence is looked at.</summary>
+    private static readonly TimeSpan SilenceCheck = TimeSpan.FromSeconds(1);
+
+    /// <summary>Shows a long silence once, and its end; the session's keepalive alone decides that the peer is gone.</summary>
+    private void WatchSilence()
+    {
+        if (Silences is null || _session.Failure is not null || _leaving)
+        {
+            return;
+        }
+
+        TimeSpan? awaited;
+        lock (_gate)
+        {
+            awaited = _awaitingSince is { } since ? TimeProvider.System.GetElapsedTime(since) : null;
+        }
+
+        SilenceLine? line;
+        lock (Silences)
+        {
+            line = Silences.Observe(_session.SilenceFromPeer, awaited, _session.Peer.Name);
+        }
+
+        if (line is { Stalled: true } stall)
+        {
+            _terminal.ShowWarning(stall.Text);
+        }
+        else if (line is { } back)
+        {
+            _terminal.ShowSystem(back.Text);
         }
     }
 
@@ -451,6 +499,7 @@ public sealed class ChatLoop
 
             if (_pending.Count == 0)
             {
+                _awaitingSince = null;
                 _allDelivered?.TrySetResult();
             }
         }

@@ -34,6 +34,12 @@ public interface IChatTerminal
     /// <summary>A message from the peer.</summary>
     void ShowIncoming(DateTimeOffset at, string name, string text);
 
+    /// <summary>
+    /// A message from the peer whose send time (<paramref name="sentAt"/>, the peer's clock) is far from its
+    /// arrival: a terminal shows both. A script's output keeps its one format, so by default only the arrival.
+    /// </summary>
+    void ShowIncomingLate(DateTimeOffset at, DateTimeOffset sentAt, string name, string text) => ShowIncoming(at, name, text);
+
     /// <summary>A message we sent (shown at a terminal only; scripts already know what they sent).</summary>
     void ShowOwn(DateTimeOffset at, string name, string text);
 
