@@ -110,7 +110,7 @@ public sealed class ChatLoop
             // The connection dropped while a file or a line was still on its way: in a conversation that
             // survives that, the next session finishes the job (its input has ended too, so it only waits).
             SessionException? dropped = receiving.IsCompleted ? await receiving.ConfigureAwait(false) : null;
-            if (_resumable && dropped is ConnectionLostException or SessionTimeoutException && HasWorkLeft())
+            if (_resumable && IsDrop(dropped) && HasWorkLeft())
             {
                 return Finish(dropped, peerLeft: false);
             }
@@ -423,6 +423,13 @@ public sealed class ChatLoop
         }
     }
 
+    /// <summary>
+    /// A lost connection, not a failed check: the link dropped, the peer went silent, or the peer's own
+    /// timeout abort (it stopped hearing us), which can only arrive late, after the outage it was about.
+    /// </summary>
+    internal static bool IsDrop(SessionException? failure) =>
+        failure is ConnectionLostException or SessionTimeoutException or PeerAbortedException { Reason: AbortReason.Timeout };
+
     /// <summary>How often the peer's silence is looked at.</summary>
     private static readonly TimeSpan SilenceCheck = TimeSpan.FromSeconds(1);
 
@@ -519,15 +526,22 @@ public sealed class ChatLoop
             undelivered = [.. _pending.Values, .. _unsent];
         }
 
-        if (failure is not null)
+        bool resumes = _resumable && IsDrop(failure) && _state.Conversation is not null;
+        if (failure is PeerAbortedException && resumes)
+        {
+            // The peer's "gave up waiting" arrived after the outage: its side keeps the conversation, so ours
+            // says the same (issue 20 item 2: User2 used to call it final while User1 waited for it).
+            _terminal.ShowWarning($"{SafeText.ForTerminal(_session.Peer.Name)} heard nothing from us for too long and dropped the connection; the conversation is kept on both sides.");
+        }
+        else if (failure is not null)
         {
             _terminal.ShowWarning(Failures.Describe(failure, _session.Peer.Name));
         }
 
         // A dropped connection, not a tampered one: what is pending waits for the next session.
-        if (_resumable && failure is ConnectionLostException or SessionTimeoutException && _state.Conversation is not null)
+        if (resumes)
         {
-            Log.Ended(_logger, failure.GetType().Name + ", resumable");
+            Log.Ended(_logger, failure!.GetType().Name + ", resumable");
             return new ChatOutcome(Failures.ExitCodeFor(failure), undelivered, PeerLeft: false, WeLeft: false) { Reconnectable = true };
         }
 
