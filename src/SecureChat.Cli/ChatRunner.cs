@@ -130,8 +130,8 @@ public sealed partial class ChatRunner : IDisposable
         return _terminal.TakeUnreadInput(cancellationToken.IsCancellationRequested ? TimeSpan.Zero : UnreadInputQuiet);
     }
 
-    /// <summary>How long the app, leaving, waits for each further line of a script's input that is still open.</summary>
-    private static readonly TimeSpan UnreadInputQuiet = TimeSpan.FromSeconds(2);
+    /// <summary>How long the app, leaving, waits for each further line of a script's input that is still open: lines already written are in the pipe and come at once; a short wait keeps the exit prompt.</summary>
+    private static readonly TimeSpan UnreadInputQuiet = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Releases the trust prompt's turn lock.</summary>
     public void Dispose() => _trustTurn.Dispose();
