@@ -39,6 +39,7 @@ public sealed partial class ChatRunner : IDisposable
     private readonly GuessLimiter _guesses;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _unverified = new(StringComparer.Ordinal);
     private int _inConversation;
+    private bool _inputListed;
 
     /// <summary>Runs with <paramref name="settings"/>, talking through <paramref name="terminal"/>.</summary>
     public ChatRunner(ChatSettings settings, IChatTerminal terminal, ILogger logger, Func<string, string?> environment)
@@ -100,20 +101,37 @@ public sealed partial class ChatRunner : IDisposable
     }
 
     /// <summary>
-    /// A script's line that was read as a conversation ended, and never sent, is listed like any other
-    /// undelivered line (issue 6: it used to vanish). As in the chat loop, Ctrl+C keeps its exit code.
+    /// A script's lines that no conversation read are listed like any other undelivered line (issue 6: the
+    /// one read as a conversation ended used to vanish; issue 20 item 4: so did those never read), unless a
+    /// list was shown already. As in the chat loop, Ctrl+C keeps its exit code.
     /// </summary>
     private int ListUnusedLine(int exitCode, CancellationToken cancellationToken)
     {
-        if (_terminal.TakeUnusedLine() is not { } line)
+        if (_inputListed)
         {
             return exitCode;
         }
 
-        _terminal.ShowWarning("1 message(s) were never confirmed delivered:");
-        _terminal.ShowWarning("  " + line);
+        if (UndeliveredList.Show(_terminal, [], TakeUnreadInput(cancellationToken)) == 0)
+        {
+            return exitCode;
+        }
+
         return exitCode == ExitCode.Success && !cancellationToken.IsCancellationRequested ? ExitCode.Undelivered : exitCode;
     }
+
+    /// <summary>
+    /// The script's unread lines, once: the app is leaving. After Ctrl+C only the line already read is taken,
+    /// since waiting on an open input is not what someone who pressed it wants.
+    /// </summary>
+    private UnreadInput TakeUnreadInput(CancellationToken cancellationToken)
+    {
+        _inputListed = true;
+        return _terminal.TakeUnreadInput(cancellationToken.IsCancellationRequested ? TimeSpan.Zero : UnreadInputQuiet);
+    }
+
+    /// <summary>How long the app, leaving, waits for each further line of a script's input that is still open: lines already written are in the pipe and come at once; a short wait keeps the exit prompt.</summary>
+    private static readonly TimeSpan UnreadInputQuiet = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Releases the trust prompt's turn lock.</summary>
     public void Dispose() => _trustTurn.Dispose();
@@ -234,6 +252,7 @@ public sealed partial class ChatRunner : IDisposable
     private async Task<int> ConnectAsync(IdentityKey identity, Secret? psk, ChatHome home, CancellationToken cancellationToken)
     {
         using ChatState state = NewChatState(new Conversation());
+        state.UnreadInput = () => TakeUnreadInput(cancellationToken); // User2's conversation ends with the app
         SessionOptions options = Options(identity, psk, home, peer => [PeerLabel.Address(_settings.Host, _settings.Port), PeerLabel.Name(peer.Name)], reserveConversation: false);
         int reconnect = 0; // reconnect attempts since the connection last dropped; 0 before the first connection
         while (true)
@@ -254,13 +273,13 @@ public sealed partial class ChatRunner : IDisposable
 
                 if (!retryable || reconnect >= _settings.ReconnectAttempts)
                 {
-                    return GiveUp(state, reconnect, retryable ? ExitCode.ConnectionFailed : exitCode);
+                    return GiveUp(state, reconnect, retryable ? ExitCode.ConnectionFailed : exitCode, cancellationToken);
                 }
 
                 reconnect++;
                 if (!await BackOffAsync(reconnect, cancellationToken).ConfigureAwait(false))
                 {
-                    return GiveUp(state, reconnect - 1, ExitCode.ConnectionFailed);
+                    return GiveUp(state, reconnect - 1, ExitCode.ConnectionFailed, cancellationToken);
                 }
 
                 continue;
@@ -286,7 +305,7 @@ public sealed partial class ChatRunner : IDisposable
             _terminal.ShowWarning($"Connection lost — reconnecting in {BackOffDelay(reconnect).TotalSeconds:0.##} s…");
             if (!await BackOffAsync(reconnect, cancellationToken).ConfigureAwait(false))
             {
-                return GiveUp(state, 0, ExitCode.ConnectionFailed);
+                return GiveUp(state, 0, ExitCode.ConnectionFailed, cancellationToken);
             }
         }
     }
@@ -313,19 +332,10 @@ public sealed partial class ChatRunner : IDisposable
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(10);
 
     /// <summary>Reconnecting failed for good: say so, and list everything that never reached the peer.</summary>
-    private int GiveUp(ChatState state, int attempts, int exitCode)
+    private int GiveUp(ChatState state, int attempts, int exitCode, CancellationToken cancellationToken)
     {
         _terminal.ShowWarning($"Gave up reconnecting to {_settings.Host}:{_settings.Port} after {attempts} attempt(s).");
-        IReadOnlyList<string> undelivered = state.Undelivered();
-        if (undelivered.Count > 0)
-        {
-            _terminal.ShowWarning($"{undelivered.Count} message(s) were never confirmed delivered:");
-            foreach (string text in undelivered)
-            {
-                _terminal.ShowWarning("  " + text);
-            }
-        }
-
+        UndeliveredList.Show(_terminal, state.Undelivered(), TakeUnreadInput(cancellationToken));
         return exitCode;
     }
 
@@ -397,7 +407,10 @@ public sealed partial class ChatRunner : IDisposable
         IChatTerminal view = _terminal.IsInteractive && _unverified.ContainsKey(session.Peer.Fingerprint.ToString())
             ? new UnverifiedSpeakerTerminal(_terminal, UnverifiedSpeakerTerminal.Shorten(session.Peer.Fingerprint.ToString()))
             : _terminal;
-        return await new ChatLoop(session, view, _settings.Name, _logger, _settings.ReceiptWait, state, resumable, _settings.SendFiles).RunAsync(cancellationToken).ConfigureAwait(false);
+        return await new ChatLoop(session, view, _settings.Name, _logger, _settings.ReceiptWait, state, resumable, _settings.SendFiles)
+        {
+            Silences = new SilenceNotice(_settings.Timeouts.Keepalive, _settings.Timeouts.Peer),
+        }.RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private Secret? LoadPsk()

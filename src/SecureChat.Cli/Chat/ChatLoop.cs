@@ -32,6 +32,7 @@ public sealed class ChatLoop
     private TaskCompletionSource? _allDelivered;
     private volatile bool _leaving;
     private ulong _deliveredThrough;
+    private long? _awaitingSince;
 
     /// <summary>Chats as <paramref name="localName"/> over <paramref name="session"/>, a session without a conversation to resume.</summary>
     public ChatLoop(SecureSession session, IChatTerminal terminal, string localName, ILogger logger, TimeSpan receiptWait)
@@ -59,6 +60,9 @@ public sealed class ChatLoop
         }
     }
 
+    /// <summary>Tells the peer's long silences (issue 20 item 7); null to tell none.</summary>
+    public SilenceNotice? Silences { get; init; }
+
     /// <summary>Chats until the input ends, <c>/quit</c>, cancellation (Ctrl+C), the peer leaves, or a failure.</summary>
     public async Task<ChatOutcome> RunAsync(CancellationToken cancellationToken)
     {
@@ -69,6 +73,7 @@ public sealed class ChatLoop
         }
 
         Task<SessionException?> receiving = ReceiveAsync(ended);
+        using ITimer? silenceWatch = Silences is null ? null : TimeProvider.System.CreateTimer(_ => WatchSilence(), null, SilenceCheck, SilenceCheck);
         ChatEnd end;
         try
         {
@@ -105,7 +110,7 @@ public sealed class ChatLoop
             // The connection dropped while a file or a line was still on its way: in a conversation that
             // survives that, the next session finishes the job (its input has ended too, so it only waits).
             SessionException? dropped = receiving.IsCompleted ? await receiving.ConfigureAwait(false) : null;
-            if (_resumable && dropped is ConnectionLostException or SessionTimeoutException && HasWorkLeft())
+            if (_resumable && IsDrop(dropped) && HasWorkLeft())
             {
                 return Finish(dropped, peerLeft: false);
             }
@@ -231,6 +236,7 @@ public sealed class ChatLoop
                 if (id > _deliveredThrough)
                 {
                     _pending[id] = text;
+                    _awaitingSince ??= TimeProvider.System.GetTimestamp();
                 }
 
                 _state.Sent++;
@@ -351,6 +357,7 @@ public sealed class ChatLoop
                             foreach (PendingText text in resumed.Resent)
                             {
                                 _pending[text.Id] = text.Text;
+                                _awaitingSince ??= TimeProvider.System.GetTimestamp();
                             }
                         }
 
@@ -372,7 +379,15 @@ public sealed class ChatLoop
                         }
 
                         Log.Received(_logger, message.Id, message.Text.Length);
-                        _terminal.ShowIncoming(message.ReceivedAt, _session.Peer.Name, message.Text);
+                        if (SilenceNotice.ShowsSendTime(message.SentAt, message.ReceivedAt))
+                        {
+                            _terminal.ShowIncomingLate(message.ReceivedAt, message.SentAt, _session.Peer.Name, message.Text);
+                        }
+                        else
+                        {
+                            _terminal.ShowIncoming(message.ReceivedAt, _session.Peer.Name, message.Text);
+                        }
+
                         break;
                     case MessagesDelivered delivered:
                         Delivered(delivered.ThroughId);
@@ -405,6 +420,46 @@ public sealed class ChatLoop
         {
             _state.Files.Detach();
             await ended.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A lost connection, not a failed check: the link dropped, the peer went silent, or the peer's own
+    /// timeout abort (it stopped hearing us), which can only arrive late, after the outage it was about.
+    /// </summary>
+    internal static bool IsDrop(SessionException? failure) =>
+        failure is ConnectionLostException or SessionTimeoutException or PeerAbortedException { Reason: AbortReason.Timeout };
+
+    /// <summary>How often the peer's silence is looked at.</summary>
+    private static readonly TimeSpan SilenceCheck = TimeSpan.FromSeconds(1);
+
+    /// <summary>Shows a long silence once, and its end; the session's keepalive alone decides that the peer is gone.</summary>
+    private void WatchSilence()
+    {
+        if (Silences is null || _session.Failure is not null || _leaving)
+        {
+            return;
+        }
+
+        TimeSpan? awaited;
+        lock (_gate)
+        {
+            awaited = _awaitingSince is { } since ? TimeProvider.System.GetElapsedTime(since) : null;
+        }
+
+        SilenceLine? line;
+        lock (Silences)
+        {
+            line = Silences.Observe(_session.SilenceFromPeer, awaited, _session.Peer.Name);
+        }
+
+        if (line is { Stalled: true } stall)
+        {
+            _terminal.ShowWarning(stall.Text);
+        }
+        else if (line is { } back)
+        {
+            _terminal.ShowSystem(back.Text);
         }
     }
 
@@ -451,6 +506,7 @@ public sealed class ChatLoop
 
             if (_pending.Count == 0)
             {
+                _awaitingSince = null;
                 _allDelivered?.TrySetResult();
             }
         }
@@ -470,29 +526,30 @@ public sealed class ChatLoop
             undelivered = [.. _pending.Values, .. _unsent];
         }
 
-        if (failure is not null)
+        bool resumes = _resumable && IsDrop(failure) && _state.Conversation is not null;
+        if (failure is PeerAbortedException && resumes)
+        {
+            // The peer's "gave up waiting" arrived after the outage: its side keeps the conversation, so ours
+            // says the same (issue 20 item 2: User2 used to call it final while User1 waited for it).
+            _terminal.ShowWarning($"{SafeText.ForTerminal(_session.Peer.Name)} heard nothing from us for too long and dropped the connection; the conversation is kept on both sides.");
+        }
+        else if (failure is not null)
         {
             _terminal.ShowWarning(Failures.Describe(failure, _session.Peer.Name));
         }
 
         // A dropped connection, not a tampered one: what is pending waits for the next session.
-        if (_resumable && failure is ConnectionLostException or SessionTimeoutException && _state.Conversation is not null)
+        if (resumes)
         {
-            Log.Ended(_logger, failure.GetType().Name + ", resumable");
+            Log.Ended(_logger, failure!.GetType().Name + ", resumable");
             return new ChatOutcome(Failures.ExitCodeFor(failure), undelivered, PeerLeft: false, WeLeft: false) { Reconnectable = true };
         }
 
         undelivered.AddRange(_state.TakeUnsent());
         undelivered.AddRange(_state.Files.Unfinished.Select(f => "file " + f));
-
-        if (undelivered.Count > 0)
-        {
-            _terminal.ShowWarning($"{undelivered.Count} message(s) were never confirmed delivered:");
-            foreach (string text in undelivered)
-            {
-                _terminal.ShowWarning("  " + text);
-            }
-        }
+        UnreadInput unread = _state.UnreadInput?.Invoke() ?? UnreadInput.None;
+        UndeliveredList.Show(_terminal, undelivered, unread);
+        undelivered.AddRange(unread.Lines);
 
         int exitCode = failure is not null ? Failures.ExitCodeFor(failure)
             : undelivered.Count > 0 && !quit ? ExitCode.Undelivered

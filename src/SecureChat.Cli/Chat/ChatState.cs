@@ -28,6 +28,12 @@ public sealed class ChatState : IDisposable
     /// <summary>Whether the files given with --send have been offered.</summary>
     public bool OfferedStartupFiles { get; set; }
 
+    /// <summary>
+    /// When the conversation's end is also the app's (User2), the script's lines nothing read, to be listed
+    /// with the undelivered in one list; null when the app goes on (the listener waits for the next caller).
+    /// </summary>
+    public Func<UnreadInput>? UnreadInput { get; set; }
+
     /// <summary>How many sessions have carried the conversation.</summary>
     public int Connections { get; set; }
 

@@ -24,8 +24,21 @@ public interface IChatTerminal
     /// </summary>
     string? TakeUnusedLine();
 
+    /// <summary>
+    /// When the app leaves: every line the input still holds that no conversation read, the unused line
+    /// first, so it can be listed as never sent. Waits at most <paramref name="quiet"/> for each next line
+    /// (a script's heredoc or file ends at once; a pipe still open is not waited for indefinitely).
+    /// </summary>
+    UnreadInput TakeUnreadInput(TimeSpan quiet) => TakeUnusedLine() is { } line ? new UnreadInput([line], ReachedEnd: true) : UnreadInput.None;
+
     /// <summary>A message from the peer.</summary>
     void ShowIncoming(DateTimeOffset at, string name, string text);
+
+    /// <summary>
+    /// A message from the peer whose send time (<paramref name="sentAt"/>, the peer's clock) is far from its
+    /// arrival: a terminal shows both. A script's output keeps its one format, so by default only the arrival.
+    /// </summary>
+    void ShowIncomingLate(DateTimeOffset at, DateTimeOffset sentAt, string name, string text) => ShowIncoming(at, name, text);
 
     /// <summary>A message we sent (shown at a terminal only; scripts already know what they sent).</summary>
     void ShowOwn(DateTimeOffset at, string name, string text);

@@ -73,6 +73,11 @@ public sealed class InteractiveTerminal : IChatTerminal
         Print($"{Dim(Time(at))} {Paint("32", SafeText.ForTerminal(name))}: {SafeText.ForTerminal(text)}");
 
     /// <inheritdoc />
+    /// <remarks>After an outage many lines arrive at once; the send time says when each was written.</remarks>
+    public void ShowIncomingLate(DateTimeOffset at, DateTimeOffset sentAt, string name, string text) =>
+        Print($"{Dim(Time(at))} {Paint("32", SafeText.ForTerminal(name))}: {SafeText.ForTerminal(text)} {Dim($"(sent {Time(sentAt)})")}");
+
+    /// <inheritdoc />
     public void ShowOwn(DateTimeOffset at, string name, string text) =>
         Print($"{Dim(Time(at))} {Paint("36", SafeText.ForTerminal(name))}: {SafeText.ForTerminal(text)}");
 

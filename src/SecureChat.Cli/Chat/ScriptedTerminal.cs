@@ -101,6 +101,55 @@ public sealed class ScriptedTerminal : IChatTerminal
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Reads on through the same reader thread, one line per request as ever, so the order is the script's.
+    /// Nothing is read when no conversation ever asked for a line (the first connection failed): then the
+    /// exit code already says that nothing was sent. At most <see cref="MaxUnreadLines"/> are taken.
+    /// </remarks>
+    public UnreadInput TakeUnreadInput(TimeSpan quiet)
+    {
+        if (Volatile.Read(ref _readerStarted) == 0)
+        {
+            return UnreadInput.None;
+        }
+
+        List<string> lines = [];
+        while (lines.Count < MaxUnreadLines)
+        {
+            _pending ??= RequestLine();
+            try
+            {
+                if (!_pending.Wait(quiet))
+                {
+                    return new UnreadInput(lines, ReachedEnd: false); // the read stays pending, as after a conversation
+                }
+            }
+            catch (AggregateException)
+            {
+                _pending = null;
+                return new UnreadInput(lines, ReachedEnd: false); // the input failed: what it still held is unknown
+            }
+
+            string? line = _pending.Result;
+            _pending = null;
+            if (line is null)
+            {
+                return new UnreadInput(lines, ReachedEnd: true);
+            }
+
+            if (line.Length > 0)
+            {
+                lines.Add(line);
+            }
+        }
+
+        return new UnreadInput(lines, ReachedEnd: false);
+    }
+
+    /// <summary>The most unread lines listed when the app leaves: a script of more is cut short, and says so.</summary>
+    internal const int MaxUnreadLines = 10_000;
+
+    /// <inheritdoc />
     public void ShowIncoming(DateTimeOffset at, string name, string text) =>
         Write(_output, $"{at.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture)} {SafeText.ForTerminal(name)}: {SafeText.ForTerminal(text)}");
 

@@ -27,7 +27,13 @@ public sealed class UnverifiedSpeakerTerminal(IChatTerminal inner, string shortF
     public string? TakeUnusedLine() => inner.TakeUnusedLine();
 
     /// <inheritdoc />
+    public UnreadInput TakeUnreadInput(TimeSpan quiet) => inner.TakeUnreadInput(quiet);
+
+    /// <inheritdoc />
     public void ShowIncoming(DateTimeOffset at, string name, string text) => inner.ShowIncoming(at, $"{name} [{shortFingerprint}]", text);
+
+    /// <inheritdoc />
+    public void ShowIncomingLate(DateTimeOffset at, DateTimeOffset sentAt, string name, string text) => inner.ShowIncomingLate(at, sentAt, $"{name} [{shortFingerprint}]", text);
 
     /// <inheritdoc />
     public void ShowOwn(DateTimeOffset at, string name, string text) => inner.ShowOwn(at, name, text);

@@ -158,6 +158,10 @@ public sealed partial class SecureSession : IAsyncDisposable
     /// <summary>The failure that ended the session, if one did.</summary>
     public SessionException? Failure => Volatile.Read(ref _failure);
 
+    /// <summary>How long since the last byte from the peer, as the keepalive measures it (a ping's bytes count).</summary>
+    public TimeSpan SilenceFromPeer =>
+        TimeSpan.FromMilliseconds(Math.Max(0, Environment.TickCount64 - Math.Max(Volatile.Read(ref _lastReceivedAt), _reader.LastProgressAt)));
+
     /// <summary>
     /// Seals and sends one chat message. Returns its id, which a later <see cref="MessagesDelivered"/>
     /// confirms. Cancelling gives up waiting for a turn to write; a frame, once begun, is always finished.

@@ -75,6 +75,31 @@ public sealed class ScriptedTerminalTests
         terminal.TakeUnusedLine().Should().BeNull();
     }
 
+    /// <summary>Issue 20 item 4: a script's lines that no conversation read are taken, in order, to be listed.</summary>
+    [Fact]
+    public async Task TakeUnreadInput_AfterSomeLinesWereRead_ReturnsTheRestInOrderAndTheEnd()
+    {
+        var terminal = new ScriptedTerminal(new StringReader("sent\nnever read 1\n\nnever read 2\n"), TextWriter.Null, TextWriter.Null);
+        (await terminal.ReadLineAsync(CancellationToken.None)).Should().Be("sent");
+
+        UnreadInput unread = terminal.TakeUnreadInput(Timeout.InfiniteTimeSpan);
+
+        unread.Lines.Should().Equal("never read 1", "never read 2");
+        unread.ReachedEnd.Should().BeTrue();
+        terminal.TakeUnreadInput(Timeout.InfiniteTimeSpan).Lines.Should().BeEmpty("taken once");
+    }
+
+    [Fact]
+    public void TakeUnreadInput_NothingEverAskedForALine_ReadsNothing()
+    {
+        var input = new ThreadRecordingReader(["a line the first connection never got to"]);
+        var terminal = new ScriptedTerminal(input, TextWriter.Null, TextWriter.Null);
+
+        terminal.TakeUnreadInput(Timeout.InfiniteTimeSpan).Should().Be(UnreadInput.None);
+
+        input.Threads.Should().BeEmpty("the input was not touched");
+    }
+
     private sealed class ThreadRecordingReader(IEnumerable<string> lines) : TextReader
     {
         private readonly IEnumerator<string> _lines = lines.GetEnumerator();

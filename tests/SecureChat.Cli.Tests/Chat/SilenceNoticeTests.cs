@@ -1,0 +1,104 @@
+using SecureChat.Cli.Chat;
+
+namespace SecureChat.Cli.Tests.Chat;
+
+/// <summary>Issue 20 item 7: outages made visible, told once, never before a healthy peer could be that quiet.</summary>
+public sealed class SilenceNoticeTests
+{
+    private static readonly TimeSpan Keepalive = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(45);
+
+    private static TimeSpan S(double seconds) => TimeSpan.FromSeconds(seconds);
+
+    private static string Hms(DateTimeOffset at) => at.ToLocalTime().ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void Observe_ReceiptAwaitedAndTwelveSecondsOfSilence_ShowsTheStallOnceThenWhenThePeerIsHeardAgain()
+    {
+        var notice = new SilenceNotice(Keepalive, PeerTimeout);
+
+        notice.Observe(S(9), S(9), "Bob").Should().BeNull("a receipt may take a few seconds on a slow link");
+        notice.Observe(S(12), S(12), "Bob").Should().Be(new SilenceLine("Nothing from Bob for 12 s — the link may be slow.", Stalled: true));
+        notice.Observe(S(13), S(13), "Bob").Should().BeNull("once per stall");
+        notice.Observe(S(20), S(20), "Bob").Should().BeNull("once per stall");
+        notice.Observe(S(0.2), S(20), "Bob").Should().Be(new SilenceLine("Heard from Bob again after 20 s.", Stalled: false));
+        notice.Observe(S(1), null, "Bob").Should().BeNull();
+    }
+
+    [Fact]
+    public void Observe_IdlePeerQuietForLessThanAKeepaliveRound_ShowsNothing()
+    {
+        var notice = new SilenceNotice(Keepalive, PeerTimeout);
+
+        // An idle peer is heard only through keepalives: up to the interval and its check's third.
+        foreach (double seconds in new[] { 5.0, 12, 19, 25 })
+        {
+            notice.Observe(S(seconds), null, "Bob").Should().BeNull($"{seconds} s of an idle peer is normal");
+        }
+
+        notice.Observe(S(31), null, "Bob")!.Value.Text.Should().Be("Nothing from Bob for 31 s — the link may be slow.");
+    }
+
+    [Fact]
+    public void Observe_LineSentJustNowAfterALongIdleSilence_CountsTheWaitFromTheLine()
+    {
+        var notice = new SilenceNotice(Keepalive, PeerTimeout);
+
+        notice.Observe(S(14), S(1), "Bob").Should().BeNull("the receipt has been awaited for 1 s only");
+        notice.Observe(S(24), S(11), "Bob")!.Value.Stalled.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Observe_PeerTimeoutShorterThanTheThreshold_LeavesItToTheSessionsVerdict()
+    {
+        var notice = new SilenceNotice(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3));
+
+        notice.Observe(S(2.9), S(2.9), "Bob").Should().BeNull();
+        notice.Observe(S(30), S(30), "Bob").Should().BeNull("past the peer timeout the session ends with its own message");
+    }
+
+    [Fact]
+    public void Observe_HostileName_IsMadeSafeForTheTerminal()
+    {
+        var notice = new SilenceNotice(Keepalive, PeerTimeout);
+
+        notice.Observe(S(12), S(12), "Bob\u001b[2J")!.Value.Text.Should().NotContain("\u001b");
+    }
+
+    [Theory]
+    [InlineData(40, true)] // the issue's 40 s outage
+    [InlineData(-40, true)] // a clock ahead of ours: the send time is still what it says
+    [InlineData(4, false)]
+    [InlineData(0, false)]
+    public void ShowsSendTime_ArrivalThisManySecondsAfterTheSendTime_ShowsWhenOverAFewSeconds(double late, bool shows)
+    {
+        var sent = new DateTimeOffset(2026, 12, 2, 10, 0, 0, TimeSpan.Zero);
+
+        SilenceNotice.ShowsSendTime(sent, sent.AddSeconds(late)).Should().Be(shows);
+    }
+
+    [Fact]
+    public void ShowIncomingLate_AtATerminal_ShowsTheSendTimeBesideTheArrival()
+    {
+        var output = new StringWriter();
+        var terminal = new InteractiveTerminal(output, "> ", colour: false);
+        var sent = new DateTimeOffset(2026, 12, 2, 10, 0, 1, TimeSpan.Zero);
+
+        terminal.ShowIncomingLate(sent.AddSeconds(40), sent, "Bob", "typed during the outage");
+
+        output.ToString().Should().Contain($"Bob: typed during the outage (sent {Hms(sent)})")
+            .And.Contain(Hms(sent.AddSeconds(40)));
+    }
+
+    [Fact]
+    public void ShowIncomingLate_InAScript_KeepsTheOneOutputFormat()
+    {
+        var output = new StringWriter();
+        var terminal = new ScriptedTerminal(TextReader.Null, output, TextWriter.Null);
+        var sent = new DateTimeOffset(2026, 12, 2, 10, 0, 1, TimeSpan.Zero);
+
+        ((IChatTerminal)terminal).ShowIncomingLate(sent.AddSeconds(40), sent, "Bob", "typed during the outage");
+
+        output.ToString().TrimEnd().Should().Be($"{Hms(sent.AddSeconds(40))} Bob: typed during the outage");
+    }
+}
