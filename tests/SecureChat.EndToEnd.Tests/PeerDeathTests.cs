@@ -107,8 +107,13 @@ public sealed partial class PeerDeathTests(ITestOutputHelper output, PreparedHom
         var clock = Stopwatch.StartNew();
         await survivor.WriteLineAsync("are you there?"); // can never be confirmed
         int exit;
+        TimeSpan noticed;
         try
         {
+            // Timed to the verdict itself, not to the process exit: leaving reads the script's unread lines
+            // and lists what was undelivered first (issue 20), which is no part of noticing.
+            await survivor.WaitForStderrAsync("stopped answering", TimeSpan.FromSeconds(PeerTimeoutSeconds) + Slack + Slack);
+            noticed = clock.Elapsed;
             exit = await survivor.WaitForExitAsync(TimeSpan.FromSeconds(PeerTimeoutSeconds) + Slack + Slack);
         }
         finally
@@ -116,7 +121,6 @@ public sealed partial class PeerDeathTests(ITestOutputHelper output, PreparedHom
             victim.Signal("CONT");
         }
 
-        TimeSpan noticed = clock.Elapsed;
         exit.Should().Be(69, survivor.Transcript);
         survivor.StderrText.Should().Contain("stopped answering").And.Contain($"for {PeerTimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s");
         Undelivered(survivor).Should().Contain("are you there?");
