@@ -73,7 +73,7 @@ public sealed class ListenerExtremeResumeTests
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(IPAddress.Loopback, port);
-        var options = new SessionOptions { Identity = identity, Name = "hostile", TrustPeer = (_, _) => ValueTask.FromResult(true) };
+        var options = new SessionOptions { Identity = identity, Name = "hostile", TrustPeer = (_, _) => ValueTask.FromResult(true), HandshakeTimeout = TimeSpan.FromMinutes(1) };
 
         // The session owns the stream, and the stream its socket.
         return await SecureSession.InitiateAsync(new NetworkStream(socket, ownsSocket: true), options, conversation);

@@ -19,6 +19,9 @@ public sealed class ChatLoopSoakTests(ITestOutputHelper output)
     /// <summary>A leak of even 8 bytes a message would show at a million messages; the rest is noise.</summary>
     private const long FlatToleranceBytes = 4L * 1024 * 1024;
 
+    /// <summary>How long the run may go without a single line arriving before it counts as stopped.</summary>
+    private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(60);
+
     public static TheoryData<int> Sizes() =>
         [int.TryParse(Environment.GetEnvironmentVariable("SECURECHAT_SOAK"), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : DefaultMessages];
 
@@ -63,7 +66,7 @@ public sealed class ChatLoopSoakTests(ITestOutputHelper output)
             var aliceLoop = new ChatLoop(alice, new ScriptedTerminal(new Script("a", messages, bothReceived), atAlice, TextWriter.Synchronized(errors)), "alice", NullLogger.Instance, TimeSpan.FromSeconds(30));
             Task<ChatOutcome> bobRun = bobLoop.RunAsync(CancellationToken.None);
             Task<ChatOutcome> aliceRun = aliceLoop.RunAsync(CancellationToken.None);
-            ChatOutcome[] outcomes = await Task.WhenAll(bobRun, aliceRun).WaitAsync(TimeSpan.FromSeconds(60 + (messages / 500.0)));
+            ChatOutcome[] outcomes = await WhileProgressingAsync(Task.WhenAll(bobRun, aliceRun), () => atBob.Count + atAlice.Count);
             TimeSpan elapsed = clock.Elapsed;
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -76,6 +79,30 @@ public sealed class ChatLoopSoakTests(ITestOutputHelper output)
             outcomes.Should().OnlyContain(o => o.ExitCode == ExitCode.Success && o.Undelivered.Count == 0, errors.ToString());
             checkpoints.Should().HaveCountGreaterThanOrEqualTo(2);
             (checkpoints[^1].Heap - checkpoints[0].Heap).Should().BeLessThan(FlatToleranceBytes, "the heap retained stays flat from the first checkpoint to the last");
+        }
+    }
+
+    /// <summary>
+    /// Waits for the run as long as lines keep arriving: a loaded machine may take minutes for the whole soak,
+    /// but a run in which no line arrives for <see cref="StallLimit"/> has stopped, and fails rather than hangs.
+    /// </summary>
+    private static async Task<T> WhileProgressingAsync<T>(Task<T> run, Func<int> received)
+    {
+        int seen = -1;
+        while (true)
+        {
+            int now = received();
+            if (now == seen)
+            {
+                throw new TimeoutException($"No line arrived for {StallLimit.TotalSeconds:0} s (after {now} lines in all).");
+            }
+
+            seen = now;
+            Task finished = await Task.WhenAny(run, Task.Delay(StallLimit));
+            if (finished == run)
+            {
+                return await run;
+            }
         }
     }
 

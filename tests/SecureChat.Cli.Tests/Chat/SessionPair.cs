@@ -27,8 +27,8 @@ internal static class SessionPair
         (Socket linkFacingAlice, Socket aliceEnd) = await SocketPairAsync();
         var link = new Link(linkFacingBob, linkFacingAlice);
         TrustDecision trustAll = (_, _) => ValueTask.FromResult(true);
-        Task<SecureSession> alice = SecureSession.RespondAsync(new NetworkStream(aliceEnd, ownsSocket: true), new SessionOptions { Identity = Alice.Value, Name = "alice", TrustPeer = trustAll });
-        Task<SecureSession> bob = SecureSession.InitiateAsync(new NetworkStream(bobEnd, ownsSocket: true), new SessionOptions { Identity = Bob.Value, Name = "bob", TrustPeer = trustAll });
+        Task<SecureSession> alice = SecureSession.RespondAsync(new NetworkStream(aliceEnd, ownsSocket: true), new SessionOptions { Identity = Alice.Value, Name = "alice", TrustPeer = trustAll, HandshakeTimeout = TimeSpan.FromMinutes(1) });
+        Task<SecureSession> bob = SecureSession.InitiateAsync(new NetworkStream(bobEnd, ownsSocket: true), new SessionOptions { Identity = Bob.Value, Name = "bob", TrustPeer = trustAll, HandshakeTimeout = TimeSpan.FromMinutes(1) });
         return (await bob, await alice, link);
     }
 

@@ -30,6 +30,7 @@ public sealed class HandshakeRuleTests
             alice = new SessionOptions
             {
                 Identity = alice.Identity,
+                HandshakeTimeout = SessionHarness.HandshakePatience,
                 Name = alice.Name,
                 TrustPeer = (_, _) =>
                 {

@@ -26,6 +26,7 @@ internal static class ScriptRun
         PeerTimeout = peerTimeout ?? TimeSpan.FromSeconds(45),
         KeepaliveInterval = peerTimeout is { } p ? p / 3 : TimeSpan.FromSeconds(15),
         FrameTimeout = frameTimeout ?? TimeSpan.FromSeconds(10),
+        HandshakeTimeout = SessionHarness.HandshakePatience,
     };
 
     /// <summary>

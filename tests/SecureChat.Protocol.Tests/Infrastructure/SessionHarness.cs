@@ -10,11 +10,18 @@ internal static class SessionHarness
 {
     public static readonly TrustDecision TrustAll = (_, _) => ValueTask.FromResult(true);
 
+    /// <summary>
+    /// A loaded CI machine can take longer than the apps' 10 s handshake deadline for two RSA-3072 handshakes
+    /// racing the rest of the suite; tests of the deadline itself set their own.
+    /// </summary>
+    public static readonly TimeSpan HandshakePatience = TimeSpan.FromSeconds(60);
+
     public static SessionOptions Options(IdentityKey identity, string name) => new()
     {
         Identity = identity,
         Name = name,
         TrustPeer = TrustAll,
+        HandshakeTimeout = HandshakePatience,
     };
 
     /// <summary>Alice responds (User1), Bob initiates (User2).</summary>

@@ -214,6 +214,7 @@ public sealed class ConversationResumeTests
     private static SessionOptions AliceOptions(Func<PeerIdentity, ReadOnlyMemory<byte>, Conversation>? resolve) => new()
     {
         Identity = TestIdentities.Alice,
+        HandshakeTimeout = SessionHarness.HandshakePatience,
         Name = "alice",
         TrustPeer = SessionHarness.TrustAll,
         ResolveConversation = resolve,

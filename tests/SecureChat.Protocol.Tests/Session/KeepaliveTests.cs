@@ -13,6 +13,7 @@ public sealed class KeepaliveTests
     {
         FrameTimeout = frameTimeout ?? options.FrameTimeout,
         Identity = options.Identity,
+        HandshakeTimeout = SessionHarness.HandshakePatience,
         Name = options.Name,
         TrustPeer = options.TrustPeer,
         // Loose enough for a noisy two-core machine, where a process can stall for most of a second.
@@ -67,6 +68,7 @@ public sealed class KeepaliveTests
         var patient = new SessionOptions
         {
             Identity = bob.Identity,
+            HandshakeTimeout = SessionHarness.HandshakePatience,
             Name = bob.Name,
             TrustPeer = bob.TrustPeer,
             KeepaliveInterval = TimeSpan.FromMilliseconds(250),
@@ -152,7 +154,7 @@ public sealed class KeepaliveTests
     public async Task ClockSkew_PeerTenMinutesBehind_ReportedOnceBeforeTheMessage()
     {
         SessionOptions bob = SessionHarness.BobOptions();
-        var skewed = new SessionOptions { Identity = bob.Identity, Name = bob.Name, TrustPeer = bob.TrustPeer, Entropy = new SkewedClock(TimeSpan.FromMinutes(-10)) };
+        var skewed = new SessionOptions { Identity = bob.Identity, HandshakeTimeout = SessionHarness.HandshakePatience, Name = bob.Name, TrustPeer = bob.TrustPeer, Entropy = new SkewedClock(TimeSpan.FromMinutes(-10)) };
         (SecureSession bobSession, SecureSession aliceSession) = await SessionHarness.OverPipesAsync(skewed);
         await using (bobSession)
         await using (aliceSession)
@@ -174,7 +176,7 @@ public sealed class KeepaliveTests
     public async Task ClockSkew_WithinFiveMinutes_NotReported()
     {
         SessionOptions bob = SessionHarness.BobOptions();
-        var skewed = new SessionOptions { Identity = bob.Identity, Name = bob.Name, TrustPeer = bob.TrustPeer, Entropy = new SkewedClock(TimeSpan.FromMinutes(-4)) };
+        var skewed = new SessionOptions { Identity = bob.Identity, HandshakeTimeout = SessionHarness.HandshakePatience, Name = bob.Name, TrustPeer = bob.TrustPeer, Entropy = new SkewedClock(TimeSpan.FromMinutes(-4)) };
         (SecureSession bobSession, SecureSession aliceSession) = await SessionHarness.OverPipesAsync(skewed);
         await using (bobSession)
         await using (aliceSession)

@@ -108,6 +108,7 @@ public sealed class KeptConversationsTests
     private static SessionOptions AliceKeeping(KeptConversations<string> kept) => new()
     {
         Identity = TestIdentities.Alice,
+        HandshakeTimeout = SessionHarness.HandshakePatience,
         Name = "alice",
         TrustPeer = SessionHarness.TrustAll,
         ResolveConversation = (peer, id) => kept.Find(peer.Fingerprint, id.Span) ?? new Conversation(id.Span),

@@ -17,6 +17,7 @@ public sealed class ReceiptDelayTests
                 bobStream, aliceStream, SessionHarness.BobOptions(), new SessionOptions
                 {
                     Identity = alice.Identity,
+                    HandshakeTimeout = SessionHarness.HandshakePatience,
                     Name = alice.Name,
                     TrustPeer = alice.TrustPeer,
                     ReceiptDelay = TimeSpan.FromSeconds(1),
@@ -48,6 +49,7 @@ public sealed class ReceiptDelayTests
         (SecureSession bob, SecureSession responder) = await SessionHarness.OverPipesAsync(responder: new SessionOptions
         {
             Identity = alice.Identity,
+            HandshakeTimeout = SessionHarness.HandshakePatience,
             Name = alice.Name,
             TrustPeer = alice.TrustPeer,
             ReceiptDelay = TimeSpan.Zero,
@@ -72,6 +74,7 @@ public sealed class ReceiptDelayTests
         Func<Task> act = () => SecureSession.InitiateAsync(a, new SessionOptions
         {
             Identity = alice.Identity,
+            HandshakeTimeout = SessionHarness.HandshakePatience,
             Name = alice.Name,
             TrustPeer = alice.TrustPeer,
             ReceiptDelay = TimeSpan.FromMilliseconds(milliseconds),

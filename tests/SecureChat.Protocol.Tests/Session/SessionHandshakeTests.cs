@@ -224,6 +224,7 @@ public sealed class SessionHandshakeTests
         Name = options.Name,
         TrustPeer = options.TrustPeer,
         PreSharedKey = psk,
+        HandshakeTimeout = options.HandshakeTimeout,
     };
 
     private static SessionOptions WithTimeouts(SessionOptions options, TimeSpan? handshake = null, TimeSpan? frame = null) => new()

@@ -16,6 +16,7 @@ public sealed class SessionRegressionTests
     private static SessionOptions With(SessionOptions o, TimeSpan? keepalive = null, TimeSpan? peer = null, TimeSpan? frame = null) => new()
     {
         Identity = o.Identity,
+        HandshakeTimeout = SessionHarness.HandshakePatience,
         Name = o.Name,
         TrustPeer = o.TrustPeer,
         KeepaliveInterval = keepalive ?? o.KeepaliveInterval,
