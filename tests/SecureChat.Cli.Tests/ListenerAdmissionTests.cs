@@ -132,8 +132,10 @@ public sealed class ListenerAdmissionTests
         // Issue 13 item 1: no separate 5 s hello wait; the handshake deadline, from when the listener began
         // waiting for frame 1, is the one clock (docs/protocol.md, "Deadline").
         await using Listening user1 = await Listening.StartAsync("--handshake-timeout", "1.5");
-        using Socket idle = await ConnectAsync(user1.Port);
+
+        // Started before connecting: the listener may begin its wait before our connect call returns to us.
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        using Socket idle = await ConnectAsync(user1.Port);
 
         byte[] received = await ReadUntilClosedAsync(idle, TimeSpan.FromSeconds(10));
 

@@ -43,7 +43,7 @@ public sealed partial class PeerDeathTests(ITestOutputHelper output, PreparedHom
 
         exit.Should().Be(69, user2.Transcript);
         user2.StderrText.Should().Contain("was lost");
-        noticed.Should().BeLessThan(TimeSpan.FromSeconds(PeerTimeoutSeconds) + Slack);
+        user2.StderrText.Should().NotContain("stopped answering", "a killed peer's socket closes at once: the loss is seen, not timed out (the time to exit, printing every unconfirmed line, depends on the load)");
         int[] shown = [.. user1.Stdout.Select(l => Number(Text(l)))];
         int[] listed = [.. Undelivered(user2).Select(Number)];
         listed.Should().NotBeEmpty("lines were in flight when User1 died\n" + user2.Transcript);
@@ -69,7 +69,7 @@ public sealed partial class PeerDeathTests(ITestOutputHelper output, PreparedHom
 
         exit.Should().Be(69, user1.Transcript);
         user1.StderrText.Should().Match(s => s.Contains("was lost", StringComparison.Ordinal));
-        noticed.Should().BeLessThan(TimeSpan.FromSeconds(PeerTimeoutSeconds) + Slack);
+        user1.StderrText.Should().NotContain("stopped answering", "a killed peer's socket closes at once: the loss is seen, not timed out");
         int[] shown = [.. user1.Stdout.Select(l => Number(Text(l)))];
         shown.Should().Equal(Enumerable.Range(1, shown.Length), "what arrived before the death is shown whole, once and in order");
         _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"User1 showed {shown.Length} lines and noticed User2's death in {noticed.TotalSeconds:0.00} s"));
@@ -84,12 +84,10 @@ public sealed partial class PeerDeathTests(ITestOutputHelper output, PreparedHom
         (ChatProcess victim, ChatProcess survivor) = killed == ChatApp.User1 ? (user1, user2) : (user2, user1);
 
         victim.Kill();
-        var clock = Stopwatch.StartNew();
         int exit = await survivor.WaitForExitAsync();
 
         exit.Should().Be(69, survivor.Transcript);
-        survivor.StderrText.Should().Contain("was lost");
-        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(PeerTimeoutSeconds) + Slack);
+        survivor.StderrText.Should().Contain("was lost").And.NotContain("stopped answering", "a killed peer's socket closes at once: the loss is seen, not timed out");
         survivor.StderrText.Should().NotContain("Unhandled exception").And.NotContain("\n   at ");
     }
 
@@ -124,7 +122,7 @@ public sealed partial class PeerDeathTests(ITestOutputHelper output, PreparedHom
         exit.Should().Be(69, survivor.Transcript);
         survivor.StderrText.Should().Contain("stopped answering").And.Contain($"for {PeerTimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s");
         Undelivered(survivor).Should().Contain("are you there?");
-        noticed.Should().BeLessThan(TimeSpan.FromSeconds(PeerTimeoutSeconds + 2), "the keepalive notices a silent peer within its peer timeout (checked every third of the interval)");
+        noticed.Should().BeLessThan(TimeSpan.FromSeconds(PeerTimeoutSeconds) + Slack, "the keepalive notices a silent peer at its peer timeout (checked every third of the interval), give or take a loaded machine");
         _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{survivor.Label} noticed the frozen {victim.Label} after {noticed.TotalSeconds:0.00} s (peer timeout {PeerTimeoutSeconds} s)"));
     }
 
@@ -138,11 +136,9 @@ public sealed partial class PeerDeathTests(ITestOutputHelper output, PreparedHom
         await WaitUntilAsync(() => proxy.Injected);
 
         user2.Kill();
-        var clock = Stopwatch.StartNew();
         await user1.WaitForStderrAsync("failed the handshake and was dropped");
 
-        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(PeerTimeoutSeconds) + Slack);
-        user1.StderrText.Should().Contain("lost");
+        user1.StderrText.Should().Contain("lost").And.NotContainEquivalentOf("no answer", "the caller's socket closed at once: the loss is seen, not timed out");
         user1.HasExited.Should().BeFalse("a handshake that never finished is not the --once conversation");
         ChatProcess next = Sandbox.StartConnector(port, homes.User2, Timeouts, label: "next User2");
         await next.WriteLineAsync("after the dead one");
@@ -161,12 +157,10 @@ public sealed partial class PeerDeathTests(ITestOutputHelper output, PreparedHom
         await WaitUntilAsync(() => proxy.Injected);
 
         user1.Kill();
-        var clock = Stopwatch.StartNew();
         int exit = await user2.WaitForExitAsync();
 
         exit.Should().Be(69, user2.Transcript);
-        user2.StderrText.Should().Contain("was lost");
-        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(PeerTimeoutSeconds) + Slack);
+        user2.StderrText.Should().Contain("was lost").And.NotContainEquivalentOf("no answer", "the listener's socket closed at once: the loss is seen, not timed out");
     }
 
     private static IEnumerable<string> Lines(int count) => Enumerable.Range(1, count).Select(i => $"line {i:D6}");
