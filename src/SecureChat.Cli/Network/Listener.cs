@@ -237,7 +237,7 @@ internal sealed class Listener(ChatSettings settings, IChatTerminal terminal, IL
     }
 
     /// <summary>
-    /// Why a caller that announced our own key refused us (issue 14: two apps sharing one home): the caller's
+    /// Why a caller that announced our own key refused us (two apps sharing one home share one identity): the caller's
     /// own-key check, before proof. Null for any other failure.
     /// </summary>
     private static string? OwnKeyRefusal(SessionException failure, byte[] hello, SessionOptions options) =>
