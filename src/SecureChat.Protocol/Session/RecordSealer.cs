@@ -14,7 +14,7 @@ namespace SecureChat.Protocol.Session;
 internal sealed class RecordSealer : IDisposable
 {
     private readonly ChainKey _chain;
-    private readonly MessageSealer _sealer;
+    private MessageSealer _sealer;
     private readonly Direction _direction;
     private readonly byte[] _messageKey = GC.AllocateUninitializedArray<byte>(ChainKey.MessageKeySize, pinned: true);
 
@@ -26,6 +26,13 @@ internal sealed class RecordSealer : IDisposable
     }
 
     public ulong NextSequence => _chain.Index;
+
+    /// <summary>The test seam for a record no conforming sender makes (one sealed without the padding marker).</summary>
+    internal MessageSealer Sealer
+    {
+        get => _sealer;
+        set => _sealer = value;
+    }
 
     /// <summary>The whole frame that carries <paramref name="message"/>.</summary>
     public byte[] Seal(InnerMessage message)
