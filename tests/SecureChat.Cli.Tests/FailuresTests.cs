@@ -34,3 +34,67 @@ public sealed class FailuresTests
         sentence.Should().NotBeNullOrWhiteSpace();
     }
 }
+
+/// <summary>Issue 16 item 3: Classify is the one place exit codes are chosen; what no layer documents is our defect.</summary>
+public sealed class FailuresClassifyTests
+{
+    [Fact]
+    public void Classify_ExceptionNoLayerDocuments_IsOurDefect_Exit70AskingForAReport()
+    {
+        Failure failure = Failures.Classify(new InvalidOperationException("a defect for the test"), "alice");
+
+        failure.ExitCode.Should().Be(ExitCode.InternalError);
+        failure.Retryable.Should().BeFalse();
+        failure.Sentence.Should().Contain("defect in SecureChat").And.Contain("please report").And.Contain("a defect for the test");
+    }
+
+    [Theory]
+    [InlineData(AbortReason.Busy, true)]
+    [InlineData(AbortReason.Timeout, true)]
+    [InlineData(AbortReason.Refused, false)]
+    public void Classify_PeerAborted_RetryableOnlyWhenAnotherAttemptCouldSucceed(AbortReason reason, bool retryable)
+    {
+        Failures.Classify(new PeerAbortedException(reason)).Retryable.Should().Be(retryable);
+    }
+
+    [Fact]
+    public void Classify_TransportFailures_AreRetryable_ChecksAreNot()
+    {
+        Failures.Classify(new ConnectionLostException()).Retryable.Should().BeTrue();
+        Failures.Classify(new SessionTimeoutException()).Retryable.Should().BeTrue();
+        Failures.Classify(new SecureChat.Cli.Network.UnreachableException("nobody")).Should().Be(new Failure(ExitCode.ConnectionFailed, true, "nobody"));
+        Failures.Classify(new IntegrityException()).Retryable.Should().BeFalse();
+        Failures.Classify(new IdentityRefusedException()).Retryable.Should().BeFalse();
+    }
+
+    [Fact]
+    public void Classify_SettingsThatCannotBeUsed_Exit78WithTheirOwnMessage()
+    {
+        Failures.Classify(new ConfigurationException("fix this")).Should().Be(new Failure(ExitCode.Configuration, false, "fix this"));
+        Failures.Classify(new SecureChat.Cli.Trust.KnownPeersException("line 3")).ExitCode.Should().Be(ExitCode.Configuration);
+        Failures.Classify(new SecureChat.Cli.Commands.UsageException("no such peer")).ExitCode.Should().Be(ExitCode.Usage);
+    }
+
+    [Fact]
+    public void Classify_CtrlC_IsSuccess()
+    {
+        Failures.Classify(new OperationCanceledException()).ExitCode.Should().Be(ExitCode.Success);
+    }
+
+    [Theory]
+    [InlineData(false, false, ExitCode.Success)]
+    [InlineData(true, false, ExitCode.Undelivered)]
+    [InlineData(true, true, ExitCode.Success)]
+    public void ForEnding_NoFailure_UndeliveredExits75UnlessTheUserStopped(bool undelivered, bool stopped, int expected)
+    {
+        Failures.ForEnding(null, undelivered, stopped).Should().Be(expected);
+    }
+
+    [Fact]
+    public void ForEnding_Failure_WinsOverUndelivered()
+    {
+        Failures.ForEnding(new IntegrityException(), undelivered: true).Should().Be(ExitCode.AuthenticationFailed);
+        Failures.WithUndelivered(ExitCode.ProtocolError, stoppedByUser: false).Should().Be(ExitCode.ProtocolError);
+        Failures.WithUndelivered(ExitCode.Success, stoppedByUser: false).Should().Be(ExitCode.Undelivered);
+    }
+}

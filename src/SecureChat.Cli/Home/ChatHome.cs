@@ -1,7 +1,7 @@
 // Where a user's state lives: the identity key and the known peers. --home or SECURECHAT_HOME names the
 // folder itself; otherwise it is $XDG_CONFIG_HOME/securechat/<app>/ or ~/.config/securechat/<app>/ (user1,
-// user2), so User1 and User2 on one machine keep two identities, and --name, a label, never moves it (issue 14:
-// a key that followed --name made a second identity, and its owner's peers saw an impersonation warning).
+// user2), so User1 and User2 on one machine keep two identities, and --name, a label, never moves it: a key
+// that followed --name would make a second identity, and its owner's peers would see an impersonation warning.
 using SecureChat.Crypto;
 using SecureChat.Crypto.Identity;
 
@@ -36,7 +36,7 @@ public sealed class ChatHome
 
     /// <summary>
     /// As <see cref="Resolve(string?, string, Func{string, string?})"/>, remembering the folder that
-    /// <c>--name <paramref name="name"/></c> chose before issue 14, so that a key left there is not silently
+    /// <c>--name <paramref name="name"/></c> chose in versions that kept one home per name, so that a key left there is not silently
     /// replaced by a new one (see <see cref="ThrowIfIdentityLeftBehind"/>).
     /// </summary>
     public static ChatHome Resolve(string? homeOption, string programName, string name, Func<string, string?> environment)

@@ -1,7 +1,7 @@
 // OpenSSH's StrictModes for the files that decide whom we trust: the home folder, identity.pem, known_peers
 // and the PSK file must belong to this user (or root) and must not be writable by group or others, since
-// whoever can write them chooses our key, our peers or our PSK. Issue 14: a known_peers owned by another
-// user was trusted (only the write bits were checked), and the home folder was not checked at all.
+// whoever can write them chooses our key, our peers or our PSK. The owner is checked as well as the write
+// bits (a file another user owns can be made writable by them at any time), and the home folder too.
 // The owner comes from statx(2), Linux's fixed-layout stat; elsewhere only the mode is checked.
 using System.Globalization;
 using System.Runtime.InteropServices;

@@ -10,8 +10,7 @@
 // and may hold spaces or '#'. Addresses are kept in one canonical spelling, so "::1" and "0:0:0:0:0:0:0:1"
 // (or "LocalHost" and "localhost") find the same entry. A label belongs to one key only.
 //
-// Files written before issue 14's second round hold one label a line (<kind> <value> <fingerprint> <first
-// seen>); they are still read, and the next change rewrites the whole file one key a line.
+// The older format, one label a line (<kind> <value> <fingerprint> <first seen>), is still read, and the next change rewrites the whole file one key a line.
 using System.Globalization;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
@@ -357,9 +356,3 @@ public sealed class KnownPeers
         }
     }
 }
-
-/// <summary>One remembered key.</summary>
-/// <param name="Label">The name or address the key is remembered under.</param>
-/// <param name="Fingerprint">The fingerprint of the peer's identity key.</param>
-/// <param name="FirstSeen">When this key was first remembered, under any label (UTC, whole seconds).</param>
-public sealed record KnownPeer(PeerLabel Label, Fingerprint Fingerprint, DateTimeOffset FirstSeen);

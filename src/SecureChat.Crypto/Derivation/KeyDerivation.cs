@@ -7,6 +7,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using SecureChat.Crypto.Secrets;
 
 namespace SecureChat.Crypto.Derivation;
 
@@ -30,6 +31,22 @@ public static class KeyDerivation
         }
 
         HKDF.Extract(HashAlgorithmName.SHA256, inputKeyMaterial, salt, prk);
+    }
+
+    /// <summary>HKDF-Extract into a <see cref="Secret"/> that owns (and, disposed, wipes) the pseudorandom key.</summary>
+    public static Secret ExtractSecret(ReadOnlySpan<byte> inputKeyMaterial, ReadOnlySpan<byte> salt)
+    {
+        Secret prk = Secret.Allocate(PrkSize);
+        try
+        {
+            Extract(inputKeyMaterial, salt, prk.Writable);
+            return prk;
+        }
+        catch
+        {
+            prk.Dispose();
+            throw;
+        }
     }
 
     /// <summary>HKDF-Expand: fills <paramref name="output"/> (1 to 8160 bytes) from a pseudorandom key and context info.</summary>

@@ -4,6 +4,7 @@
 // refused on load when any other user may read or write them.
 using System.Security.Cryptography;
 using System.Text;
+using SecureChat.Crypto.Secrets;
 
 namespace SecureChat.Crypto.Identity;
 
@@ -62,7 +63,12 @@ public sealed partial class IdentityKey
     public static IdentityKey Load(string path, ReadOnlySpan<char> passphrase = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] bytes = OwnerOnlyFile.Read(path, MaxFileSize);
+        byte[] bytes = OwnerOnlyFile.Read(path, MaxFileSize, "a private key");
+        if (bytes.Length == 0)
+        {
+            throw Error.KeyFile($"{path} is not a key file (0 bytes; at most {MaxFileSize}).");
+        }
+
         char[] text = new char[bytes.Length];
         byte[]? der = null;
         try

@@ -20,4 +20,7 @@ public sealed class ConnectionLostException : SessionException
         : base(message, innerException)
     {
     }
+
+    /// <inheritdoc/>
+    internal override SessionException Again() => new ConnectionLostException(Message, this);
 }

@@ -20,4 +20,7 @@ public sealed class IdentityRefusedException : SessionException
         : base(message, innerException)
     {
     }
+
+    /// <inheritdoc/>
+    internal override SessionException Again() => new IdentityRefusedException(Message, this);
 }

@@ -20,4 +20,7 @@ public sealed class IntegrityException : SessionException
         : base(message, innerException)
     {
     }
+
+    /// <inheritdoc/>
+    internal override SessionException Again() => new IntegrityException(Message, this);
 }

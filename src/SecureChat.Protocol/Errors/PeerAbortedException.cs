@@ -33,5 +33,8 @@ public sealed class PeerAbortedException : SessionException
     }
 
     /// <summary>The reason the peer gave.</summary>
-    public AbortReason Reason { get; }
+    public AbortReason Reason { get; private init; }
+
+    /// <inheritdoc/>
+    internal override SessionException Again() => new PeerAbortedException(Message, this) { Reason = Reason };
 }

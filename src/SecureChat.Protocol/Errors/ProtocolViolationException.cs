@@ -20,4 +20,7 @@ public sealed class ProtocolViolationException : SessionException
         : base(message, innerException)
     {
     }
+
+    /// <inheritdoc/>
+    internal override SessionException Again() => new ProtocolViolationException(Message, this);
 }

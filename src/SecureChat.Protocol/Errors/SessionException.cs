@@ -22,4 +22,11 @@ public abstract class SessionException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// A new exception of the same type and message with this one inside: a session's first failure is
+    /// stored and every later call fails with it, and throwing the stored instance again from other threads
+    /// would rewrite its stack trace (npgsql throws a new one around its break reason the same way).
+    /// </summary>
+    internal abstract SessionException Again();
 }

@@ -23,4 +23,7 @@ public sealed class SessionTimeoutException : SessionException
 
     /// <summary>Whether the peer's bytes were still arriving when the time ran out: a slow link, not a silent peer.</summary>
     public bool SlowLink { get; init; }
+
+    /// <inheritdoc/>
+    internal override SessionException Again() => new SessionTimeoutException(Message, this) { SlowLink = SlowLink };
 }

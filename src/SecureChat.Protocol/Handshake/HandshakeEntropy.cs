@@ -4,6 +4,7 @@
 using System.Security.Cryptography;
 using SecureChat.Crypto.Agreement;
 using SecureChat.Crypto.Identity;
+using SecureChat.Crypto.Protection;
 using SecureChat.Crypto.Secrets;
 
 namespace SecureChat.Protocol.Handshake;
@@ -14,9 +15,6 @@ internal class HandshakeEntropy
     /// <summary>The operating system's CSPRNG and clock.</summary>
     public static HandshakeEntropy System { get; } = new();
 
-    /// <summary>Whether record IVs come from <see cref="FillIv"/> rather than from message protection itself.</summary>
-    public virtual bool ChoosesIvs => false;
-
     public virtual void FillNonce(Span<byte> nonce) => RandomNumberGenerator.Fill(nonce);
 
     public virtual EphemeralKeyPair CreateEphemeral() => EphemeralKeyPair.Generate();
@@ -26,7 +24,8 @@ internal class HandshakeEntropy
     /// <summary>RSA-OAEP is randomised; the example records the ciphertext it got once.</summary>
     public virtual byte[] Wrap(IdentityPublicKey recipient, ReadOnlySpan<byte> secret) => recipient.Wrap(secret);
 
-    public virtual void FillIv(Span<byte> iv) => RandomNumberGenerator.Fill(iv);
+    /// <summary>The sealer of one direction's records: random IVs; a test's fixed entropy fixes them through Crypto's test seam.</summary>
+    public virtual MessageSealer CreateSealer(MessageProtection protection) => new(protection);
 
     public virtual DateTimeOffset Now() => DateTimeOffset.UtcNow;
 }

@@ -112,8 +112,11 @@ internal static class HandshakeFields
     }
 
     /// <summary>
-    /// Runs one step of a handshake; on any failure runs <paramref name="fail"/> (enter Failed, wipe) and
-    /// rethrows, turning whatever a peer's frame made a lower layer throw into a protocol violation.
+    /// Runs one step of a handshake; on any failure runs <paramref name="fail"/> (enter Failed, wipe). What the
+    /// peer's frame can make a step throw is a <see cref="SessionException"/> (the parsers and field checks turn
+    /// their findings into one) or a key the crypto library refused (<see cref="InvalidKeyException"/>,
+    /// <see cref="AuthenticationFailedException"/>): those are the peer's doing. Any other exception is a
+    /// defect of ours and propagates unchanged, so that it is reported as one rather than blamed on the peer.
     /// </summary>
     public static T Guard<T>(Func<T> step, Action fail)
     {
@@ -121,15 +124,20 @@ internal static class HandshakeFields
         {
             return step();
         }
-        catch (Exception e)
+        catch (SessionException)
         {
             fail();
-            if (e is SessionException)
-            {
-                throw;
-            }
-
+            throw;
+        }
+        catch (Exception e) when (e is InvalidKeyException or AuthenticationFailedException)
+        {
+            fail();
             throw new ProtocolViolationException($"The peer's frame could not be handled ({e.GetType().Name}).", e);
+        }
+        catch
+        {
+            fail();
+            throw;
         }
     }
 

@@ -46,7 +46,6 @@ internal sealed class KeySchedule : IDisposable
     {
         Span<byte> ikm = stackalloc byte[4 * SecretSize];
         Span<byte> salt = stackalloc byte[initiatorNonce.Length + responderNonce.Length];
-        Secret prk = Secret.Allocate(KeyDerivation.PrkSize);
         try
         {
             sharedSecret.CopyTo(ikm);
@@ -55,13 +54,7 @@ internal sealed class KeySchedule : IDisposable
             DerivePskKey(preSharedKey, ikm[(3 * SecretSize)..]);
             initiatorNonce.CopyTo(salt);
             responderNonce.CopyTo(salt[initiatorNonce.Length..]);
-            KeyDerivation.Extract(ikm, salt, prk.Writable);
-            return new KeySchedule(prk);
-        }
-        catch
-        {
-            prk.Dispose();
-            throw;
+            return new KeySchedule(KeyDerivation.ExtractSecret(ikm, salt));
         }
         finally
         {

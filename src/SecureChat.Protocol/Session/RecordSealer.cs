@@ -14,21 +14,25 @@ namespace SecureChat.Protocol.Session;
 internal sealed class RecordSealer : IDisposable
 {
     private readonly ChainKey _chain;
-    private readonly MessageProtection _protection;
+    private MessageSealer _sealer;
     private readonly Direction _direction;
-    private readonly HandshakeEntropy _entropy;
-    private readonly RandomIvBatch _ivs = new();
     private readonly byte[] _messageKey = GC.AllocateUninitializedArray<byte>(ChainKey.MessageKeySize, pinned: true);
 
     public RecordSealer(ChainKey chain, MessageSuite suite, Direction direction, HandshakeEntropy entropy)
     {
         _chain = chain;
-        _protection = MessageProtection.Create(suite, MessageProtection.DefaultPaddingBucket);
+        _sealer = entropy.CreateSealer(MessageProtection.Create(suite, MessageProtection.DefaultPaddingBucket));
         _direction = direction;
-        _entropy = entropy;
     }
 
     public ulong NextSequence => _chain.Index;
+
+    /// <summary>The test seam for a record no conforming sender makes (one sealed without the padding marker).</summary>
+    internal MessageSealer Sealer
+    {
+        get => _sealer;
+        set => _sealer = value;
+    }
 
     /// <summary>The whole frame that carries <paramref name="message"/>.</summary>
     public byte[] Seal(InnerMessage message)
@@ -66,23 +70,13 @@ internal sealed class RecordSealer : IDisposable
     {
         ulong sequence = _chain.Index;
         Span<byte> header = stackalloc byte[RecordHeader.Size];
-        RecordHeader.Write(header, _protection.Suite, _direction, sequence);
-        int sealedLength = _protection.GetSealedLength(plaintext.Length);
+        RecordHeader.Write(header, _sealer.Protection.Suite, _direction, sequence);
+        int sealedLength = _sealer.GetSealedLength(plaintext.Length);
         byte[] sealedBytes = ArrayPool<byte>.Shared.Rent(sealedLength);
         try
         {
             _chain.Next(_messageKey);
-            Span<byte> iv = stackalloc byte[MessageProtection.IvSize];
-            if (_entropy.ChoosesIvs)
-            {
-                _entropy.FillIv(iv);
-            }
-            else
-            {
-                _ivs.Next(iv);
-            }
-
-            _protection.Seal(_messageKey, iv, header, plaintext, sealedBytes.AsSpan(0, sealedLength));
+            _sealer.Seal(_messageKey, header, plaintext, sealedBytes.AsSpan(0, sealedLength));
             return RecordFrameWriter.Write(sequence, sealedBytes.AsSpan(0, sealedLength));
         }
         finally
@@ -98,6 +92,6 @@ internal sealed class RecordSealer : IDisposable
     public void Dispose()
     {
         _chain.Dispose();
-        _ivs.Dispose();
+        _sealer.Dispose();
     }
 }

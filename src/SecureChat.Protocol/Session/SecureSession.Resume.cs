@@ -24,7 +24,7 @@ public sealed partial class SecureSession
         await _resumed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (Failure is { } failure)
         {
-            throw failure;
+            throw failure.Again();
         }
 
         return _resumeApplied ? _conversation! : throw new InvalidOperationException("This session carries no conversation.");

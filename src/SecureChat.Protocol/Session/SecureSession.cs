@@ -7,7 +7,7 @@
 // another thread), a receipt waits briefly to cover the messages that follow it (as TCP and QUIC delay
 // their acknowledgements), and each ratchet step is taken ahead, after a record, not before the next.
 // Losing sync ends the session: Break records the first cause, sends a generic abort if it can, closes
-// the stream, and every later call fails with that cause.
+// the stream, and every later call fails with that cause: a new exception of its type with it inside.
 using System.Text;
 using System.Threading.Channels;
 using SecureChat.Crypto.Identity;
@@ -217,7 +217,7 @@ public sealed partial class SecureSession : IAsyncDisposable
 
         if (Failure is { } failure)
         {
-            throw failure;
+            throw failure.Again();
         }
     }
 
@@ -314,7 +314,7 @@ public sealed partial class SecureSession : IAsyncDisposable
     {
         if (Failure is { } failure)
         {
-            throw failure;
+            throw failure.Again();
         }
 
         if (_byeReceived)
@@ -366,12 +366,12 @@ public sealed partial class SecureSession : IAsyncDisposable
         }
         catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
         {
-            throw Failure ?? new ConnectionLostException("The session was closed while a frame was being written.");
+            throw Failure?.Again() ?? new ConnectionLostException("The session was closed while a frame was being written.");
         }
         catch (SessionException e)
         {
             Break(e);
-            throw Failure ?? e;
+            throw Failure?.Again() ?? e;
         }
         finally
         {

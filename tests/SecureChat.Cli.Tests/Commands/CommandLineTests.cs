@@ -48,9 +48,8 @@ public sealed class CommandLineTests
     [Fact]
     public void TimeoutOptions_Given_ReachTheSettings()
     {
-        var commandLine = new ChatCommandLine(ChatRole.Listener, interactive: false);
-        commandLine.Root.SetAction(_ => 0);
-        System.CommandLine.ParseResult parse = commandLine.Root.Parse(
+        var commandLine = new ChatCommand(ChatRole.Listener, ScriptConsole());
+        System.CommandLine.ParseResult parse = commandLine.Parse(
             ["--handshake-timeout", "2", "--frame-timeout", "1.5", "--keepalive", "0.25", "--peer-timeout", "0.75", "--decision-timeout", "3", "--hello-timeout", "0.5"]);
 
         ChatSettings settings = commandLine.ToSettings(parse);
@@ -87,15 +86,15 @@ public sealed class CommandLineTests
     [InlineData("1.5kb", 1500L)]
     public void MaxFileSize_TakesDecimalAndBinaryUnits(string text, long bytes)
     {
-        var line = new ChatCommandLine(ChatRole.Listener, interactive: false);
-        line.ToSettings(line.Root.Parse(["--max-file-size", text])).MaxFileSize.Should().Be(bytes);
+        var line = new ChatCommand(ChatRole.Listener, ScriptConsole());
+        line.ToSettings(line.Parse(["--max-file-size", text])).MaxFileSize.Should().Be(bytes);
     }
 
     [Fact]
     public void FileOptions_Defaults_RefuseNothingBelow16GiB_AndAcceptNothingInScripts()
     {
-        var line = new ChatCommandLine(ChatRole.Connector, interactive: false);
-        ChatSettings settings = line.ToSettings(line.Root.Parse([]));
+        var line = new ChatCommand(ChatRole.Connector, ScriptConsole());
+        ChatSettings settings = line.ToSettings(line.Parse([]));
         settings.MaxFileSize.Should().Be(16L * 1024 * 1024 * 1024);
         settings.AcceptFilesInto.Should().BeNull();
         settings.SendFiles.Should().BeEmpty();
@@ -105,13 +104,13 @@ public sealed class CommandLineTests
     [Fact]
     public void FileSafetyOptions_DefaultsAndGiven_ReachTheSettings_Issue15()
     {
-        var line = new ChatCommandLine(ChatRole.Listener, interactive: false);
-        ChatSettings defaults = line.ToSettings(line.Root.Parse([]));
+        var line = new ChatCommand(ChatRole.Listener, ScriptConsole());
+        ChatSettings defaults = line.ToSettings(line.Parse([]));
         defaults.FileMode.Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
         defaults.MaxPartialFiles.Should().Be(8);
         defaults.MaxPartialBytes.Should().Be(8L * 1024 * 1024 * 1024);
 
-        ChatSettings given = line.ToSettings(line.Root.Parse(["--file-mode", "640", "--max-partial-files", "3", "--max-partial-bytes", "1GiB"]));
+        ChatSettings given = line.ToSettings(line.Parse(["--file-mode", "640", "--max-partial-files", "3", "--max-partial-bytes", "1GiB"]));
         given.FileMode.Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
         given.MaxPartialFiles.Should().Be(3);
         given.MaxPartialBytes.Should().Be(1L << 30);
@@ -333,4 +332,42 @@ public sealed class CommandLineTests
             await Task.Delay(50);
         }
     }
+
+    [Fact]
+    public async Task Port_NotANumber_SaysTheRangeWithoutADotNetTypeName_Issue17()
+    {
+        AppRun run = await AppRun.RunAsync(ChatRole.Listener, "--port", "abc");
+
+        run.ExitCode.Should().Be(ExitCode.Usage);
+        run.Error.Should().Contain("--port must be 1 to 65535.").And.NotContain("System.Int32");
+    }
+
+    [Theory]
+    [InlineData(ChatRole.Listener, "User1 ")]
+    [InlineData(ChatRole.Connector, "User2 ")]
+    public async Task Version_NamesTheProgram_Issue17(ChatRole role, string prefix)
+    {
+        AppRun run = await AppRun.RunAsync(role, "--version");
+
+        run.ExitCode.Should().Be(ExitCode.Success);
+        run.Output.Should().StartWith(prefix);
+    }
+
+    [Theory]
+    [InlineData("--trust", "strict")]
+    [InlineData("--suite", "blake2b")]
+    [InlineData("--verbosity", "debug")]
+    public void WordOptions_EveryWordHelpOffers_ReachesTheSettings(string option, string word)
+    {
+        var line = new ChatCommand(ChatRole.Listener, ScriptConsole());
+        System.CommandLine.ParseResult parse = line.Parse([option, word]);
+
+        parse.Errors.Should().BeEmpty();
+        ChatSettings settings = line.ToSettings(parse);
+        settings.Trust.Should().Be(option == "--trust" ? SecureChat.Cli.Trust.TrustPolicy.Strict : SecureChat.Cli.Trust.TrustPolicy.AcceptNew);
+        settings.Suites.Should().HaveCount(option == "--suite" ? 1 : 2);
+        settings.Verbosity.Should().Be(option == "--verbosity" ? Microsoft.Extensions.Logging.LogLevel.Debug : Microsoft.Extensions.Logging.LogLevel.Warning);
+    }
+
+    private static ChatConsole ScriptConsole() => new(TextReader.Null, TextWriter.Null, TextWriter.Null, IsInteractive: false, _ => null);
 }

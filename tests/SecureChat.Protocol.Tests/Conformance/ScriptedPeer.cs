@@ -84,20 +84,20 @@ internal sealed class ScriptedPeer : IAsyncDisposable
     /// <summary>
     /// Seals <paramref name="json"/> with PKCS#7 padding instead of the 0x80 marker: 159 bytes of plaintext
     /// make a whole bucket (208 bytes sealed) and an authentic tag, whose last decrypted byte is 0x01.
-    /// The sealer pads with the marker itself, so its protection is swapped for the unpadded kind.
+    /// The sealer pads with the marker itself, so it is swapped for an unpadded one through its test seam.
     /// </summary>
     public async Task SendWithoutThePaddingMarkerAsync(string json)
     {
-        System.Reflection.FieldInfo protection = typeof(RecordSealer).GetField("_protection", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
-        var bucketed = (SecureChat.Crypto.Protection.MessageProtection)protection.GetValue(_sealer)!;
-        protection.SetValue(_sealer, SecureChat.Crypto.Protection.MessageProtection.Create(bucketed.Suite, paddingBucket: 0));
+        SecureChat.Crypto.Protection.MessageSealer bucketed = _sealer.Sealer;
+        using var unpadded = new SecureChat.Crypto.Protection.MessageSealer(SecureChat.Crypto.Protection.MessageProtection.Create(bucketed.Protection.Suite, paddingBucket: 0));
+        _sealer.Sealer = unpadded;
         try
         {
             await SendInnerAsync(json.PadRight(159)); // trailing whitespace is allowed JSON
         }
         finally
         {
-            protection.SetValue(_sealer, bucketed);
+            _sealer.Sealer = bucketed;
         }
     }
 

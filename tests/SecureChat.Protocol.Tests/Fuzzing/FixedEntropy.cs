@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using SecureChat.Crypto.Agreement;
 using SecureChat.Crypto.Identity;
+using SecureChat.Crypto.Protection;
 using SecureChat.Crypto.Secrets;
 using SecureChat.Protocol.Handshake;
 
@@ -19,8 +20,6 @@ internal sealed class FixedEntropy(string label, DateTimeOffset clock) : Handsha
 
     /// <summary>The key wrap this side made (or replays).</summary>
     public byte[]? Wrapped { get; set; }
-
-    public override bool ChoosesIvs => true;
 
     public byte[] Nonce => Derive("nonce", 32);
 
@@ -39,7 +38,9 @@ internal sealed class FixedEntropy(string label, DateTimeOffset clock) : Handsha
 
     public override byte[] Wrap(IdentityPublicKey recipient, ReadOnlySpan<byte> secret) => Wrapped ??= base.Wrap(recipient, secret);
 
-    public override void FillIv(Span<byte> iv) => Derive($"iv {_ivs++}", 16).CopyTo(iv);
+    public override MessageSealer CreateSealer(MessageProtection protection) => new(protection, FillIv);
+
+    private void FillIv(Span<byte> iv) => Derive($"iv {_ivs++}", 16).CopyTo(iv);
 
     public override DateTimeOffset Now() => clock;
 

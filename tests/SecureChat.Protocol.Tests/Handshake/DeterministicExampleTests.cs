@@ -314,8 +314,6 @@ public sealed class DeterministicExampleTests
 
         public byte[] Wrapped { get; private set; } = [];
 
-        public override bool ChoosesIvs => true;
-
         public override void FillNonce(Span<byte> nonce) => Bytes(given[$"{side}.nonce"]).CopyTo(nonce);
 
         public override EphemeralKeyPair CreateEphemeral() => EphemeralKeyPair.FromPrivateKey(Bytes(given[$"{side}.ephemeral.private"]));
@@ -329,7 +327,9 @@ public sealed class DeterministicExampleTests
             return Wrapped;
         }
 
-        public override void FillIv(Span<byte> iv) => Pattern((byte)(ivBase + (16 * _ivs++)), 16).CopyTo(iv);
+        public override MessageSealer CreateSealer(MessageProtection protection) => new(protection, FillIv);
+
+        private void FillIv(Span<byte> iv) => Pattern((byte)(ivBase + (16 * _ivs++)), 16).CopyTo(iv);
 
         public override DateTimeOffset Now() => time;
 

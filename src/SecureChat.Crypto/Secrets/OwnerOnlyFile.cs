@@ -1,24 +1,37 @@
-// Files that only their owner may touch, for private keys: written 0600 in folders made 0700, read only
-// when no group or other permission bit is set (as OpenSSH refuses an "UNPROTECTED PRIVATE KEY FILE").
+// Files that only their owner may touch, for secrets (the identity key, a pre-shared key): written 0600 in
+// folders made 0700, read only when no group or other permission bit is set (as OpenSSH refuses an
+// "UNPROTECTED PRIVATE KEY FILE"). The one place that rule is checked.
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 
-namespace SecureChat.Crypto.Identity;
+namespace SecureChat.Crypto.Secrets;
 
-internal static class OwnerOnlyFile
+/// <summary>Reads and writes secret files that only their owner may access.</summary>
+public static class OwnerOnlyFile
 {
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private const UnixFileMode GroupOrOther =
+    /// <summary>Every permission bit of group and others: a secret file with any of them set is refused.</summary>
+    public const UnixFileMode GroupOrOther =
         UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
         UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
     /// <summary>
-    /// Reads the file through one handle, so the permissions checked are those of the bytes read: no one
-    /// can swap the file between the check and the read.
+    /// Reads at most <paramref name="maxSize"/> bytes through one handle, so the permissions checked are those
+    /// of the bytes read: no one can swap the file between the check and the read. Read as a stream, not by
+    /// length, so that a pipe works too (<c>--psk-file &lt;(pass show chat)</c>). The caller wipes the bytes.
+    /// <paramref name="what"/> names the secret in messages ("a private key", "a pre-shared key").
     /// </summary>
-    public static byte[] Read(string path, int maxSize)
+    /// <exception cref="KeyFileException">
+    /// The file cannot be opened or read, is accessible by group or others (the message gives the chmod to
+    /// run), or holds more than <paramref name="maxSize"/> bytes.
+    /// </exception>
+    public static byte[] Read(string path, int maxSize, string what)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSize);
+        byte[] buffer = new byte[maxSize + 1];
         try
         {
             using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
@@ -28,34 +41,29 @@ internal static class OwnerOnlyFile
                 if ((mode & GroupOrOther) != 0)
                 {
                     throw Error.KeyFile(
-                        $"{path} is accessible by other users (mode {Octal(mode)}); a private key must be owner-only. Run: chmod 600 '{path}'");
+                        $"{path} is accessible by other users (mode {Octal(mode)}); {what} must be owner-only. Run: chmod 600 '{path}'");
                 }
             }
 
-            long length = RandomAccess.GetLength(handle);
-            if (length <= 0 || length > maxSize)
-            {
-                throw Error.KeyFile($"{path} is not a key file ({length} bytes; at most {maxSize}).");
-            }
-
-            byte[] bytes = new byte[length];
+            using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
             int read = 0;
-            while (read < bytes.Length)
+            int n;
+            while (read < buffer.Length && (n = stream.Read(buffer, read, buffer.Length - read)) > 0)
             {
-                int n = RandomAccess.Read(handle, bytes.AsSpan(read), read);
-                if (n == 0)
-                {
-                    throw Error.KeyFile($"{path} changed while it was read.");
-                }
-
                 read += n;
             }
 
-            return bytes;
+            return read <= maxSize
+                ? buffer[..read]
+                : throw Error.KeyFile($"{path} is larger than {maxSize} bytes; that is not a key file.");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw Error.KeyFile($"{path} cannot be read: {e.Message}", e);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer);
         }
     }
 
@@ -64,7 +72,7 @@ internal static class OwnerOnlyFile
     /// replaced, even by a race. With it, writes a temporary file and renames it over the old one, so the
     /// key file is always whole.
     /// </summary>
-    public static void Write(string path, byte[] contents, bool overwrite)
+    internal static void Write(string path, byte[] contents, bool overwrite)
     {
         string directory = Path.GetDirectoryName(path) ?? ".";
         string target = overwrite
