@@ -2,11 +2,13 @@
 // User1 and User2 is one line that calls RunAsync with its role.
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
-using SecureChat.Cli.Chat;
 using SecureChat.Cli.Commands;
 using SecureChat.Cli.Home;
 using SecureChat.Cli.Network;
 using SecureChat.Cli.Trust;
+using SecureChat.Cli.Views;
+using SecureChat.Cli.Views.Line;
+using SecureChat.Cli.Views.Script;
 using SecureChat.Crypto;
 using SecureChat.Crypto.Identity;
 

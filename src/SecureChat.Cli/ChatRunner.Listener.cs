@@ -14,6 +14,7 @@ using SecureChat.Cli.Home;
 using SecureChat.Cli.Logging;
 using SecureChat.Cli.Network;
 using SecureChat.Cli.Trust;
+using SecureChat.Cli.Views;
 using SecureChat.Crypto.Identity;
 using SecureChat.Protocol.Handshake;
 using SecureChat.Crypto.Secrets;
@@ -238,15 +239,15 @@ public sealed partial class ChatRunner
             // The conversation waits for the same peer to come back; lines typed meanwhile go to it.
             if (_terminal.TakeUnusedLine() is { } line)
             {
-                state.KeepUnsent(line);
+                state.Conversation.KeepUnsent(line);
             }
 
-            foreach (ChatState givenUp in _kept.Keep(session.Peer.Fingerprint, state.Conversation!, state))
+            foreach (ChatState givenUp in _kept.Keep(session.Peer.Fingerprint, state.Conversation, state))
             {
                 GiveUpRetained(givenUp);
             }
 
-            int waiting = state.Conversation!.Unconfirmed.Count + state.Unsent.Count;
+            int waiting = state.Conversation.Unconfirmed.Count + state.Conversation.Unsent.Count;
             _terminal.ShowSystem($"Still listening on port {_settings.Port}. If {SafeText.ForTerminal(session.Peer.Name)} reconnects, the conversation resumes" +
                 (waiting > 0 ? $" and {waiting} unconfirmed message(s) are resent." : "."));
             return null;
@@ -254,7 +255,7 @@ public sealed partial class ChatRunner
 
         if (_settings.Once || outcome.WeLeft || cancellationToken.IsCancellationRequested)
         {
-            return outcome.ExitCode;
+            return ExitCodeOf(outcome);
         }
 
         _terminal.DiscardPendingInput(); // nothing typed for this conversation goes to the next caller

@@ -11,6 +11,8 @@ using SecureChat.Cli.Home;
 using SecureChat.Cli.Logging;
 using SecureChat.Cli.Network;
 using SecureChat.Cli.Trust;
+using SecureChat.Cli.Views;
+using SecureChat.Cli.Views.Line;
 using SecureChat.Crypto;
 using SecureChat.Crypto.Identity;
 using SecureChat.Crypto.Secrets;
@@ -293,12 +295,12 @@ public sealed partial class ChatRunner : IDisposable
 
             if (!outcome.Reconnectable || cancellationToken.IsCancellationRequested)
             {
-                return outcome.ExitCode;
+                return ExitCodeOf(outcome);
             }
 
             if (_terminal.TakeUnusedLine() is { } line)
             {
-                state.KeepUnsent(line); // read as the connection dropped: it goes out first next time
+                state.Conversation.KeepUnsent(line); // read as the connection dropped: it goes out first next time
             }
 
             reconnect = 1;
@@ -381,7 +383,7 @@ public sealed partial class ChatRunner : IDisposable
         }
     }
 
-    private ChatState NewChatState(Conversation? conversation)
+    private ChatState NewChatState(Conversation conversation)
     {
         var policy = new FilePolicy(_settings.AcceptFilesInto, _settings.MaxFileSize)
         {
@@ -407,11 +409,23 @@ public sealed partial class ChatRunner : IDisposable
         IChatTerminal view = _terminal.IsInteractive && _unverified.ContainsKey(session.Peer.Fingerprint.ToString())
             ? new UnverifiedSpeakerTerminal(_terminal, UnverifiedSpeakerTerminal.Shorten(session.Peer.Fingerprint.ToString()))
             : _terminal;
-        return await new ChatLoop(session, view, _settings.Name, _logger, _settings.ReceiptWait, state, resumable, _settings.SendFiles)
+        var loop = new ChatLoop(session, state, new TerminalInput(view), new TerminalView(view), new ChatLoopSettings(_settings.Name, _settings.ReceiptWait)
+        {
+            Resumable = resumable,
+            StartupFiles = _settings.SendFiles,
+            ListRefusedLines = !_terminal.IsInteractive,
+        }, _logger)
         {
             Silences = new SilenceNotice(_settings.Timeouts.Keepalive, _settings.Timeouts.Peer),
-        }.RunAsync(cancellationToken).ConfigureAwait(false);
+        };
+        return await loop.RunAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The exit code a conversation's end calls for (the chat core decides none).</summary>
+    private static int ExitCodeOf(ChatOutcome outcome) =>
+        outcome.Failure is { } failure ? Failures.ExitCodeFor(failure)
+        : outcome.Undelivered.Count > 0 && !outcome.Quit ? ExitCode.Undelivered
+        : ExitCode.Success;
 
     private Secret? LoadPsk()
     {

@@ -3,7 +3,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
-using SecureChat.Cli.Chat;
+using SecureChat.Cli.Views;
 using SecureChat.Cli.Logging;
 using SecureChat.Protocol.Session;
 

@@ -10,7 +10,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
-using SecureChat.Cli.Chat;
+using SecureChat.Cli.Views;
 using SecureChat.Cli.Logging;
 using SecureChat.Protocol.Errors;
 using SecureChat.Protocol.Session;

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using SecureChat.Cli.Chat;
+using SecureChat.Cli.Views;
 
 namespace SecureChat.Cli.Tests.Chat;
 

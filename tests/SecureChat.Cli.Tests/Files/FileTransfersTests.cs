@@ -240,15 +240,17 @@ public sealed partial class FileTransfersTests : IDisposable
             (SecureSession bob, SecureSession alice) = await SessionPair.ConnectAsync();
             var bobScreen = new FakeTerminal(interactive);
             var aliceScreen = new FakeTerminal(interactive);
-            var bobState = new ChatState(null, new FileTransfers(bobScreen, bobPolicy ?? new FilePolicy(null, ByteSize.DefaultMaxFileSize), NullLogger.Instance, TimeProvider.System));
-            var aliceState = new ChatState(null, new FileTransfers(aliceScreen, alicePolicy, NullLogger.Instance, TimeProvider.System));
-            var pair = new Pair(bob, alice, bobScreen, aliceScreen, bobState, aliceState);
+            var bobFiles = new FileTransfers(bobScreen, bobPolicy ?? new FilePolicy(null, ByteSize.DefaultMaxFileSize), NullLogger.Instance, TimeProvider.System);
+            var aliceFiles = new FileTransfers(aliceScreen, alicePolicy, NullLogger.Instance, TimeProvider.System);
+            ChatLoop bobChat = await ChatDriver.TerminalLoopAsync(bob, bobScreen, "bob", TimeSpan.FromSeconds(5), bobFiles);
+            ChatLoop aliceChat = await ChatDriver.TerminalLoopAsync(alice, aliceScreen, "alice", TimeSpan.FromSeconds(5), aliceFiles);
+            var pair = new Pair(bob, alice, bobScreen, aliceScreen, bobChat.State, aliceChat.State);
             if (bobLoop)
             {
-                pair._loops.Add(new ChatLoop(bob, bobScreen, "bob", NullLogger.Instance, TimeSpan.FromSeconds(5), bobState, resumable: false, []).RunAsync(default));
+                pair._loops.Add(bobChat.RunAsync(default));
             }
 
-            pair._loops.Add(new ChatLoop(alice, aliceScreen, "alice", NullLogger.Instance, TimeSpan.FromSeconds(5), aliceState, resumable: false, []).RunAsync(default));
+            pair._loops.Add(aliceChat.RunAsync(default));
             return pair;
         }
 

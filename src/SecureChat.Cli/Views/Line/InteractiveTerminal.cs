@@ -5,7 +5,7 @@ using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
 
-namespace SecureChat.Cli.Chat;
+namespace SecureChat.Cli.Views.Line;
 
 /// <summary>The interactive console: a prompt, colours, and an input line that incoming messages never garble.</summary>
 public sealed class InteractiveTerminal : IChatTerminal

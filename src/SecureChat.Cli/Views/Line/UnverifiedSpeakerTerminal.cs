@@ -1,4 +1,6 @@
-namespace SecureChat.Cli.Chat;
+using SecureChat.Cli.Chat;
+
+namespace SecureChat.Cli.Views.Line;
 
 /// <summary>
 /// A terminal that shows a peer met for the first time (or trusted once) with a short fingerprint beside its

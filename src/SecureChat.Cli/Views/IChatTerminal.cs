@@ -1,4 +1,6 @@
-namespace SecureChat.Cli.Chat;
+using SecureChat.Cli.Chat;
+
+namespace SecureChat.Cli.Views;
 
 /// <summary>
 /// Where the chat reads lines and shows what happens: a real terminal (a prompt, colours, a line editor
