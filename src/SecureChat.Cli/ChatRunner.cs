@@ -388,6 +388,7 @@ public sealed partial class ChatRunner : IDisposable
         var policy = new FilePolicy(_settings.AcceptFilesInto, _settings.MaxFileSize)
         {
             DefaultFolder = ReceiveFolder.DefaultPath(_environment),
+            AskBeforeAccepting = _terminal.IsInteractive,
             FileMode = _settings.FileMode,
             MaxPartialFiles = _settings.MaxPartialFiles,
             MaxPartialBytes = _settings.MaxPartialBytes,

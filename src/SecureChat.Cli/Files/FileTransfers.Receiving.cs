@@ -94,7 +94,7 @@ public sealed partial class FileTransfers
             _terminal.ShowSystem($"{_peer} offers {shownName} again, which you accepted before the connection dropped; resuming where it stopped.");
             await AcceptAsync(incoming, cancellationToken).ConfigureAwait(false);
         }
-        else if (!_terminal.IsInteractive)
+        else if (!_policy.AskBeforeAccepting)
         {
             if (_policy.AcceptInto is null)
             {
@@ -151,7 +151,7 @@ public sealed partial class FileTransfers
             }
 
             incoming.Hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            await AppendPrefixAsync(incoming.File, incoming.Hash, held, cancellationToken).ConfigureAwait(false);
+            await FileHashes.AppendPrefixAsync(incoming.File, incoming.Hash, held, cancellationToken).ConfigureAwait(false);
             incoming.Held = held;
             incoming.Progress = new TransferProgress(incoming.SafeName, incoming.Size, held, _time);
             incoming.State = IncomingState.Receiving;

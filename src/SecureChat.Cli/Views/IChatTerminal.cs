@@ -52,6 +52,12 @@ public interface IChatTerminal
     void ShowWarning(string line);
 
     /// <summary>
+    /// The width of a progress bar that this terminal redraws in place, or <see langword="null"/> when it
+    /// takes progress as plain lines (about once a second) instead.
+    /// </summary>
+    int? ProgressWidth => null;
+
+    /// <summary>
     /// A file transfer's progress; <see langword="null"/> clears it. A terminal keeps one status line above
     /// the prompt and redraws it; scripts get each line as it comes (the caller sends them about once a second).
     /// </summary>

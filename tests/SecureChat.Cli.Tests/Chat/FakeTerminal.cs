@@ -12,6 +12,9 @@ internal sealed class FakeTerminal(bool interactive = false) : IChatTerminal
 
     public bool IsInteractive => interactive;
 
+    /// <summary>A person's terminal redraws a bar (of a fixed width here); a script's takes lines.</summary>
+    public int? ProgressWidth => interactive ? 79 : null;
+
     public IReadOnlyList<string> Shown
     {
         get

@@ -94,6 +94,22 @@ public sealed class InteractiveTerminal : IChatTerminal
     private string Dim(string text) => Paint("2", text);
 
     /// <inheritdoc />
+    public int? ProgressWidth
+    {
+        get
+        {
+            try
+            {
+                return Math.Max(40, Console.WindowWidth - 1);
+            }
+            catch (IOException)
+            {
+                return 79;
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public void ShowProgress(string? line)
     {
         lock (_gate)

@@ -47,5 +47,8 @@ public sealed class UnverifiedSpeakerTerminal(IChatTerminal inner, string shortF
     public void ShowWarning(string line) => inner.ShowWarning(line);
 
     /// <inheritdoc />
+    public int? ProgressWidth => inner.ProgressWidth;
+
+    /// <inheritdoc />
     public void ShowProgress(string? line) => inner.ShowProgress(line);
 }
