@@ -32,7 +32,7 @@ public sealed partial class FileTransfers : IDisposable
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private readonly List<OutgoingTransfer> _outgoing = [];
-    private readonly List<Incoming> _incoming = [];
+    private readonly List<IncomingTransfer> _incoming = [];
     private SecureSession? _session;
     private string _peer = "the peer";
     private string _peerKey = string.Empty;
@@ -111,10 +111,9 @@ public sealed partial class FileTransfers : IDisposable
                 o.Interrupt();
             }
 
-            foreach (Incoming i in _incoming.Where(i => i.State == IncomingState.Receiving))
+            foreach (IncomingTransfer i in _incoming.Where(i => i.State == IncomingState.Receiving))
             {
-                i.Close();
-                i.State = IncomingState.Interrupted;
+                i.Interrupt();
                 _terminal.ShowWarning(
                     $"The connection dropped while receiving {i.SafeName}: {ByteSize.Format(i.Held)} of {ByteSize.Format(i.Size)} is kept (hidden, in {SafeText.ForTerminal(i.Folder?.Folder ?? "the receive folder")}); " +
                     $"it resumes where it stopped when {_peer} offers it again, as their app does after reconnecting.");
@@ -205,7 +204,7 @@ public sealed partial class FileTransfers : IDisposable
     /// <summary>/accept: the oldest waiting offer, or the one numbered <paramref name="number"/>.</summary>
     public async Task AcceptAsync(int? number, CancellationToken cancellationToken)
     {
-        Incoming? offer = FindOffer(number);
+        IncomingTransfer? offer = FindOffer(number);
         if (offer is not null)
         {
             await AcceptAsync(offer, cancellationToken).ConfigureAwait(false);
@@ -215,7 +214,7 @@ public sealed partial class FileTransfers : IDisposable
     /// <summary>/reject: the oldest waiting offer, or the one numbered <paramref name="number"/>.</summary>
     public async Task RejectAsync(int? number, CancellationToken cancellationToken)
     {
-        Incoming? offer = FindOffer(number);
+        IncomingTransfer? offer = FindOffer(number);
         if (offer is not null && _session is { } session)
         {
             Drop(offer);
@@ -296,7 +295,7 @@ public sealed partial class FileTransfers : IDisposable
                 o.Dispose();
             }
 
-            foreach (Incoming i in _incoming)
+            foreach (IncomingTransfer i in _incoming)
             {
                 i.Close();
             }
