@@ -2,6 +2,7 @@
 // conversation, new or kept from a dropped connection, and what follows it is decided: listen on, keep the
 // conversation for the peer's return, or stop (--once, /quit, Ctrl+C).
 using SecureChat.Cli.Chat;
+using SecureChat.Cli.Views;
 using SecureChat.Cli.Home;
 using SecureChat.Cli.Logging;
 using SecureChat.Cli.Network;
@@ -91,11 +92,11 @@ public sealed partial class ChatRunner
             // The conversation waits for the same peer to come back; lines typed meanwhile go to it.
             if (_terminal.TakeUnusedLine() is { } line)
             {
-                state.KeepUnsent(line);
+                state.Conversation.KeepUnsent(line);
             }
 
             Keeper.Keep(session.Peer.Fingerprint, state);
-            int waiting = state.Conversation!.Unconfirmed.Count + state.Unsent.Count;
+            int waiting = state.Conversation.Unconfirmed.Count + state.Conversation.Unsent.Count;
             _terminal.ShowSystem($"Still listening on port {_settings.Port}. If {SafeText.ForTerminal(session.Peer.Name)} reconnects, the conversation resumes" +
                 (waiting > 0 ? $" and {waiting} unconfirmed message(s) are resent." : "."));
             return null;
@@ -103,7 +104,7 @@ public sealed partial class ChatRunner
 
         if (_settings.Once || outcome.WeLeft || cancellationToken.IsCancellationRequested)
         {
-            return outcome.ExitCode;
+            return ExitCodeOf(outcome);
         }
 
         _terminal.DiscardPendingInput(); // nothing typed for this conversation goes to the next caller

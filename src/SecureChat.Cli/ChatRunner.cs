@@ -10,6 +10,8 @@ using SecureChat.Cli.Home;
 using SecureChat.Cli.Logging;
 using SecureChat.Cli.Network;
 using SecureChat.Cli.Trust;
+using SecureChat.Cli.Views;
+using SecureChat.Cli.Views.Line;
 using SecureChat.Protocol.Handshake;
 using SecureChat.Protocol.Session;
 
@@ -137,7 +139,7 @@ public sealed partial class ChatRunner : IDisposable
         state.UnreadInput = () => TakeUnreadInput(cancellationToken); // User2's conversation ends with the app
         SessionOptions options = _trust.Options(identity, peer => [PeerLabel.Address(_settings.Host, _settings.Port), PeerLabel.Name(peer.Name)], slot: null, resolveConversation: null);
         var dialer = new Dialer(_settings, _terminal, _logger);
-        DialOutcome dialled = await dialer.ConnectAsync(options, state.Conversation!, cancellationToken).ConfigureAwait(false);
+        DialOutcome dialled = await dialer.ConnectAsync(options, state.Conversation, cancellationToken).ConfigureAwait(false);
         while (dialled.Session is { } session)
         {
             ChatOutcome outcome;
@@ -148,15 +150,15 @@ public sealed partial class ChatRunner : IDisposable
 
             if (!outcome.Reconnectable || cancellationToken.IsCancellationRequested)
             {
-                return outcome.ExitCode;
+                return ExitCodeOf(outcome);
             }
 
             if (_terminal.TakeUnusedLine() is { } line)
             {
-                state.KeepUnsent(line); // read as the connection dropped: it goes out first next time
+                state.Conversation.KeepUnsent(line); // read as the connection dropped: it goes out first next time
             }
 
-            dialled = await dialer.ReconnectAsync(options, state.Conversation!, cancellationToken).ConfigureAwait(false);
+            dialled = await dialer.ReconnectAsync(options, state.Conversation, cancellationToken).ConfigureAwait(false);
         }
 
         if (dialled.GaveUpAfter is { } attempts)
@@ -169,11 +171,12 @@ public sealed partial class ChatRunner : IDisposable
         return dialled.Failure!.ExitCode;
     }
 
-    private ChatState NewChatState(Conversation? conversation)
+    private ChatState NewChatState(Conversation conversation)
     {
         var policy = new FilePolicy(_settings.AcceptFilesInto, _settings.MaxFileSize)
         {
             DefaultFolder = ReceiveFolder.DefaultPath(_environment),
+            AskBeforeAccepting = _terminal.IsInteractive,
             FileMode = _settings.FileMode,
             MaxPartialFiles = _settings.MaxPartialFiles,
             MaxPartialBytes = _settings.MaxPartialBytes,
@@ -195,9 +198,19 @@ public sealed partial class ChatRunner : IDisposable
         IChatTerminal view = _terminal.IsInteractive && _trust.IsUnverified(session.Peer.Fingerprint)
             ? new UnverifiedSpeakerTerminal(_terminal, UnverifiedSpeakerTerminal.Shorten(session.Peer.Fingerprint.ToString()))
             : _terminal;
-        return await new ChatLoop(session, view, _settings.Name, _logger, _settings.ReceiptWait, state, resumable, _settings.SendFiles)
+        var loop = new ChatLoop(session, state, new TerminalInput(view), new TerminalView(view), new ChatLoopSettings(_settings.Name, _settings.ReceiptWait)
+        {
+            Resumable = resumable,
+            StartupFiles = _settings.SendFiles,
+            ListRefusedLines = !_terminal.IsInteractive,
+        }, _logger)
         {
             Silences = new SilenceNotice(_settings.Timeouts.Keepalive, _settings.Timeouts.Peer),
-        }.RunAsync(cancellationToken).ConfigureAwait(false);
+        };
+        return await loop.RunAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The exit code a conversation's end calls for (the chat core decides none).</summary>
+    private static int ExitCodeOf(ChatOutcome outcome) =>
+        Failures.ForEnding(outcome.Failure, outcome.Undelivered.Count > 0, stoppedByUser: outcome.Quit);
 }

@@ -2,6 +2,7 @@
 // (docs/protocol.md, "Resuming"): per peer key, so that a stranger's conversation never makes us forget a
 // peer's. A kept conversation that will not resume lists what it never delivered.
 using SecureChat.Cli.Chat;
+using SecureChat.Cli.Views;
 using SecureChat.Crypto.Identity;
 using SecureChat.Protocol.Handshake;
 using SecureChat.Protocol.Session;
@@ -46,7 +47,7 @@ internal sealed class ConversationKeeper(IChatTerminal terminal, Func<Conversati
     /// <summary>Keeps <paramref name="state"/> for <paramref name="peer"/>'s return; the oldest kept ones may make room.</summary>
     public void Keep(Fingerprint peer, ChatState state)
     {
-        foreach (ChatState givenUp in _kept.Keep(peer, state.Conversation!, state))
+        foreach (ChatState givenUp in _kept.Keep(peer, state.Conversation, state))
         {
             GiveUp(givenUp);
         }

@@ -2,7 +2,7 @@
 // README), whether another attempt could succeed, and the plain sentence the user sees. Every exit code
 // other than success is chosen here; callers classify what they caught and act on the answer.
 using System.Net.Sockets;
-using SecureChat.Cli.Chat;
+using SecureChat.Cli.Views;
 using SecureChat.Cli.Commands;
 using SecureChat.Cli.Trust;
 using SecureChat.Crypto;

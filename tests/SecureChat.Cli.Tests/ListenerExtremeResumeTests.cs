@@ -1,10 +1,10 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Reflection;
 using Microsoft.Extensions.Logging.Abstractions;
-using SecureChat.Cli.Chat;
 using SecureChat.Cli.Tests.Commands;
 using SecureChat.Cli.Tests.Infrastructure;
+using SecureChat.Cli.Views.Script;
 using SecureChat.Crypto.Identity;
 using SecureChat.Protocol.Errors;
 using SecureChat.Protocol.Session;

@@ -1,9 +1,10 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
-using SecureChat.Cli.Chat;
 using SecureChat.Cli.Commands;
 using SecureChat.Cli.Tests.Commands;
 using SecureChat.Cli.Tests.Infrastructure;
+using SecureChat.Cli.Views.Script;
+using SecureChat.Cli.Views;
 
 namespace SecureChat.Cli.Tests;
 

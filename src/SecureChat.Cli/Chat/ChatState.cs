@@ -1,6 +1,6 @@
-// What a conversation keeps from one session to the next when the connection drops: the numbering and
-// unconfirmed texts (the protocol's Conversation), lines read from the input but not yet sent, and the
-// files in flight. A new session continues from here; only when nobody reconnects is it listed as lost.
+// What a conversation keeps from one session to the next when the connection drops: the protocol's
+// Conversation (the numbering, what is unconfirmed and what was never sent: the one delivery record) and
+// the files in flight. A new session continues from here; only when nobody reconnects is it listed as lost.
 using SecureChat.Cli.Files;
 using SecureChat.Protocol.Session;
 
@@ -9,18 +9,15 @@ namespace SecureChat.Cli.Chat;
 /// <summary>The state of one conversation across the sessions that carry it.</summary>
 public sealed class ChatState : IDisposable
 {
-    private readonly Lock _gate = new();
-    private readonly List<string> _unsent = [];
-
-    /// <summary>A conversation's state; <paramref name="conversation"/> is null when sessions carry none (tests, old peers).</summary>
-    public ChatState(Conversation? conversation, FileTransfers files)
+    /// <summary>The state of <paramref name="conversation"/>, whose files are <paramref name="files"/>.</summary>
+    public ChatState(Conversation conversation, FileTransfers files)
     {
         Conversation = conversation;
         Files = files;
     }
 
-    /// <summary>The conversation's numbering and unconfirmed texts, if sessions carry one.</summary>
-    public Conversation? Conversation { get; }
+    /// <summary>The conversation's numbering, unconfirmed texts and lines never sent.</summary>
+    public Conversation Conversation { get; }
 
     /// <summary>The conversation's files.</summary>
     public FileTransfers Files { get; }
@@ -43,41 +40,9 @@ public sealed class ChatState : IDisposable
     /// <summary>Messages received in the whole conversation.</summary>
     public int Received { get; set; }
 
-    /// <summary>Lines read but not sent when the connection dropped, oldest first: the next session sends them first.</summary>
-    public IReadOnlyList<string> Unsent
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _unsent];
-            }
-        }
-    }
-
-    /// <summary>Keeps a line for the next session.</summary>
-    public void KeepUnsent(string line)
-    {
-        lock (_gate)
-        {
-            _unsent.Add(line);
-        }
-    }
-
-    /// <summary>Takes the kept lines, to send them now.</summary>
-    public IReadOnlyList<string> TakeUnsent()
-    {
-        lock (_gate)
-        {
-            List<string> lines = [.. _unsent];
-            _unsent.Clear();
-            return lines;
-        }
-    }
-
-    /// <summary>Everything that never reached the peer: unconfirmed texts, unsent lines, unfinished files.</summary>
+    /// <summary>Everything that never reached the peer: unconfirmed texts, lines never sent, unfinished files.</summary>
     public IReadOnlyList<string> Undelivered() =>
-        [.. Conversation?.Unconfirmed.Select(p => p.Text) ?? [], .. Unsent, .. Files.Unfinished.Select(f => "file " + f)];
+        [.. Conversation.Undelivered(), .. Files.Unfinished.Select(f => "file " + f)];
 
     /// <summary>Closes the files.</summary>
     public void Dispose() => Files.Dispose();

@@ -1,8 +1,6 @@
 // Outages made visible (issue 20 item 7): a stall shorter than the peer timeout used to show nothing, and
 // after a 40 s outage 40 lines shared one arrival time. A silence is told once, when it is longer than a
 // healthy peer can be quiet; a message that took long to arrive says when it was sent.
-using System.Globalization;
-
 namespace SecureChat.Cli.Chat;
 
 /// <summary>
@@ -39,7 +37,7 @@ public sealed class SilenceNotice
     /// byte) reaches the threshold; <paramref name="awaited"/> is how long a receipt has been awaited, if one is.
     /// When the peer is heard again after a silence that was shown, says for how long it was silent.
     /// </summary>
-    public SilenceLine? Observe(TimeSpan silence, TimeSpan? awaited, string peerName)
+    public SilenceChange? Observe(TimeSpan silence, TimeSpan? awaited)
     {
         if (_shownAt > TimeSpan.Zero && silence < _longest)
         {
@@ -47,7 +45,7 @@ public sealed class SilenceNotice
             TimeSpan lasted = _longest;
             _shownAt = TimeSpan.Zero;
             _longest = TimeSpan.Zero;
-            return new SilenceLine(string.Create(CultureInfo.InvariantCulture, $"Heard from {SafeText.ForTerminal(peerName)} again after {lasted.TotalSeconds:0} s."), Stalled: false);
+            return new SilenceChange(lasted, Stalled: false);
         }
 
         _longest = silence;
@@ -64,14 +62,14 @@ public sealed class SilenceNotice
         }
 
         _shownAt = silence;
-        return new SilenceLine(string.Create(CultureInfo.InvariantCulture, $"Nothing from {SafeText.ForTerminal(peerName)} for {silence.TotalSeconds:0} s — the link may be slow."), Stalled: true);
+        return new SilenceChange(silence, Stalled: true);
     }
 
     /// <summary>Whether a message sent at <paramref name="sentAt"/> (the peer's clock) and received at <paramref name="receivedAt"/> should show its send time.</summary>
     public static bool ShowsSendTime(DateTimeOffset sentAt, DateTimeOffset receivedAt) => (receivedAt - sentAt).Duration() > LateArrival;
 }
 
-/// <summary>A line about the peer's silence: <paramref name="Stalled"/> when it began (a warning), else when it ended.</summary>
-/// <param name="Text">What to show.</param>
+/// <summary>The peer's silence began to matter (<paramref name="Stalled"/>), or ended.</summary>
+/// <param name="Silence">How long the silence is (a stall), or lasted (heard again).</param>
 /// <param name="Stalled">True for the stall, false for the peer heard again.</param>
-public readonly record struct SilenceLine(string Text, bool Stalled);
+public readonly record struct SilenceChange(TimeSpan Silence, bool Stalled);

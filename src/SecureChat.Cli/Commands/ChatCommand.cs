@@ -4,7 +4,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using SecureChat.Cli.Chat;
+using SecureChat.Cli.Views;
+using SecureChat.Cli.Views.Line;
+using SecureChat.Cli.Views.Script;
 using SecureChat.Cli.Files;
 using SecureChat.Cli.Home;
 using SecureChat.Crypto.Identity;

@@ -8,6 +8,12 @@ public sealed record FilePolicy(string? AcceptInto, long MaxFileSize)
     /// <summary>Where /accept saves without --accept-files (the downloads folder's SecureChat); null: nowhere.</summary>
     public string? DefaultFolder { get; init; }
 
+    /// <summary>
+    /// Whether the user is asked about each offer (/accept, /reject): a person at a terminal is; a script
+    /// has said yes in advance with --accept-files, or refuses every offer without it.
+    /// </summary>
+    public bool AskBeforeAccepting { get; init; }
+
     /// <summary>The mode of received files (--file-mode): owner-only unless the user says otherwise.</summary>
     public UnixFileMode FileMode { get; init; } = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 

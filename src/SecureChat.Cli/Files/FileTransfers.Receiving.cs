@@ -3,7 +3,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
-using SecureChat.Cli.Chat;
+using SecureChat.Cli.Views;
 using SecureChat.Cli.Logging;
 using SecureChat.Protocol.Session;
 
@@ -43,8 +43,8 @@ public sealed partial class FileTransfers
         string safe = SafeFileName.FromPeer(offer.Name);
         string shownName = SafeText.ForTerminal(offer.Name);
         string renamed = safe == offer.Name ? string.Empty : $" (saved as {safe})";
-        var incoming = new Incoming(offer.File, _peerKey, offer.Name, safe, offer.Size, offer.Sha256.ToArray());
-        Incoming? earlier;
+        var incoming = new IncomingTransfer(offer.File, _peerKey, offer.Name, safe, offer.Size, offer.Sha256.ToArray());
+        IncomingTransfer? earlier;
         bool flood;
         bool report = false;
         lock (_gate)
@@ -94,7 +94,7 @@ public sealed partial class FileTransfers
             _terminal.ShowSystem($"{_peer} offers {shownName} again, which you accepted before the connection dropped; resuming where it stopped.");
             await AcceptAsync(incoming, cancellationToken).ConfigureAwait(false);
         }
-        else if (!_terminal.IsInteractive)
+        else if (!_policy.AskBeforeAccepting)
         {
             if (_policy.AcceptInto is null)
             {
@@ -114,7 +114,7 @@ public sealed partial class FileTransfers
         }
     }
 
-    private async Task AcceptAsync(Incoming incoming, CancellationToken cancellationToken)
+    private async Task AcceptAsync(IncomingTransfer incoming, CancellationToken cancellationToken)
     {
         SecureSession session = _session ?? throw new InvalidOperationException("Not connected.");
         try
@@ -151,10 +151,10 @@ public sealed partial class FileTransfers
             }
 
             incoming.Hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            await AppendPrefixAsync(incoming.File, incoming.Hash, held, cancellationToken).ConfigureAwait(false);
+            await FileHashes.AppendPrefixAsync(incoming.File, incoming.Hash, held, cancellationToken).ConfigureAwait(false);
             incoming.Held = held;
             incoming.Progress = new TransferProgress(incoming.SafeName, incoming.Size, held, _time);
-            incoming.State = IncomingState.Receiving;
+            incoming.StartReceiving();
             await session.AcceptFileAsync(incoming.Id, held, incoming.Hash.GetCurrentHash(), cancellationToken).ConfigureAwait(false);
             if (held > 0)
             {
@@ -174,7 +174,7 @@ public sealed partial class FileTransfers
     /// This peer's partial file of this very file, reopened only if it is still the file we created; else a
     /// new one, after older partial files of the peer made room under the quota.
     /// </summary>
-    private SafeFileHandle OpenPartial(Incoming incoming)
+    private SafeFileHandle OpenPartial(IncomingTransfer incoming)
     {
         PartialFiles partials = incoming.Partials!;
         if (partials.Find(incoming.Peer, incoming.Size, incoming.Sha256) is { } kept)
@@ -206,7 +206,7 @@ public sealed partial class FileTransfers
         return created;
     }
 
-    private async Task OnChunkAsync(Incoming i, FileChunkReceived chunk, CancellationToken cancellationToken)
+    private async Task OnChunkAsync(IncomingTransfer i, FileChunkReceived chunk, CancellationToken cancellationToken)
     {
         if (i.State != IncomingState.Receiving || i.File is null || i.Hash is null || _session is not { } session)
         {
@@ -253,7 +253,7 @@ public sealed partial class FileTransfers
         }
     }
 
-    private async Task CompleteAsync(SecureSession session, Incoming i, CancellationToken cancellationToken)
+    private async Task CompleteAsync(SecureSession session, IncomingTransfer i, CancellationToken cancellationToken)
     {
         byte[] actual = i.Hash!.GetHashAndReset();
         bool verified = CryptographicOperations.FixedTimeEquals(actual, i.Sha256);
@@ -284,12 +284,12 @@ public sealed partial class FileTransfers
         CheckIdle();
     }
 
-    private Incoming? FindOffer(int? number)
+    private IncomingTransfer? FindOffer(int? number)
     {
         lock (_gate)
         {
-            List<Incoming> waiting = [.. _incoming.Where(i => i.State == IncomingState.Offered)];
-            Incoming? found = number is { } n ? waiting.FirstOrDefault(i => i.Number == n) : waiting.FirstOrDefault();
+            List<IncomingTransfer> waiting = [.. _incoming.Where(i => i.State == IncomingState.Offered)];
+            IncomingTransfer? found = number is { } n ? waiting.FirstOrDefault(i => i.Number == n) : waiting.FirstOrDefault();
             if (found is null)
             {
                 _terminal.ShowWarning(waiting.Count == 0 ? "No file offer is waiting for an answer." : $"There is no offer {number}; waiting: {string.Join(", ", waiting.Select(i => $"{i.Number} {i.SafeName}"))}.");
@@ -300,11 +300,11 @@ public sealed partial class FileTransfers
     }
 
     /// <summary>An offer that is over (refused, withdrawn, done or failed) is forgotten: nothing about it is kept.</summary>
-    private void Drop(Incoming i)
+    private void Drop(IncomingTransfer i)
     {
         lock (_gate)
         {
-            i.State = IncomingState.Over;
+            i.End();
             _incoming.Remove(i);
             CheckIdleLocked();
         }
@@ -325,64 +325,11 @@ public sealed partial class FileTransfers
         return true;
     }
 
-    private Incoming? FindIncoming(ulong id)
+    private IncomingTransfer? FindIncoming(ulong id)
     {
         lock (_gate)
         {
             return _incoming.FirstOrDefault(i => i.Id == id && i.State is IncomingState.Offered or IncomingState.Receiving);
-        }
-    }
-
-    private enum IncomingState
-    {
-        Offered,
-        Receiving,
-
-        /// <summary>Accepted, then cut off by a dropped connection: the one state that resumes unasked.</summary>
-        Interrupted,
-        Over,
-    }
-
-    /// <summary>A file the peer offers: where it goes, what arrived, and the hash so far.</summary>
-    private sealed class Incoming(ulong id, string peer, string offeredName, string safeName, long size, byte[] sha256)
-    {
-        public ulong Id { get; } = id;
-
-        /// <summary>The sender's key fingerprint (hex): partial files and consent belong to a key, not a name.</summary>
-        public string Peer { get; } = peer;
-
-        public string OfferedName { get; } = offeredName;
-
-        public string SafeName { get; } = safeName;
-
-        public long Size { get; } = size;
-
-        public byte[] Sha256 { get; } = sha256;
-
-        public int Number { get; set; }
-
-        public IncomingState State { get; set; } = IncomingState.Offered;
-
-        public ReceiveFolder? Folder { get; set; }
-
-        public PartialFiles? Partials { get; set; }
-
-        public PartialFile? Partial { get; set; }
-
-        public SafeFileHandle? File { get; set; }
-
-        public IncrementalHash? Hash { get; set; }
-
-        public long Held { get; set; }
-
-        public TransferProgress? Progress { get; set; }
-
-        public void Close()
-        {
-            File?.Dispose();
-            File = null;
-            Hash?.Dispose();
-            Hash = null;
         }
     }
 }

@@ -7,11 +7,9 @@
 // transfer the user accepted resumes unasked from what the receiver holds, which it proves by the hash of
 // those bytes; any other offer asks again (issue 15: consent belongs to one offer).
 using System.Globalization;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
-using Microsoft.Win32.SafeHandles;
-using SecureChat.Cli.Chat;
 using SecureChat.Cli.Logging;
+using SecureChat.Cli.Views;
 using SecureChat.Protocol.Errors;
 using SecureChat.Protocol.Session;
 
@@ -33,8 +31,8 @@ public sealed partial class FileTransfers : IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
-    private readonly List<Outgoing> _outgoing = [];
-    private readonly List<Incoming> _incoming = [];
+    private readonly List<OutgoingTransfer> _outgoing = [];
+    private readonly List<IncomingTransfer> _incoming = [];
     private SecureSession? _session;
     private string _peer = "the peer";
     private string _peerKey = string.Empty;
@@ -89,13 +87,13 @@ public sealed partial class FileTransfers : IDisposable
     /// <summary>After a reconnect, our unfinished offers go out again at once, so that they resume.</summary>
     public async Task OfferAgainAsync(CancellationToken cancellationToken)
     {
-        List<Outgoing> again;
+        List<OutgoingTransfer> again;
         lock (_gate)
         {
             again = [.. _outgoing.Where(o => !o.Finished)];
         }
 
-        foreach (Outgoing o in again)
+        foreach (OutgoingTransfer o in again)
         {
             _terminal.ShowSystem($"Offering {o.Name} to {_peer} again, to resume the transfer.");
             await OfferAsync(o, cancellationToken).ConfigureAwait(false);
@@ -108,16 +106,14 @@ public sealed partial class FileTransfers : IDisposable
         lock (_gate)
         {
             _session = null;
-            foreach (Outgoing o in _outgoing.Where(o => !o.Finished))
+            foreach (OutgoingTransfer o in _outgoing.Where(o => !o.Finished))
             {
-                o.Stop();
-                o.Id = null;
+                o.Interrupt();
             }
 
-            foreach (Incoming i in _incoming.Where(i => i.State == IncomingState.Receiving))
+            foreach (IncomingTransfer i in _incoming.Where(i => i.State == IncomingState.Receiving))
             {
-                i.Close();
-                i.State = IncomingState.Interrupted;
+                i.Interrupt();
                 _terminal.ShowWarning(
                     $"The connection dropped while receiving {i.SafeName}: {ByteSize.Format(i.Held)} of {ByteSize.Format(i.Size)} is kept (hidden, in {SafeText.ForTerminal(i.Folder?.Folder ?? "the receive folder")}); " +
                     $"it resumes where it stopped when {_peer} offers it again, as their app does after reconnecting.");
@@ -180,7 +176,7 @@ public sealed partial class FileTransfers : IDisposable
             return;
         }
 
-        var outgoing = new Outgoing(full, Path.GetFileName(full), size);
+        var outgoing = new OutgoingTransfer(full, Path.GetFileName(full), size);
         lock (_gate)
         {
             _outgoing.Add(outgoing);
@@ -193,7 +189,7 @@ public sealed partial class FileTransfers : IDisposable
                 _terminal.ShowSystem($"Computing the SHA-256 of {outgoing.Name} ({ByteSize.Format(size)})…");
             }
 
-            outgoing.Sha256 = await HashFileAsync(full, cancellationToken).ConfigureAwait(false);
+            outgoing.Sha256 = await FileHashes.HashFileAsync(full, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -208,7 +204,7 @@ public sealed partial class FileTransfers : IDisposable
     /// <summary>/accept: the oldest waiting offer, or the one numbered <paramref name="number"/>.</summary>
     public async Task AcceptAsync(int? number, CancellationToken cancellationToken)
     {
-        Incoming? offer = FindOffer(number);
+        IncomingTransfer? offer = FindOffer(number);
         if (offer is not null)
         {
             await AcceptAsync(offer, cancellationToken).ConfigureAwait(false);
@@ -218,7 +214,7 @@ public sealed partial class FileTransfers : IDisposable
     /// <summary>/reject: the oldest waiting offer, or the one numbered <paramref name="number"/>.</summary>
     public async Task RejectAsync(int? number, CancellationToken cancellationToken)
     {
-        Incoming? offer = FindOffer(number);
+        IncomingTransfer? offer = FindOffer(number);
         if (offer is not null && _session is { } session)
         {
             Drop(offer);
@@ -250,17 +246,21 @@ public sealed partial class FileTransfers : IDisposable
             case FileOffered offer:
                 await OnOfferAsync(offer, cancellationToken).ConfigureAwait(false);
                 return true;
-            case FileAccepted accepted when FindOutgoing(accepted.File) is { } o:
-                _ = Task.Run(() => SendAsync(o, accepted, o.StopToken), CancellationToken.None); // stopped through StopToken
+            case FileAccepted accepted when FindOutgoingTransfer(accepted.File) is { } o:
+                if (StartSending(o))
+                {
+                    _ = Task.Run(() => SendAsync(o, accepted, o.StopToken), CancellationToken.None); // stopped through StopToken
+                }
+
                 return true;
-            case FileRejected rejected when FindOutgoing(rejected.File) is { } o:
+            case FileRejected rejected when FindOutgoingTransfer(rejected.File) is { } o:
                 _terminal.ShowProgress(null);
                 _terminal.ShowWarning($"{_peer} did not take {o.Name}: {SafeText.ForTerminal(rejected.Reason)}");
                 Log.Transfer(_logger, "out", rejected.File, "rejected", o.Size);
                 o.Stop();
                 Finish(o);
                 return true;
-            case FileVerified verified when FindOutgoing(verified.File) is { } o:
+            case FileVerified verified when FindOutgoingTransfer(verified.File) is { } o:
                 _terminal.ShowProgress(null);
                 _terminal.ShowSystem($"{o.Name} ({ByteSize.Format(o.Size)}) arrived at {_peer}: SHA-256 verified.");
                 Log.Transfer(_logger, "out", verified.File, "verified", o.Size);
@@ -289,20 +289,20 @@ public sealed partial class FileTransfers : IDisposable
     {
         lock (_gate)
         {
-            foreach (Outgoing o in _outgoing)
+            foreach (OutgoingTransfer o in _outgoing)
             {
                 o.Stop();
                 o.Dispose();
             }
 
-            foreach (Incoming i in _incoming)
+            foreach (IncomingTransfer i in _incoming)
             {
                 i.Close();
             }
         }
     }
 
-    private async Task OfferAsync(Outgoing outgoing, CancellationToken cancellationToken)
+    private async Task OfferAsync(OutgoingTransfer outgoing, CancellationToken cancellationToken)
     {
         if (_session is not { } session)
         {
@@ -323,105 +323,7 @@ public sealed partial class FileTransfers : IDisposable
         }
     }
 
-    private async Task SendAsync(Outgoing o, FileAccepted accepted, CancellationToken cancellationToken)
-    {
-        SecureSession? session = _session;
-        ulong id = accepted.File;
-        if (session is null)
-        {
-            return;
-        }
-
-        try
-        {
-            using SafeFileHandle file = File.OpenHandle(o.Path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-            long start = 0;
-            if (accepted.Offset > 0)
-            {
-                byte[] ours = await HashPrefixAsync(file, accepted.Offset, cancellationToken).ConfigureAwait(false);
-                if (CryptographicOperations.FixedTimeEquals(ours, accepted.Prefix.Span))
-                {
-                    start = accepted.Offset;
-                    _terminal.ShowSystem($"{_peer} already holds {Percent(start, o.Size)} of {o.Name}; sending the rest.");
-                }
-                else
-                {
-                    _terminal.ShowSystem($"The part of {o.Name} that {_peer} holds differs from this file; sending it from the start.");
-                }
-            }
-            else
-            {
-                _terminal.ShowSystem($"{_peer} accepted {o.Name}; sending.");
-            }
-
-            var progress = new TransferProgress(o.Name, o.Size, start, _time);
-            byte[] buffer = new byte[ReadBuffer];
-            long offset = start;
-            do
-            {
-                int length = (int)Math.Min(buffer.Length, o.Size - offset);
-                int read = length == 0 ? 0 : await RandomAccess.ReadAsync(file, buffer.AsMemory(0, length), offset, cancellationToken).ConfigureAwait(false);
-                if (read != length)
-                {
-                    await session.CancelFileAsync(id, "the file changed while it was being sent", CancellationToken.None).ConfigureAwait(false);
-                    _terminal.ShowWarning($"Stopped sending {o.Name}: it got shorter while it was being sent.");
-                    Finish(o);
-                    return;
-                }
-
-                await session.SendFileChunkAsync(id, offset, buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                offset += read;
-                progress.Advance(offset);
-                ShowProgress(progress, offset == o.Size);
-            }
-            while (offset < o.Size);
-
-            _terminal.ShowProgress(null);
-            _terminal.ShowSystem($"Sent {o.Name}; waiting for {_peer} to verify it.");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            _terminal.ShowProgress(null);
-            _terminal.ShowWarning($"Stopped sending {o.Name}: {e.Message}");
-            await TryTellAsync(() => session.CancelFileAsync(id, "the sender could not read the file", CancellationToken.None)).ConfigureAwait(false);
-            Finish(o);
-        }
-        catch (Exception e) when (e is SessionException or InvalidOperationException or OperationCanceledException)
-        {
-            // The session ended or the peer stopped the transfer: what happens next is decided elsewhere.
-        }
-    }
-
-    private void ShowProgress(TransferProgress progress, bool complete)
-    {
-        if (_terminal.IsInteractive)
-        {
-            long now = _time.GetTimestamp();
-            if (complete || _time.GetElapsedTime(Interlocked.Read(ref _lastBarAt), now) >= TimeSpan.FromMilliseconds(100))
-            {
-                Interlocked.Exchange(ref _lastBarAt, now);
-                _terminal.ShowProgress(progress.Bar(TerminalWidth()));
-            }
-        }
-        else if (progress.ShouldReport(out string line))
-        {
-            _terminal.ShowProgress(line);
-        }
-    }
-
-    private static int TerminalWidth()
-    {
-        try
-        {
-            return Math.Max(40, Console.WindowWidth - 1);
-        }
-        catch (IOException)
-        {
-            return 79;
-        }
-    }
-
-    private Outgoing? FindOutgoing(ulong id)
+    private OutgoingTransfer? FindOutgoingTransfer(ulong id)
     {
         lock (_gate)
         {
@@ -429,19 +331,27 @@ public sealed partial class FileTransfers : IDisposable
         }
     }
 
-    private void Numbered(Outgoing o, ulong id)
+    private void Numbered(OutgoingTransfer o, ulong id)
     {
         lock (_gate)
         {
-            o.Id = id;
+            o.Offered(id);
         }
     }
 
-    private void Finish(Outgoing o)
+    private bool StartSending(OutgoingTransfer o)
     {
         lock (_gate)
         {
-            o.Finished = true;
+            return o.TryStartSending();
+        }
+    }
+
+    private void Finish(OutgoingTransfer o)
+    {
+        lock (_gate)
+        {
+            o.Finish();
             CheckIdleLocked();
         }
     }
@@ -469,36 +379,6 @@ public sealed partial class FileTransfers : IDisposable
     private static string Percent(long part, long whole) =>
         whole == 0 ? "100%" : string.Create(CultureInfo.InvariantCulture, $"{(int)(part * 100 / whole)}%");
 
-    private static async Task<byte[]> HashFileAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
-        return await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<byte[]> HashPrefixAsync(SafeFileHandle file, long length, CancellationToken cancellationToken)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        await AppendPrefixAsync(file, hash, length, cancellationToken).ConfigureAwait(false);
-        return hash.GetHashAndReset();
-    }
-
-    private static async Task AppendPrefixAsync(SafeFileHandle file, IncrementalHash hash, long length, CancellationToken cancellationToken)
-    {
-        byte[] buffer = new byte[ReadBuffer];
-        long offset = 0;
-        while (offset < length)
-        {
-            int read = await RandomAccess.ReadAsync(file, buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - offset)), offset, cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                throw new IOException("the file is shorter than it was");
-            }
-
-            hash.AppendData(buffer, 0, read);
-            offset += read;
-        }
-    }
-
     /// <summary>Sends a last word about a transfer if the session still can; a session that is gone needs none.</summary>
     private static async Task TryTellAsync(Func<ValueTask> send)
     {
@@ -509,47 +389,6 @@ public sealed partial class FileTransfers : IDisposable
         catch (Exception e) when (e is SessionException or InvalidOperationException)
         {
             // The session is gone; the peer learns nothing more.
-        }
-    }
-
-    /// <summary>A file we offer: kept until it is verified, refused, or we give up.</summary>
-    private sealed class Outgoing(string path, string name, long size) : IDisposable
-    {
-        private CancellationTokenSource _stop = new();
-
-        public string Path { get; } = path;
-
-        /// <summary>
-        /// The file's own name, as offered: the receiver makes its safe name from it (SafeFileName). Only a
-        /// lone surrogate (possible in a Windows name) is replaced, by U+FFFD, since an offer is well-formed text.
-        /// </summary>
-        public string OfferedName { get; } = System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(name));
-
-        /// <summary>The name as shown here, with anything that could act on the terminal made visible.</summary>
-        public string Name { get; } = SafeText.ForTerminal(name);
-
-        public long Size { get; } = size;
-
-        public byte[] Sha256 { get; set; } = [];
-
-        /// <summary>Our id for the offer in the current session (null between sessions).</summary>
-        public ulong? Id { get; set; }
-
-        public bool Finished { get; set; }
-
-        public CancellationToken StopToken => _stop.Token;
-
-        public void Stop() => _stop.Cancel();
-
-        public void Dispose() => _stop.Dispose();
-
-        public void Restart()
-        {
-            if (_stop.IsCancellationRequested)
-            {
-                _stop.Dispose();
-                _stop = new CancellationTokenSource();
-            }
         }
     }
 }

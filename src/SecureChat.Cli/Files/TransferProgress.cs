@@ -5,7 +5,7 @@
 // Sizes use decimal units (1 KB = 1,000 B, 1 MB = 1,000,000 B): what the symbols mean in SI and how network
 // speeds are quoted. The label is shown through SafeText, since a file name may come from the peer.
 using System.Globalization;
-using SecureChat.Cli.Chat;
+using SecureChat.Cli.Views;
 
 namespace SecureChat.Cli.Files;
 

@@ -4,7 +4,7 @@
 // doubling to 10 s, up to --reconnect-attempts.
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using SecureChat.Cli.Chat;
+using SecureChat.Cli.Views;
 using SecureChat.Cli.Commands;
 using SecureChat.Cli.Logging;
 using SecureChat.Protocol.Errors;

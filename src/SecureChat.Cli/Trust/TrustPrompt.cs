@@ -3,7 +3,7 @@
 // terminal the question to the user). One question at a time; a peer not known before is remembered as
 // unverified, so that it speaks under a short fingerprint.
 using System.Collections.Concurrent;
-using SecureChat.Cli.Chat;
+using SecureChat.Cli.Views;
 using SecureChat.Cli.Commands;
 using SecureChat.Cli.Home;
 using SecureChat.Cli.Network;

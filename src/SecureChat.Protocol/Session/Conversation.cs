@@ -22,6 +22,7 @@ public sealed class Conversation
     private readonly byte[] _id;
     private readonly Lock _gate = new();
     private readonly List<PendingText> _unconfirmed = [];
+    private readonly List<(string Text, bool Resend)> _unsent = [];
     private ulong _lastSentId;
     private ulong _lastReceivedId;
     private int _sessions;
@@ -95,6 +96,67 @@ public sealed class Conversation
         }
     }
 
+    /// <summary>How many texts we sent the peer has not confirmed (without copying them).</summary>
+    public int UnconfirmedCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _unconfirmed.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Lines the application was given but never sent, oldest first: kept for the next session to send
+    /// first, or (refused by a check) only to be listed. Together with <see cref="Unconfirmed"/> this is
+    /// everything of ours the peer may not have.
+    /// </summary>
+    public IReadOnlyList<string> Unsent
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _unsent.Select(u => u.Text)];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records a line that was not sent: with <paramref name="resend"/> the next session sends it first
+    /// (<see cref="TakeResendable"/>); without, it is only listed as never delivered.
+    /// </summary>
+    public void KeepUnsent(string text, bool resend = true)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        lock (_gate)
+        {
+            _unsent.Add((text, resend));
+        }
+    }
+
+    /// <summary>Takes the kept lines that are to be sent again, oldest first, to send them now.</summary>
+    public IReadOnlyList<string> TakeResendable()
+    {
+        lock (_gate)
+        {
+            List<string> lines = [.. _unsent.Where(u => u.Resend).Select(u => u.Text)];
+            _unsent.RemoveAll(u => u.Resend);
+            return lines;
+        }
+    }
+
+    /// <summary>Every text the peer may not have: the unconfirmed ones, then the lines never sent.</summary>
+    public IReadOnlyList<string> Undelivered()
+    {
+        lock (_gate)
+        {
+            return [.. _unconfirmed.Select(p => p.Text), .. _unsent.Select(u => u.Text)];
+        }
+    }
+
     /// <summary>Whether <paramref name="id"/> is this conversation's id.</summary>
     public bool HasId(ReadOnlySpan<byte> id) => CryptographicOperations.FixedTimeEquals(id, _id);
 
@@ -135,12 +197,14 @@ public sealed class Conversation
         }
     }
 
-    /// <summary>Forgets the texts the peer confirmed.</summary>
-    internal void Confirm(ulong through)
+    /// <summary>Forgets the texts the peer confirmed; returns them, oldest first.</summary>
+    internal IReadOnlyList<PendingText> Confirm(ulong through)
     {
         lock (_gate)
         {
+            List<PendingText> confirmed = [.. _unconfirmed.Where(p => p.Id <= through)];
             _unconfirmed.RemoveAll(p => p.Id <= through);
+            return confirmed;
         }
     }
 

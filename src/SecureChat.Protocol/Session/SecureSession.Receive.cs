@@ -94,8 +94,8 @@ public sealed partial class SecureSession
                 }
 
                 Interlocked.Exchange(ref _receiptDeliveredThrough, (long)through);
-                _conversation?.Confirm(through);
-                await PublishAsync(new MessagesDelivered(through)).ConfigureAwait(false);
+                IReadOnlyList<PendingText> confirmed = _conversation?.Confirm(through) ?? [];
+                await PublishAsync(new MessagesDelivered(through) { Confirmed = confirmed }).ConfigureAwait(false);
                 return false;
             case InnerMessage.PingKind:
                 Interlocked.Exchange(ref _pongDue, 1);

@@ -16,7 +16,11 @@ public sealed record MessageReceived(ulong Id, string Text, DateTimeOffset SentA
 
 /// <summary>The peer confirmed that every message we sent with an id up to <paramref name="ThroughId"/> arrived.</summary>
 /// <param name="ThroughId">The highest id delivered.</param>
-public sealed record MessagesDelivered(ulong ThroughId) : SessionEvent;
+public sealed record MessagesDelivered(ulong ThroughId) : SessionEvent
+{
+    /// <summary>The texts this receipt confirmed, oldest first (none that an earlier receipt or a resume confirmed).</summary>
+    public IReadOnlyList<PendingText> Confirmed { get; init; } = [];
+}
 
 /// <summary>
 /// The peer's clock differs from ours by more than <see cref="SecureSession.ClockSkewWarningThreshold"/>

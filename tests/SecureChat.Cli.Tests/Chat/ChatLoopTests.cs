@@ -1,9 +1,10 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using SecureChat.Cli.Chat;
+using SecureChat.Protocol.Errors;
 using SecureChat.Protocol.Session;
 
 namespace SecureChat.Cli.Tests.Chat;
 
+/// <summary>The chat core over two real sessions: typed input in, chat events out (no sentences: see ChatSentencesTests).</summary>
 public sealed class ChatLoopTests
 {
     [Fact]
@@ -13,86 +14,75 @@ public sealed class ChatLoopTests
         await using (bob)
         await using (alice)
         {
-            var bobScreen = new FakeTerminal();
-            var aliceScreen = new FakeTerminal();
-            Task<ChatOutcome> bobChat = Loop(bob, bobScreen, "bob").RunAsync(default);
-            Task<ChatOutcome> aliceChat = Loop(alice, aliceScreen, "alice").RunAsync(default);
+            var bobChat = new ChatDriver();
+            var aliceChat = new ChatDriver();
+            Task<ChatOutcome> bobRun = (await ChatDriver.LoopAsync(bob, bobChat, "bob")).RunAsync(default);
+            Task<ChatOutcome> aliceRun = (await ChatDriver.LoopAsync(alice, aliceChat, "alice")).RunAsync(default);
 
-            bobScreen.Type("hi alice");
-            await aliceScreen.WaitForAsync(s => s == "in bob: hi alice");
-            aliceScreen.Type("hi bob");
-            await bobScreen.WaitForAsync(s => s == "in alice: hi bob");
-            bobScreen.EndInput();
+            bobChat.Type("hi alice");
+            (await aliceChat.WaitForIncomingAsync("hi alice")).Name.Should().Be("bob");
+            aliceChat.Type("hi bob");
+            (await bobChat.WaitForIncomingAsync("hi bob")).Name.Should().Be("alice");
+            bobChat.EndInput();
 
-            (await bobChat).ExitCode.Should().Be(ExitCode.Success);
-            ChatOutcome aliceOutcome = await aliceChat;
+            ChatOutcome bobOutcome = await bobRun;
+            bobOutcome.Failure.Should().BeNull();
+            bobOutcome.Undelivered.Should().BeEmpty();
+            bobOutcome.WeLeft.Should().BeTrue();
+            ChatOutcome aliceOutcome = await aliceRun;
             aliceOutcome.PeerLeft.Should().BeTrue();
-            aliceOutcome.ExitCode.Should().Be(ExitCode.Success);
-            aliceScreen.Shown.Should().Contain("system bob left the conversation.");
+            aliceOutcome.Failure.Should().BeNull();
+            aliceChat.Events.OfType<PeerLeft>().Should().ContainSingle().Which.Peer.Should().Be("bob");
+            bobChat.Events.OfType<WeLeft>().Should().ContainSingle();
         }
     }
 
     [Fact]
-    public async Task Run_DoubleSlash_SendsALineStartingWithASlash()
+    public async Task Run_UnknownCommand_PublishedAndNothingSent()
     {
         (SecureSession bob, SecureSession alice) = await SessionPair.ConnectAsync();
         await using (bob)
         await using (alice)
         {
-            var bobScreen = new FakeTerminal(interactive: true);
-            var aliceScreen = new FakeTerminal();
-            Task<ChatOutcome> bobChat = Loop(bob, bobScreen, "bob").RunAsync(default);
-            Task<ChatOutcome> aliceChat = Loop(alice, aliceScreen, "alice").RunAsync(default);
+            var bobChat = new ChatDriver();
+            var aliceChat = new ChatDriver();
+            Task<ChatOutcome> bobRun = (await ChatDriver.LoopAsync(bob, bobChat, "bob")).RunAsync(default);
+            Task<ChatOutcome> aliceRun = (await ChatDriver.LoopAsync(alice, aliceChat, "alice")).RunAsync(default);
 
-            bobScreen.Type("//shrug");
-            await aliceScreen.WaitForAsync(s => s == "in bob: /shrug");
-            bobScreen.EndInput();
-            await Task.WhenAll(bobChat, aliceChat);
+            bobChat.Command("/dance");
+            (await bobChat.WaitForAsync<UnknownCommand>()).Verb.Should().Be("/dance");
+            bobChat.Type("after");
+            await aliceChat.WaitForIncomingAsync("after");
+            bobChat.EndInput();
+            await Task.WhenAll(bobRun, aliceRun);
+
+            aliceChat.Incoming.Should().Equal("after");
         }
     }
 
     [Fact]
-    public async Task Run_UnknownCommand_HintsAndSendsNothing()
+    public async Task Run_Verify_PublishesBothFingerprintsAndTheSafetyNumber()
     {
         (SecureSession bob, SecureSession alice) = await SessionPair.ConnectAsync();
         await using (bob)
         await using (alice)
         {
-            var bobScreen = new FakeTerminal(interactive: true);
-            var aliceScreen = new FakeTerminal();
-            Task<ChatOutcome> bobChat = Loop(bob, bobScreen, "bob").RunAsync(default);
-            Task<ChatOutcome> aliceChat = Loop(alice, aliceScreen, "alice").RunAsync(default);
+            var bobChat = new ChatDriver();
+            Task<ChatOutcome> bobRun = (await ChatDriver.LoopAsync(bob, bobChat, "bob")).RunAsync(default);
+            Task<ChatOutcome> aliceRun = (await ChatDriver.LoopAsync(alice, new ChatDriver(), "alice")).RunAsync(default);
 
-            bobScreen.Type("/dance");
-            await bobScreen.WaitForAsync(s => s.StartsWith("warning Unknown command /dance", StringComparison.Ordinal) && s.Contains("/help", StringComparison.Ordinal));
-            bobScreen.Type("after");
-            await aliceScreen.WaitForAsync(s => s == "in bob: after");
-            bobScreen.EndInput();
-            await Task.WhenAll(bobChat, aliceChat);
+            bobChat.Command("/verify");
 
-            aliceScreen.Shown.Where(s => s.StartsWith("in ", StringComparison.Ordinal)).Should().Equal("in bob: after");
-        }
-    }
-
-    [Fact]
-    public async Task Run_Verify_ShowsBothFingerprintsAndTheSafetyNumber()
-    {
-        (SecureSession bob, SecureSession alice) = await SessionPair.ConnectAsync();
-        await using (bob)
-        await using (alice)
-        {
-            var bobScreen = new FakeTerminal(interactive: true);
-            Task<ChatOutcome> bobChat = Loop(bob, bobScreen, "bob").RunAsync(default);
-            Task<ChatOutcome> aliceChat = Loop(alice, new FakeTerminal(), "alice").RunAsync(default);
-
-            bobScreen.Type("/verify");
-
-            await bobScreen.WaitForAsync(s => s.Contains(bob.LocalFingerprint.ToString(), StringComparison.Ordinal));
-            await bobScreen.WaitForAsync(s => s.Contains(bob.Peer.Fingerprint.ToString(), StringComparison.Ordinal));
-            await bobScreen.WaitForAsync(s => s.Contains(alice.SafetyNumber.ToString(), StringComparison.Ordinal));
-            bobScreen.Type("/quit");
-            (await bobChat).ExitCode.Should().Be(ExitCode.Success);
-            await aliceChat;
+            FingerprintsAsked shown = await bobChat.WaitForAsync<FingerprintsAsked>();
+            shown.Local.Should().Be(bob.LocalFingerprint.ToString());
+            shown.Peer.Should().Be("alice");
+            shown.PeerFingerprint.Should().Be(bob.Peer.Fingerprint.ToString());
+            shown.SafetyNumber.Should().Be(alice.SafetyNumber.ToString());
+            bobChat.Command("/quit");
+            ChatOutcome outcome = await bobRun;
+            outcome.Quit.Should().BeTrue();
+            outcome.Failure.Should().BeNull();
+            await aliceRun;
         }
     }
 
@@ -103,41 +93,42 @@ public sealed class ChatLoopTests
         await using (bob)
         await using (alice)
         {
-            var bobScreen = new FakeTerminal(interactive: true);
-            var aliceScreen = new FakeTerminal();
-            Task<ChatOutcome> bobChat = Loop(bob, bobScreen, "bob").RunAsync(default);
-            Task<ChatOutcome> aliceChat = Loop(alice, aliceScreen, "alice").RunAsync(default);
-            bobScreen.Type("one");
-            await aliceScreen.WaitForAsync(s => s == "in bob: one");
-            aliceScreen.Type("two");
-            await bobScreen.WaitForAsync(s => s == "in alice: two");
+            var bobChat = new ChatDriver();
+            var aliceChat = new ChatDriver();
+            Task<ChatOutcome> bobRun = (await ChatDriver.LoopAsync(bob, bobChat, "bob")).RunAsync(default);
+            Task<ChatOutcome> aliceRun = (await ChatDriver.LoopAsync(alice, aliceChat, "alice")).RunAsync(default);
+            bobChat.Type("one");
+            await aliceChat.WaitForIncomingAsync("one");
+            aliceChat.Type("two");
+            await bobChat.WaitForIncomingAsync("two");
+            await bobChat.WaitForAsync<DeliveredThrough>();
 
-            bobScreen.Type("/status");
+            bobChat.Command("/status");
 
-            string status = await bobScreen.WaitForAsync(s => s.StartsWith("system Talking to alice", StringComparison.Ordinal));
-            status.Should().Contain("sent 1").And.Contain("received 1").And.Contain("aes256cbc-hmacsha256");
-            bobScreen.Type("/quit");
-            await Task.WhenAll(bobChat, aliceChat);
+            StatusAsked status = await bobChat.WaitForAsync<StatusAsked>();
+            status.Should().BeEquivalentTo(new { Peer = "alice", Sent = 1, Received = 1, Awaiting = 0, Suite = "aes256cbc-hmacsha256" });
+            bobChat.Command("/quit");
+            await Task.WhenAll(bobRun, aliceRun);
         }
     }
 
     [Fact]
-    public async Task Run_Interactive_MarksDeliveredLines()
+    public async Task Run_ReceiptArrives_PublishesWhatItDelivered()
     {
         (SecureSession bob, SecureSession alice) = await SessionPair.ConnectAsync();
         await using (bob)
         await using (alice)
         {
-            var bobScreen = new FakeTerminal(interactive: true);
-            Task<ChatOutcome> bobChat = Loop(bob, bobScreen, "bob").RunAsync(default);
-            Task<ChatOutcome> aliceChat = Loop(alice, new FakeTerminal(), "alice").RunAsync(default);
+            var bobChat = new ChatDriver();
+            Task<ChatOutcome> bobRun = (await ChatDriver.LoopAsync(bob, bobChat, "bob")).RunAsync(default);
+            Task<ChatOutcome> aliceRun = (await ChatDriver.LoopAsync(alice, new ChatDriver(), "alice")).RunAsync(default);
 
-            bobScreen.Type("did you get this?");
+            bobChat.Type("did you get this?");
 
-            await bobScreen.WaitForAsync(s => s == "me bob: did you get this?");
-            await bobScreen.WaitForAsync(s => s == "system ✓ delivered: did you get this?");
-            bobScreen.Type("/quit");
-            await Task.WhenAll(bobChat, aliceChat);
+            (await bobChat.WaitForAsync<MessageShown>(m => m.Own)).Should().BeEquivalentTo(new { Name = "bob", Text = "did you get this?" });
+            (await bobChat.WaitForAsync<DeliveredThrough>()).Should().Be(new DeliveredThrough(1, "did you get this?"));
+            bobChat.Command("/quit");
+            await Task.WhenAll(bobRun, aliceRun);
         }
     }
 
@@ -148,22 +139,48 @@ public sealed class ChatLoopTests
         await using (bob)
         await using (alice)
         {
-            var bobScreen = new FakeTerminal();
-            Task<ChatOutcome> bobChat = Loop(bob, bobScreen, "bob").RunAsync(default);
-            Task<ChatOutcome> aliceChat = Loop(alice, new FakeTerminal(), "alice").RunAsync(default);
+            var bobChat = new ChatDriver();
+            Task<ChatOutcome> bobRun = (await ChatDriver.LoopAsync(bob, bobChat, "bob")).RunAsync(default);
+            Task<ChatOutcome> aliceRun = (await ChatDriver.LoopAsync(alice, new ChatDriver(), "alice")).RunAsync(default);
 
             // Alice's receipts never come back, then the network dies.
             link.SilenceAlice();
-            bobScreen.Type("are you there?");
-            await bobScreen.WaitForAsync(s => s == "me bob: are you there?");
+            bobChat.Type("are you there?");
+            await bobChat.WaitForAsync<MessageShown>(m => m.Own);
             link.Cut();
-            ChatOutcome outcome = await bobChat.WaitAsync(TimeSpan.FromSeconds(20));
+            ChatOutcome outcome = await bobRun.WaitAsync(TimeSpan.FromSeconds(60));
 
-            outcome.ExitCode.Should().Be(ExitCode.ConnectionFailed);
+            outcome.Failure.Should().BeOfType<ConnectionLostException>();
+            outcome.Reconnectable.Should().BeFalse("this chat was not resumable");
             outcome.Undelivered.Should().Equal("are you there?");
-            bobScreen.Shown.Should().Contain(s => s.StartsWith("warning The connection to alice was lost", StringComparison.Ordinal));
-            bobScreen.Shown.Should().Contain("warning   are you there?");
-            await aliceChat.WaitAsync(TimeSpan.FromSeconds(20));
+            bobChat.Events.OfType<SessionFailed>().Should().ContainSingle().Which.Peer.Should().Be("alice");
+            bobChat.Events.OfType<UndeliveredListed>().Should().ContainSingle().Which.Undelivered.Should().Equal("are you there?");
+            await aliceRun.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+    }
+
+    [Fact]
+    public async Task Run_ResumableAndTheConnectionDrops_KeepsTheUnconfirmedInTheConversationUnlisted()
+    {
+        (SecureSession bob, SecureSession alice, SessionPair.Link link) = await SessionPair.ConnectThroughAsync();
+        await using (bob)
+        await using (alice)
+        {
+            var bobChat = new ChatDriver();
+            ChatLoop bobLoop = await ChatDriver.LoopAsync(bob, bobChat, "bob", new ChatLoopSettings("bob", TimeSpan.FromSeconds(10)) { Resumable = true });
+            Task<ChatOutcome> bobRun = bobLoop.RunAsync(default);
+            Task<ChatOutcome> aliceRun = (await ChatDriver.LoopAsync(alice, new ChatDriver(), "alice")).RunAsync(default);
+
+            link.SilenceAlice();
+            bobChat.Type("are you there?");
+            await bobChat.WaitForAsync<MessageShown>(m => m.Own);
+            link.Cut();
+            ChatOutcome outcome = await bobRun.WaitAsync(TimeSpan.FromSeconds(60));
+
+            outcome.Reconnectable.Should().BeTrue();
+            bobChat.Events.OfType<UndeliveredListed>().Should().BeEmpty("the next session resends it");
+            bob.Conversation!.Unconfirmed.Select(p => p.Text).Should().Equal("are you there?");
+            await aliceRun.WaitAsync(TimeSpan.FromSeconds(60));
         }
     }
 
@@ -174,69 +191,63 @@ public sealed class ChatLoopTests
         await using (bob)
         await using (alice)
         {
-            var bobScreen = new FakeTerminal();
-            var aliceScreen = new FakeTerminal();
-            Task<ChatOutcome> aliceChat = Loop(alice, aliceScreen, "alice").RunAsync(default);
+            var bobChat = new ChatDriver();
+            var aliceChat = new ChatDriver();
+            Task<ChatOutcome> aliceRun = (await ChatDriver.LoopAsync(alice, aliceChat, "alice")).RunAsync(default);
             for (int i = 0; i < 50; i++)
             {
-                bobScreen.Type($"line {i}");
+                bobChat.Type($"line {i}");
             }
 
-            bobScreen.EndInput();
-            ChatOutcome outcome = await Loop(bob, bobScreen, "bob").RunAsync(default);
+            bobChat.EndInput();
+            ChatOutcome outcome = await (await ChatDriver.LoopAsync(bob, bobChat, "bob")).RunAsync(default);
 
-            outcome.ExitCode.Should().Be(ExitCode.Success);
+            outcome.Failure.Should().BeNull();
             outcome.Undelivered.Should().BeEmpty();
-            await aliceChat;
-            aliceScreen.Shown.Where(s => s.StartsWith("in ", StringComparison.Ordinal)).Should().HaveCount(50);
+            await aliceRun;
+            aliceChat.Incoming.Should().HaveCount(50);
         }
     }
 
     [Fact]
-    public async Task Run_Scripted_SendsEveryLineAsIsSlashesIncluded()
+    public async Task Run_LineTooLongToSend_ListedWhenTheSettingSaysSo()
     {
         (SecureSession bob, SecureSession alice) = await SessionPair.ConnectAsync();
         await using (bob)
         await using (alice)
         {
-            var bobScreen = new FakeTerminal();
-            var aliceScreen = new FakeTerminal();
-            Task<ChatOutcome> aliceChat = Loop(alice, aliceScreen, "alice").RunAsync(default);
-            bobScreen.Type("/var/log/build.log: finished");
-            bobScreen.Type("/quit");
-            bobScreen.Type("//twice");
-            bobScreen.EndInput();
+            var bobChat = new ChatDriver();
+            Task<ChatOutcome> aliceRun = (await ChatDriver.LoopAsync(alice, new ChatDriver(), "alice")).RunAsync(default);
+            bobChat.Type(new string('x', SecureSession.MaxTextBytes + 1));
+            bobChat.Type("fits");
+            bobChat.EndInput();
 
-            ChatOutcome outcome = await Loop(bob, bobScreen, "bob").RunAsync(default);
+            ChatOutcome outcome = await (await ChatDriver.LoopAsync(bob, bobChat, "bob", new ChatLoopSettings("bob", TimeSpan.FromSeconds(10)) { ListRefusedLines = true })).RunAsync(default);
 
-            outcome.ExitCode.Should().Be(ExitCode.Success);
-            await aliceChat;
-            aliceScreen.Shown.Where(s => s.StartsWith("in ", StringComparison.Ordinal))
-                .Should().Equal("in bob: /var/log/build.log: finished", "in bob: /quit", "in bob: //twice");
+            outcome.Failure.Should().BeNull();
+            outcome.Undelivered.Should().ContainSingle().Which.Should().StartWith("xxxx").And.EndWith("…");
+            bobChat.Events.OfType<LineRefused>().Should().ContainSingle();
+            await aliceRun;
         }
     }
 
     [Fact]
-    public async Task Run_ScriptedLineTooLongToSend_CountsAsUndelivered()
+    public async Task Run_LineTooLongToSend_OnlyRefusedWithoutTheSetting()
     {
         (SecureSession bob, SecureSession alice) = await SessionPair.ConnectAsync();
         await using (bob)
         await using (alice)
         {
-            var bobScreen = new FakeTerminal();
-            Task<ChatOutcome> aliceChat = Loop(alice, new FakeTerminal(), "alice").RunAsync(default);
-            bobScreen.Type(new string('x', SecureSession.MaxTextBytes + 1));
-            bobScreen.Type("fits");
-            bobScreen.EndInput();
+            var bobChat = new ChatDriver();
+            Task<ChatOutcome> aliceRun = (await ChatDriver.LoopAsync(alice, new ChatDriver(), "alice")).RunAsync(default);
+            bobChat.Type(new string('x', SecureSession.MaxTextBytes + 1));
+            bobChat.EndInput();
 
-            ChatOutcome outcome = await Loop(bob, bobScreen, "bob").RunAsync(default);
+            ChatOutcome outcome = await (await ChatDriver.LoopAsync(bob, bobChat, "bob")).RunAsync(default);
 
-            outcome.ExitCode.Should().Be(ExitCode.Undelivered);
-            outcome.Undelivered.Should().ContainSingle().Which.Should().StartWith("xxxx");
-            await aliceChat;
+            outcome.Undelivered.Should().BeEmpty("a person saw the refusal as they typed");
+            bobChat.Events.OfType<LineRefused>().Should().ContainSingle();
+            await aliceRun;
         }
     }
-
-    private static ChatLoop Loop(SecureSession session, IChatTerminal terminal, string name) =>
-        new(session, terminal, name, NullLogger.Instance, TimeSpan.FromSeconds(10));
 }

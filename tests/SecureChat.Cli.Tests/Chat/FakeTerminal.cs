@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using SecureChat.Cli.Chat;
+using SecureChat.Cli.Views;
 
 namespace SecureChat.Cli.Tests.Chat;
 
@@ -11,6 +11,9 @@ internal sealed class FakeTerminal(bool interactive = false) : IChatTerminal
     private readonly List<string> _shown = [];
 
     public bool IsInteractive => interactive;
+
+    /// <summary>A person's terminal redraws a bar (of a fixed width here); a script's takes lines.</summary>
+    public int? ProgressWidth => interactive ? 79 : null;
 
     public IReadOnlyList<string> Shown
     {

@@ -1,4 +1,4 @@
-using SecureChat.Cli.Chat;
+using SecureChat.Cli.Views;
 
 namespace SecureChat.Cli.Tests.Chat;
 

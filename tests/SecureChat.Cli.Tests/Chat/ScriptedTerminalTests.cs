@@ -1,5 +1,6 @@
 using SecureChat.Cli.Chat;
 using SecureChat.Cli.Tests.Infrastructure;
+using SecureChat.Cli.Views.Script;
 
 namespace SecureChat.Cli.Tests.Chat;
 

@@ -27,8 +27,9 @@ internal static class SessionPair
         (Socket linkFacingAlice, Socket aliceEnd) = await SocketPairAsync();
         var link = new Link(linkFacingBob, linkFacingAlice);
         TrustDecision trustAll = (_, _) => ValueTask.FromResult(true);
-        Task<SecureSession> alice = SecureSession.RespondAsync(new NetworkStream(aliceEnd, ownsSocket: true), new SessionOptions { Identity = Alice.Value, Name = "alice", TrustPeer = trustAll, HandshakeTimeout = TimeSpan.FromMinutes(1) });
-        Task<SecureSession> bob = SecureSession.InitiateAsync(new NetworkStream(bobEnd, ownsSocket: true), new SessionOptions { Identity = Bob.Value, Name = "bob", TrustPeer = trustAll, HandshakeTimeout = TimeSpan.FromMinutes(1) });
+        // Both carry a conversation, as the apps' sessions always do: the chat keeps its delivery record there.
+        Task<SecureSession> alice = SecureSession.RespondAsync(new NetworkStream(aliceEnd, ownsSocket: true), new SessionOptions { Identity = Alice.Value, Name = "alice", TrustPeer = trustAll, HandshakeTimeout = TimeSpan.FromMinutes(1), ResolveConversation = (_, id) => new Conversation(id.Span) });
+        Task<SecureSession> bob = SecureSession.InitiateAsync(new NetworkStream(bobEnd, ownsSocket: true), new SessionOptions { Identity = Bob.Value, Name = "bob", TrustPeer = trustAll, HandshakeTimeout = TimeSpan.FromMinutes(1) }, new Conversation());
         return (await bob, await alice, link);
     }
 

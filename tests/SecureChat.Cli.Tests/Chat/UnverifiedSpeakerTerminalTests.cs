@@ -1,4 +1,4 @@
-using SecureChat.Cli.Chat;
+using SecureChat.Cli.Views.Line;
 
 namespace SecureChat.Cli.Tests.Chat;
 

@@ -58,6 +58,20 @@ public sealed partial class FileTransfersTests : IDisposable
     }
 
     [Fact]
+    public async Task Offer_AtATerminalWhoseSettingSaysDoNotAsk_IsAcceptedIntoTheFolder()
+    {
+        byte[] content = RandomNumberGenerator.GetBytes(1000);
+        string path = Write("notes.txt", content);
+        await using Pair pair = await Pair.StartAsync(new FilePolicy(Received, ByteSize.DefaultMaxFileSize), interactive: true, ask: false);
+
+        await pair.Bob.Files.OfferAsync(path, default);
+
+        await pair.AliceScreen.WaitForAsync(s => s.StartsWith("system Received notes.txt", StringComparison.Ordinal));
+        pair.AliceScreen.Shown.Should().NotContain(s => s.Contains("Type /accept", StringComparison.Ordinal), "the consent rule is the setting, not whether a person is at the terminal");
+        File.ReadAllBytes(Path.Combine(Received, "notes.txt")).Should().Equal(content);
+    }
+
+    [Fact]
     public async Task Reject_AtATerminal_SenderHearsItAndNothingIsWritten()
     {
         string path = Write("x.bin", RandomNumberGenerator.GetBytes(1000));
@@ -235,20 +249,22 @@ public sealed partial class FileTransfersTests : IDisposable
 
         public ChatState Alice { get; }
 
-        public static async Task<Pair> StartAsync(FilePolicy alicePolicy, bool interactive, bool bobLoop = true, FilePolicy? bobPolicy = null)
+        public static async Task<Pair> StartAsync(FilePolicy alicePolicy, bool interactive, bool bobLoop = true, FilePolicy? bobPolicy = null, bool? ask = null)
         {
             (SecureSession bob, SecureSession alice) = await SessionPair.ConnectAsync();
             var bobScreen = new FakeTerminal(interactive);
             var aliceScreen = new FakeTerminal(interactive);
-            var bobState = new ChatState(null, new FileTransfers(bobScreen, bobPolicy ?? new FilePolicy(null, ByteSize.DefaultMaxFileSize), NullLogger.Instance, TimeProvider.System));
-            var aliceState = new ChatState(null, new FileTransfers(aliceScreen, alicePolicy, NullLogger.Instance, TimeProvider.System));
-            var pair = new Pair(bob, alice, bobScreen, aliceScreen, bobState, aliceState);
+            var bobFiles = new FileTransfers(bobScreen, (bobPolicy ?? new FilePolicy(null, ByteSize.DefaultMaxFileSize)) with { AskBeforeAccepting = interactive }, NullLogger.Instance, TimeProvider.System);
+            var aliceFiles = new FileTransfers(aliceScreen, alicePolicy with { AskBeforeAccepting = ask ?? interactive }, NullLogger.Instance, TimeProvider.System);
+            ChatLoop bobChat = await ChatDriver.TerminalLoopAsync(bob, bobScreen, "bob", TimeSpan.FromSeconds(5), bobFiles);
+            ChatLoop aliceChat = await ChatDriver.TerminalLoopAsync(alice, aliceScreen, "alice", TimeSpan.FromSeconds(5), aliceFiles);
+            var pair = new Pair(bob, alice, bobScreen, aliceScreen, bobChat.State, aliceChat.State);
             if (bobLoop)
             {
-                pair._loops.Add(new ChatLoop(bob, bobScreen, "bob", NullLogger.Instance, TimeSpan.FromSeconds(5), bobState, resumable: false, []).RunAsync(default));
+                pair._loops.Add(bobChat.RunAsync(default));
             }
 
-            pair._loops.Add(new ChatLoop(alice, aliceScreen, "alice", NullLogger.Instance, TimeSpan.FromSeconds(5), aliceState, resumable: false, []).RunAsync(default));
+            pair._loops.Add(aliceChat.RunAsync(default));
             return pair;
         }
 

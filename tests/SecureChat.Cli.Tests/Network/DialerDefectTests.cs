@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using SecureChat.Cli.Views;
+using SecureChat.Cli.Views.Script;
 using SecureChat.Cli.Chat;
 using SecureChat.Cli.Commands;
 using SecureChat.Cli.Tests.Commands;

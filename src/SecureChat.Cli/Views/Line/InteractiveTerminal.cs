@@ -5,7 +5,7 @@ using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
 
-namespace SecureChat.Cli.Chat;
+namespace SecureChat.Cli.Views.Line;
 
 /// <summary>The interactive console: a prompt, colours, and an input line that incoming messages never garble.</summary>
 public sealed class InteractiveTerminal : IChatTerminal
@@ -92,6 +92,22 @@ public sealed class InteractiveTerminal : IChatTerminal
     private string Paint(string code, string text) => _colour ? $"\u001b[{code}m{text}\u001b[0m" : text;
 
     private string Dim(string text) => Paint("2", text);
+
+    /// <inheritdoc />
+    public int? ProgressWidth
+    {
+        get
+        {
+            try
+            {
+                return Math.Max(40, Console.WindowWidth - 1);
+            }
+            catch (IOException)
+            {
+                return 79;
+            }
+        }
+    }
 
     /// <inheritdoc />
     public void ShowProgress(string? line)

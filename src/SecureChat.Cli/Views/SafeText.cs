@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace SecureChat.Cli.Chat;
+namespace SecureChat.Cli.Views;
 
 /// <summary>
 /// Makes a peer's text safe to print: control, format and separator characters (escape sequences, bidi

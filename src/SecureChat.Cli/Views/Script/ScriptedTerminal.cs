@@ -1,6 +1,7 @@
 using System.Globalization;
+using SecureChat.Cli.Chat;
 
-namespace SecureChat.Cli.Chat;
+namespace SecureChat.Cli.Views.Script;
 
 /// <summary>
 /// The terminal for scripts and pipes: each input line is one message; each received message is one

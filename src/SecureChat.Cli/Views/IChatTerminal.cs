@@ -1,4 +1,6 @@
-namespace SecureChat.Cli.Chat;
+using SecureChat.Cli.Chat;
+
+namespace SecureChat.Cli.Views;
 
 /// <summary>
 /// Where the chat reads lines and shows what happens: a real terminal (a prompt, colours, a line editor
@@ -48,6 +50,12 @@ public interface IChatTerminal
 
     /// <summary>A line about something that went wrong or needs attention.</summary>
     void ShowWarning(string line);
+
+    /// <summary>
+    /// The width of a progress bar that this terminal redraws in place, or <see langword="null"/> when it
+    /// takes progress as plain lines (about once a second) instead.
+    /// </summary>
+    int? ProgressWidth => null;
 
     /// <summary>
     /// A file transfer's progress; <see langword="null"/> clears it. A terminal keeps one status line above

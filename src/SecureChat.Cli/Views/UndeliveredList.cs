@@ -1,16 +1,9 @@
 // What never reached the peer, shown once when a conversation ends for good: texts without a receipt,
 // lines read but never sent, unfinished files, and a script's lines that nothing read (issue 20 item 4:
 // 24 of 80 lines fed to User2 were neither sent nor listed, and the rest came in two lists).
-namespace SecureChat.Cli.Chat;
+using SecureChat.Cli.Chat;
 
-/// <summary>A script's lines that no conversation read; <paramref name="ReachedEnd"/> is false when more may follow unread.</summary>
-/// <param name="Lines">The lines, in the order written (empty lines left out, as the chat skips them).</param>
-/// <param name="ReachedEnd">Whether the input was read to its end, so that nothing else was written.</param>
-public sealed record UnreadInput(IReadOnlyList<string> Lines, bool ReachedEnd)
-{
-    /// <summary>Nothing unread.</summary>
-    public static UnreadInput None { get; } = new([], ReachedEnd: true);
-}
+namespace SecureChat.Cli.Views;
 
 /// <summary>Shows the one list of everything undelivered.</summary>
 public static class UndeliveredList
@@ -27,16 +20,16 @@ public static class UndeliveredList
         int count = undelivered.Count + unread.Lines.Count;
         if (count > 0)
         {
-            terminal.ShowWarning($"{count} message(s) were never confirmed delivered:");
+            terminal.ShowWarning(ChatSentences.UndeliveredHeading(count));
             foreach (string text in undelivered.Concat(unread.Lines))
             {
-                terminal.ShowWarning("  " + text);
+                terminal.ShowWarning(ChatSentences.UndeliveredEntry(text));
             }
         }
 
         if (!unread.ReachedEnd && unread.Lines.Count > 0)
         {
-            terminal.ShowWarning("The input was still open, so it was not read to its end: whatever it holds after these lines was never sent.");
+            terminal.ShowWarning(ChatSentences.InputLeftOpen);
         }
 
         return count;

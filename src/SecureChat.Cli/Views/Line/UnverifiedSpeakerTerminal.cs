@@ -1,4 +1,6 @@
-namespace SecureChat.Cli.Chat;
+using SecureChat.Cli.Chat;
+
+namespace SecureChat.Cli.Views.Line;
 
 /// <summary>
 /// A terminal that shows a peer met for the first time (or trusted once) with a short fingerprint beside its
@@ -43,6 +45,9 @@ public sealed class UnverifiedSpeakerTerminal(IChatTerminal inner, string shortF
 
     /// <inheritdoc />
     public void ShowWarning(string line) => inner.ShowWarning(line);
+
+    /// <inheritdoc />
+    public int? ProgressWidth => inner.ProgressWidth;
 
     /// <inheritdoc />
     public void ShowProgress(string? line) => inner.ShowProgress(line);

@@ -1,0 +1,19 @@
+namespace SecureChat.Cli.Chat;
+
+/// <summary>How one conversation's chat loop behaves.</summary>
+/// <param name="LocalName">Our name, shown beside our own messages.</param>
+/// <param name="ReceiptWait">How long, at the end of input, the last lines' receipts are awaited.</param>
+public sealed record ChatLoopSettings(string LocalName, TimeSpan ReceiptWait)
+{
+    /// <summary>Whether a dropped connection keeps the conversation for a next session instead of ending it.</summary>
+    public bool Resumable { get; init; }
+
+    /// <summary>Files to offer once, when the conversation starts (--send).</summary>
+    public IReadOnlyList<string> StartupFiles { get; init; } = [];
+
+    /// <summary>
+    /// Whether a line refused before sending (too long) is listed as never delivered when the chat ends: a
+    /// script learns it through the exit code; a person saw the warning as they typed.
+    /// </summary>
+    public bool ListRefusedLines { get; init; }
+}

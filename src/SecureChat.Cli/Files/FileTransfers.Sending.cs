@@ -1,0 +1,103 @@
+// The sending half of FileTransfers: once the peer accepts an offer, the file is read from where the
+// peer's held bytes end (if their hash matches ours) and sent in chunks, with progress.
+using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
+using SecureChat.Protocol.Errors;
+using SecureChat.Protocol.Session;
+
+namespace SecureChat.Cli.Files;
+
+/// <summary>Sending files.</summary>
+public sealed partial class FileTransfers
+{
+    private async Task SendAsync(OutgoingTransfer o, FileAccepted accepted, CancellationToken cancellationToken)
+    {
+        SecureSession? session = _session;
+        ulong id = accepted.File;
+        if (session is null)
+        {
+            return;
+        }
+
+        try
+        {
+            using SafeFileHandle file = File.OpenHandle(o.Path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+            long start = 0;
+            if (accepted.Offset > 0)
+            {
+                byte[] ours = await FileHashes.HashPrefixAsync(file, accepted.Offset, cancellationToken).ConfigureAwait(false);
+                if (CryptographicOperations.FixedTimeEquals(ours, accepted.Prefix.Span))
+                {
+                    start = accepted.Offset;
+                    _terminal.ShowSystem($"{_peer} already holds {Percent(start, o.Size)} of {o.Name}; sending the rest.");
+                }
+                else
+                {
+                    _terminal.ShowSystem($"The part of {o.Name} that {_peer} holds differs from this file; sending it from the start.");
+                }
+            }
+            else
+            {
+                _terminal.ShowSystem($"{_peer} accepted {o.Name}; sending.");
+            }
+
+            var progress = new TransferProgress(o.Name, o.Size, start, _time);
+            byte[] buffer = new byte[ReadBuffer];
+            long offset = start;
+            do
+            {
+                int length = (int)Math.Min(buffer.Length, o.Size - offset);
+                int read = length == 0 ? 0 : await RandomAccess.ReadAsync(file, buffer.AsMemory(0, length), offset, cancellationToken).ConfigureAwait(false);
+                if (read != length)
+                {
+                    await session.CancelFileAsync(id, "the file changed while it was being sent", CancellationToken.None).ConfigureAwait(false);
+                    _terminal.ShowWarning($"Stopped sending {o.Name}: it got shorter while it was being sent.");
+                    Finish(o);
+                    return;
+                }
+
+                await session.SendFileChunkAsync(id, offset, buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                offset += read;
+                progress.Advance(offset);
+                ShowProgress(progress, offset == o.Size);
+            }
+            while (offset < o.Size);
+
+            lock (_gate)
+            {
+                o.Sent();
+            }
+
+            _terminal.ShowProgress(null);
+            _terminal.ShowSystem($"Sent {o.Name}; waiting for {_peer} to verify it.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _terminal.ShowProgress(null);
+            _terminal.ShowWarning($"Stopped sending {o.Name}: {e.Message}");
+            await TryTellAsync(() => session.CancelFileAsync(id, "the sender could not read the file", CancellationToken.None)).ConfigureAwait(false);
+            Finish(o);
+        }
+        catch (Exception e) when (e is SessionException or InvalidOperationException or OperationCanceledException)
+        {
+            // The session ended or the peer stopped the transfer: what happens next is decided elsewhere.
+        }
+    }
+
+    private void ShowProgress(TransferProgress progress, bool complete)
+    {
+        if (_terminal.ProgressWidth is { } width)
+        {
+            long now = _time.GetTimestamp();
+            if (complete || _time.GetElapsedTime(Interlocked.Read(ref _lastBarAt), now) >= TimeSpan.FromMilliseconds(100))
+            {
+                Interlocked.Exchange(ref _lastBarAt, now);
+                _terminal.ShowProgress(progress.Bar(width));
+            }
+        }
+        else if (progress.ShouldReport(out string line))
+        {
+            _terminal.ShowProgress(line);
+        }
+    }
+}

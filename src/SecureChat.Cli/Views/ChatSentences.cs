@@ -1,0 +1,83 @@
+// The English of the chat, in one place: every sentence a chat event is shown as. Scripted output is
+// compared byte for byte by the end-to-end tests, so each sentence here is exactly what the chat loop used
+// to write, including which names pass through SafeText.
+using System.Globalization;
+using SecureChat.Cli.Chat;
+
+namespace SecureChat.Cli.Views;
+
+/// <summary>The sentences the views show for chat events.</summary>
+public static class ChatSentences
+{
+    /// <summary>The commands, for /help.</summary>
+    public const string Help = "Commands: /send PATH (offer a file), /accept [N] and /reject [N] (a file offer), /verify (fingerprints and safety number), /status, /quit. Start a line with // to send a line that begins with /.";
+
+    /// <summary>We left.</summary>
+    public const string WeLeft = "You left the conversation.";
+
+    /// <summary>A receipt confirmed our messages (shown to people only).</summary>
+    public static string Delivered(DeliveredThrough e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        string shown = e.LastText.Length > 40 ? e.LastText[..40] + "…" : e.LastText;
+        return e.Count == 1 ? $"✓ delivered: {shown}" : $"✓ delivered {e.Count} messages, up to: {shown}";
+    }
+
+    /// <summary>A new session continues the conversation.</summary>
+    public static string Reconnected(Reconnected e) =>
+        $"Reconnected to {SafeText.ForTerminal(e.Peer)}, {e.Resent} message(s) resent.";
+
+    /// <summary>The peer said goodbye.</summary>
+    public static string PeerLeft(PeerLeft e) => $"{e.Peer} left the conversation.";
+
+    /// <summary>The peer's clock is off.</summary>
+    public static string ClockSkew(ClockSkewNoticed e) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{e.Peer}'s clock differs from yours by about {Math.Abs(e.Skew.TotalMinutes):0} minutes; message times may mislead (their order does not).");
+
+    /// <summary>A line was refused before it left.</summary>
+    public static string LineRefused(LineRefused e) => $"Not sent: {e.Reason}";
+
+    /// <summary>The session failed.</summary>
+    public static string SessionFailed(SessionFailed e) => Failures.Describe(e.Failure, e.Peer);
+
+    /// <summary>The peer's late timeout abort: both sides keep the conversation.</summary>
+    public static string PeerGaveUpWaiting(PeerGaveUpWaiting e) =>
+        $"{SafeText.ForTerminal(e.Peer)} heard nothing from us for too long and dropped the connection; the conversation is kept on both sides.";
+
+    /// <summary>The peer's silence began to matter, or ended.</summary>
+    public static string Silence(PeerSilence e) => e.Stalled
+        ? string.Create(CultureInfo.InvariantCulture, $"Nothing from {SafeText.ForTerminal(e.Peer)} for {e.Silence.TotalSeconds:0} s — the link may be slow.")
+        : string.Create(CultureInfo.InvariantCulture, $"Heard from {SafeText.ForTerminal(e.Peer)} again after {e.Silence.TotalSeconds:0} s.");
+
+    /// <summary>The three lines of /verify.</summary>
+    public static IReadOnlyList<string> Fingerprints(FingerprintsAsked e) =>
+    [
+        $"You:  {e.Local}",
+        $"{e.Peer}: {e.PeerFingerprint}",
+        $"Safety number (the same on both screens; compare it aloud): {e.SafetyNumber}",
+    ];
+
+    /// <summary>The line of /status.</summary>
+    public static string Status(StatusAsked e) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"Talking to {e.Peer} ({e.PeerFingerprint}) with {e.Suite} for {(int)e.Up.TotalMinutes}m{e.Up.Seconds:00}s; sent {e.Sent}, received {e.Received}, awaiting delivery {e.Awaiting}.");
+
+    /// <summary>A command that does not exist.</summary>
+    public static string UnknownCommand(UnknownCommand e) => $"Unknown command {e.Verb}. Type /help for the list, or // to send a line starting with /.";
+
+    /// <summary>A command without what it needs.</summary>
+    public static string CommandMisused(CommandMisused e) => $"Usage: {e.Usage}";
+
+    /// <summary>Answering a file offer failed.</summary>
+    public static string OfferAnswerFailed(OfferAnswerFailed e) => $"Could not answer the offer: {e.Reason}";
+
+    /// <summary>The heading of the undelivered list.</summary>
+    public static string UndeliveredHeading(int count) => $"{count} message(s) were never confirmed delivered:";
+
+    /// <summary>One entry of the undelivered list.</summary>
+    public static string UndeliveredEntry(string text) => "  " + text;
+
+    /// <summary>Said under the undelivered list when the input was left unread past it.</summary>
+    public const string InputLeftOpen = "The input was still open, so it was not read to its end: whatever it holds after these lines was never sent.";
+}

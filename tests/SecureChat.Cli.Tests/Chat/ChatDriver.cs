@@ -1,0 +1,105 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using SecureChat.Cli.Chat;
+using SecureChat.Cli.Files;
+using SecureChat.Cli.Views;
+using SecureChat.Protocol.Session;
+
+namespace SecureChat.Cli.Tests.Chat;
+
+/// <summary>
+/// Drives the chat core as a view would: input goes in through <see cref="Type"/> and <see cref="Command"/>,
+/// every published event is recorded, and a test waits for the event it expects (no sleeps).
+/// </summary>
+internal sealed class ChatDriver : IChatInput, IChatEvents
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private readonly System.Threading.Channels.Channel<ChatInput?> _input = System.Threading.Channels.Channel.CreateUnbounded<ChatInput?>();
+    private readonly Lock _gate = new();
+    private readonly List<ChatEvent> _events = [];
+    private readonly List<(Func<ChatEvent, bool> Match, TaskCompletionSource<ChatEvent> Found)> _waiters = [];
+
+    public IReadOnlyList<ChatEvent> Events
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _events];
+            }
+        }
+    }
+
+    /// <summary>The messages shown from the peer, in order.</summary>
+    public IReadOnlyList<string> Incoming => [.. Events.OfType<MessageShown>().Where(m => !m.Own).Select(m => m.Text)];
+
+    /// <summary>A chat loop over <paramref name="session"/> reading from and publishing to this driver.</summary>
+    public static async Task<ChatLoop> LoopAsync(SecureSession session, ChatDriver driver, string name, ChatLoopSettings? settings = null)
+    {
+        Conversation conversation = await session.WaitForConversationAsync().WaitAsync(Deadline);
+#pragma warning disable CA2000 // the files live as long as the test's sessions; nothing is open until a transfer
+        var state = new ChatState(conversation, new FileTransfers(new FakeTerminal(), new FilePolicy(null, ByteSize.DefaultMaxFileSize), NullLogger.Instance, TimeProvider.System));
+#pragma warning restore CA2000
+        return new ChatLoop(session, state, driver, driver, settings ?? new ChatLoopSettings(name, TimeSpan.FromSeconds(10)), NullLogger.Instance);
+    }
+
+    /// <summary>A chat loop over <paramref name="session"/> as the apps build it: a terminal's view and input.</summary>
+    public static async Task<ChatLoop> TerminalLoopAsync(SecureSession session, IChatTerminal terminal, string name, TimeSpan receiptWait, FileTransfers? files = null)
+    {
+        Conversation conversation = await session.WaitForConversationAsync().WaitAsync(Deadline);
+#pragma warning disable CA2000 // the files live as long as the test's sessions; nothing is open until a transfer
+        var state = new ChatState(conversation, files ?? new FileTransfers(terminal, new FilePolicy(null, ByteSize.DefaultMaxFileSize), NullLogger.Instance, TimeProvider.System));
+#pragma warning restore CA2000
+        var settings = new ChatLoopSettings(name, receiptWait) { ListRefusedLines = !terminal.IsInteractive };
+        return new ChatLoop(session, state, new TerminalInput(terminal), new TerminalView(terminal), settings, NullLogger.Instance);
+    }
+
+    public void Type(string text) => _input.Writer.TryWrite(new TextInput(text));
+
+    public void Command(string line) => _input.Writer.TryWrite(new CommandInput(SlashCommand.Parse(line)));
+
+    public void EndInput() => _input.Writer.TryWrite(null);
+
+    public async Task<ChatInput?> ReadAsync(CancellationToken cancellationToken) => await _input.Reader.ReadAsync(cancellationToken);
+
+    public void Publish(ChatEvent chatEvent)
+    {
+        lock (_gate)
+        {
+            _events.Add(chatEvent);
+            foreach (var waiter in _waiters.Where(w => w.Match(chatEvent)).ToList())
+            {
+                waiter.Found.TrySetResult(chatEvent);
+                _waiters.Remove(waiter);
+            }
+        }
+    }
+
+    /// <summary>Waits until an event of type <typeparamref name="T"/> matching <paramref name="match"/> has been published.</summary>
+    public async Task<T> WaitForAsync<T>(Func<T, bool>? match = null)
+        where T : ChatEvent
+    {
+        Func<ChatEvent, bool> matches = e => e is T t && (match is null || match(t));
+        var found = new TaskCompletionSource<ChatEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (_events.FirstOrDefault(matches) is { } seen)
+            {
+                return (T)seen;
+            }
+
+            _waiters.Add((matches, found));
+        }
+
+        try
+        {
+            return (T)await found.Task.WaitAsync(Deadline);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"No {typeof(T).Name} matching was published. Published:\n{string.Join("\n", Events)}");
+        }
+    }
+
+    /// <summary>Waits for the peer's message <paramref name="text"/>.</summary>
+    public Task<MessageShown> WaitForIncomingAsync(string text) => WaitForAsync<MessageShown>(m => !m.Own && m.Text == text);
+}
