@@ -59,7 +59,7 @@ public sealed class SessionOptions
     /// </summary>
     public TimeSpan ReceiptDelay { get; init; } = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>The largest frame payload we accept during the handshake (default 64 KiB).</summary>
+    /// <summary>The largest frame payload we accept during the handshake (default 64 KiB, at least 8 KiB).</summary>
     public int MaxHandshakePayload { get; init; } = FrameCodec.DefaultMaxHandshakePayload;
 
     /// <summary>The largest frame payload we accept once the session is established (default 1 MiB).</summary>
@@ -113,7 +113,8 @@ public sealed class SessionOptions
             throw new ArgumentOutOfRangeException(nameof(ReceiptDelay), ReceiptDelay, "The receipt delay is 0 to 1 s.");
         }
 
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxHandshakePayload, 4096);
+        // A version 2 frame 2 with an RSA-8192 identity key and its ML-KEM ciphertext is about 4,700 bytes.
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxHandshakePayload, 8192);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxSessionPayload, 4096);
     }
 }

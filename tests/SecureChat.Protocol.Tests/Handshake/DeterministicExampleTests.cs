@@ -30,6 +30,9 @@ public sealed class DeterministicExampleTests
     // Inputs added with the resume, file and BLAKE2b parts: an older documented example lacks them.
     private const string DefaultConversation = "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf";
     private const string DefaultBlake2bIv = "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+    private const string DefaultMlKemD = "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf";
+    private const string DefaultMlKemZ = "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+    private const string DefaultMlKemM = "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f";
     private const byte BobIvBase = 0x80;
     private const byte AliceIvBase = 0x20;
 
@@ -92,6 +95,11 @@ public sealed class DeterministicExampleTests
         var aliceEntropy = new ExampleEntropy(given, "responder", "initiator", AliceIvBase, time);
         string conversation = given.GetValueOrDefault("conversation") ?? DefaultConversation;
         string blake2bIv = given.GetValueOrDefault("blake2b.record0.iv") ?? DefaultBlake2bIv;
+        string mlKemD = given.GetValueOrDefault("initiator.mlkem.d") ?? DefaultMlKemD;
+        string mlKemZ = given.GetValueOrDefault("initiator.mlkem.z") ?? DefaultMlKemZ;
+        string mlKemM = given.GetValueOrDefault("responder.mlkem.m") ?? DefaultMlKemM;
+        bobEntropy.MlKemSeed = Bytes(mlKemD + mlKemZ);
+        aliceEntropy.MlKemRandomness = Bytes(mlKemM);
         byte[] content = Encoding.UTF8.GetBytes(FileContent);
 
         // The conversation, through a relay that records every frame.
@@ -164,18 +172,30 @@ public sealed class DeterministicExampleTests
         Add("initiator.ephemeral.private", given["initiator.ephemeral.private"]);
         using EphemeralKeyPair bobEphemeral = EphemeralKeyPair.FromPrivateKey(Bytes(given["initiator.ephemeral.private"]));
         AddHex("initiator.ephemeral.public", bobEphemeral.PublicKey);
+        Add("initiator.mlkem.d", mlKemD);
+        Add("initiator.mlkem.z", mlKemZ);
+        using MlKem768DecapsulationKey bobKem = MlKem768DecapsulationKey.FromSeed(Bytes(mlKemD + mlKemZ), MlKemBackend.BouncyCastle);
+        AddHex("initiator.mlkem.encapsulation_key", bobKem.EncapsulationKey.Encoded);
         AddHex("frame1", toAlice[0]);
 
         Add("responder.nonce", given["responder.nonce"]);
         Add("responder.ephemeral.private", given["responder.ephemeral.private"]);
         using EphemeralKeyPair aliceEphemeral = EphemeralKeyPair.FromPrivateKey(Bytes(given["responder.ephemeral.private"]));
         AddHex("responder.ephemeral.public", aliceEphemeral.PublicKey);
+        Add("responder.mlkem.m", mlKemM);
+        byte[] kemCiphertext = new byte[MlKem768.CiphertextSize];
+        byte[] kemShared = new byte[MlKem768.SharedSecretSize];
+        bobKem.EncapsulationKey.TryEncapsulate(Bytes(mlKemM), kemCiphertext, kemShared, MlKemBackend.BouncyCastle).Should().BeTrue();
+        AddHex("responder.mlkem.ciphertext", kemCiphertext);
         Add("responder.secret", given["responder.secret"]);
         AddHex("responder.wrapped", aliceEntropy.Wrapped);
         AddHex("frame2", toBob[0]);
 
         using Secret dh = bobEphemeral.DeriveSharedSecret(aliceEphemeral.PublicKey);
         AddHex("dh", dh.Span);
+        using Secret kemDecapsulated = bobKem.Decapsulate(kemCiphertext);
+        kemDecapsulated.Span.ToArray().Should().Equal(kemShared, "decapsulation recovers the secret the responder encapsulated");
+        AddHex("mlkem.shared_secret", kemShared);
         byte[] pskKey = new byte[32];
         using (Secret psk = Secret.Copy(Encoding.UTF8.GetBytes(Psk)))
         {
@@ -187,7 +207,7 @@ public sealed class DeterministicExampleTests
         AddHex("initiator.wrapped", bobEntropy.Wrapped);
         using Secret pskAgain = Secret.Copy(Encoding.UTF8.GetBytes(Psk));
         using KeySchedule keys = KeySchedule.Create(
-            dh.Span, Bytes(given["responder.secret"]), Bytes(given["initiator.secret"]), pskAgain, Bytes(given["initiator.nonce"]), Bytes(given["responder.nonce"]));
+            dh.Span, kemShared, Bytes(given["responder.secret"]), Bytes(given["initiator.secret"]), pskAgain, Bytes(given["initiator.nonce"]), Bytes(given["responder.nonce"]));
         AddHex("prk", keys.Prk);
         AddHex("frame3", toAlice[1]);
         byte[] th3 = SHA256.HashData([.. toAlice[0], .. toBob[0], .. toAlice[1]]);
@@ -321,6 +341,21 @@ public sealed class DeterministicExampleTests
         public override EphemeralKeyPair CreateEphemeral() => EphemeralKeyPair.FromPrivateKey(Bytes(given[$"{side}.ephemeral.private"]));
 
         public override Secret CreateSecret() => Secret.Copy(Bytes(given[$"{side}.secret"]));
+
+        /// <summary>The initiator's ML-KEM seed d ‖ z.</summary>
+        public byte[] MlKemSeed { get; set; } = [];
+
+        /// <summary>The responder's ML-KEM encapsulation randomness m.</summary>
+        public byte[] MlKemRandomness { get; set; } = [];
+
+        public override MlKem768DecapsulationKey CreateKemKey() => MlKem768DecapsulationKey.FromSeed(MlKemSeed, MlKemBackend.BouncyCastle);
+
+        public override Secret Encapsulate(MlKem768EncapsulationKey key, Span<byte> ciphertext)
+        {
+            var shared = Secret.Allocate(MlKem768.SharedSecretSize);
+            key.TryEncapsulate(MlKemRandomness, ciphertext, shared.Writable, MlKemBackend.BouncyCastle).Should().BeTrue();
+            return shared;
+        }
 
         public override byte[] Wrap(IdentityPublicKey recipient, ReadOnlySpan<byte> secret)
         {
