@@ -288,7 +288,7 @@ public sealed class ChatLoop
             case "/quit" or "/exit" or "/bye":
                 return true;
             case "/help" or "/?":
-                _terminal.ShowSystem("Commands: /send PATH (offer a file), /accept [N] and /reject [N] (a file offer), /verify (fingerprints and safety number), /status, /quit. Start a line with // to send a line that begins with /.");
+                _terminal.ShowSystem("Commands: /send PATH (offer a file), /accept [N] and /reject [N] (a file offer), /verify (fingerprints and safety number), /status, /rekey (fresh keys now), /quit. Start a line with // to send a line that begins with /.");
                 return false;
             case "/send":
                 if (argument.Length == 0)
@@ -319,6 +319,19 @@ public sealed class ChatLoop
                 _terminal.ShowSystem($"You:  {_session.LocalFingerprint}");
                 _terminal.ShowSystem($"{peer.Name}: {peer.Fingerprint}");
                 _terminal.ShowSystem($"Safety number (the same on both screens; compare it aloud): {peer.SafetyNumber}");
+                _terminal.ShowSystem(KeysLine());
+                return false;
+            case "/rekey":
+                try
+                {
+                    await _session.RekeyAsync(cancellationToken).ConfigureAwait(false);
+                    _terminal.ShowSystem($"Fresh keys agreed. {KeysLine()}");
+                }
+                catch (Exception e) when (e is SessionException or InvalidOperationException)
+                {
+                    _terminal.ShowWarning($"Could not rekey: {e.Message}");
+                }
+
                 return false;
             case "/status":
                 int pending;
@@ -330,12 +343,18 @@ public sealed class ChatLoop
                 TimeSpan up = DateTimeOffset.Now - _started;
                 _terminal.ShowSystem(string.Create(CultureInfo.InvariantCulture,
                     $"Talking to {_session.Peer.Name} ({_session.Peer.Fingerprint}) with {SuiteNames.ToWireName(_session.Suite)} for {(int)up.TotalMinutes}m{up.Seconds:00}s; sent {_state.Sent}, received {_state.Received}, awaiting delivery {pending}."));
+                _terminal.ShowSystem(KeysLine());
                 return false;
             default:
                 _terminal.ShowWarning($"Unknown command {verb}. Type /help for the list, or // to send a line starting with /.");
                 return false;
         }
     }
+
+    /// <summary>How the keys were agreed and when they were last renewed, for /status and /verify.</summary>
+    private string KeysLine() => _session.LastRekey is { } last
+        ? string.Create(CultureInfo.InvariantCulture, $"Keys: {SecureSession.KeyAgreementDescription}; last rekey {last.ToLocalTime():HH:mm:ss} ({_session.RekeyCount} in this session).")
+        : $"Keys: {SecureSession.KeyAgreementDescription}; no rekey yet (one comes every 1,000 records or 10 minutes, or on /rekey).";
 
     private async Task<SessionException?> ReceiveAsync(CancellationTokenSource ended)
     {

@@ -59,6 +59,15 @@ public sealed class SessionOptions
     /// </summary>
     public TimeSpan ReceiptDelay { get; init; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>
+    /// After this many records sent since the session opened or since the last rekey, this side starts a
+    /// rekey with fresh key agreement (default 1,000; at least 1).
+    /// </summary>
+    public long RekeyAfterRecords { get; init; } = 1000;
+
+    /// <summary>After this long since the session opened or since the last rekey, this side starts one (default 10 min).</summary>
+    public TimeSpan RekeyInterval { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The largest frame payload we accept during the handshake (default 64 KiB, at least 8 KiB).</summary>
     public int MaxHandshakePayload { get; init; } = FrameCodec.DefaultMaxHandshakePayload;
 
@@ -95,6 +104,7 @@ public sealed class SessionOptions
         {
             (nameof(HandshakeTimeout), HandshakeTimeout), (nameof(FrameTimeout), FrameTimeout),
             (nameof(KeepaliveInterval), KeepaliveInterval), (nameof(PeerTimeout), PeerTimeout), (nameof(PeerDecisionTimeout), PeerDecisionTimeout),
+            (nameof(RekeyInterval), RekeyInterval),
         })
         {
             if (value < TimeSpan.FromMilliseconds(3) || value > TimeSpan.FromDays(1))
@@ -114,6 +124,7 @@ public sealed class SessionOptions
         }
 
         // A version 2 frame 2 with an RSA-8192 identity key and its ML-KEM ciphertext is about 4,700 bytes.
+        ArgumentOutOfRangeException.ThrowIfLessThan(RekeyAfterRecords, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxHandshakePayload, 8192);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxSessionPayload, 4096);
     }

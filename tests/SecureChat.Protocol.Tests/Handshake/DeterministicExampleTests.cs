@@ -133,6 +133,7 @@ public sealed class DeterministicExampleTests
                 await NextAsync<MessagesDelivered>(bobEvents);
                 await alice.SendAsync("Hi, Bob.");
                 await NextAsync<MessagesDelivered>(aliceEvents);
+                await bob.RekeyAsync();
                 ulong file = await bob.OfferFileAsync(FileName, content.Length, SHA256.HashData(content));
                 FileOffered offered = await NextAsync<FileOffered>(aliceEvents);
                 await alice.AcceptFileAsync(offered.File, 0, SHA256.HashData([]));
@@ -155,8 +156,8 @@ public sealed class DeterministicExampleTests
 
         byte[][] toAlice = frames.Where(f => f.Toward == Toward.Responder).Select(f => f.Wire).ToArray();
         byte[][] toBob = frames.Where(f => f.Toward == Toward.Initiator).Select(f => f.Wire).ToArray();
-        toAlice.Should().HaveCount(9, "hello, key, finish, and six records from Bob");
-        toBob.Should().HaveCount(8, "hello, finish, and six records from Alice");
+        toAlice.Should().HaveCount(10, "hello, key, finish, and seven records from Bob");
+        toBob.Should().HaveCount(9, "hello, finish, and seven records from Alice");
 
         // Inputs, as the example lists them.
         Add("initiator.identity.pkcs8", given["initiator.identity.pkcs8"]);
@@ -226,8 +227,9 @@ public sealed class DeterministicExampleTests
         AddHex("chain.responder", chainToBob);
         Add("safety_number", Quote(SafetyNumber.Compute(bobKey.PublicKey, aliceKey.PublicKey).ToString()));
 
-        AddRecords(values, "initiator", chainToAlice, Direction.InitiatorToResponder, toAlice[3..], BobIvBase);
-        AddRecords(values, "responder", chainToBob, Direction.ResponderToInitiator, toBob[2..], AliceIvBase);
+        Rekey rekey = AddRekey(values, bobEntropy, aliceEntropy, chainToAlice, chainToBob);
+        AddRecords(values, "initiator", chainToAlice, Direction.InitiatorToResponder, toAlice[3..], BobIvBase, rekey, "initiator rekey");
+        AddRecords(values, "responder", chainToBob, Direction.ResponderToInitiator, toBob[2..], AliceIvBase, rekey, "responder rekey");
         AddBlake2bRecord(values, chainToAlice, toAlice[3], blake2bIv);
         AddHex("abort.frame", FrameJson.EncodeAbort(AbortReason.SessionFailed));
         return values;
@@ -275,12 +277,53 @@ public sealed class DeterministicExampleTests
         return MessageProtection.Create(suite, MessageProtection.DefaultPaddingBucket).Open(messageKey, header, sealedBytes);
     }
 
-    private static void AddRecords(List<KeyValuePair<string, string>> values, string side, byte[] chainKey, Direction direction, byte[][] frames, byte ivBase)
+    /// <summary>
+    /// Bob's rekey after record 2 of each side: his record 3 is <c>rekey</c>, Alice's record 3 is
+    /// <c>rekey-reply</c>, and both directions switch at record 4 (docs/protocol.md, "Rekey").
+    /// </summary>
+    private static Rekey AddRekey(List<KeyValuePair<string, string>> values, ExampleEntropy bob, ExampleEntropy alice, byte[] chainToAlice, byte[] chainToBob)
+    {
+        void Add(string name, string value) => values.Add(new(name, value));
+        using EphemeralKeyPair bobEphemeral = EphemeralKeyPair.FromPrivateKey(Bytes(bob.RekeyEphemeral));
+        using EphemeralKeyPair aliceEphemeral = EphemeralKeyPair.FromPrivateKey(Bytes(alice.RekeyEphemeral));
+        using MlKem768DecapsulationKey bobKem = MlKem768DecapsulationKey.FromSeed(Bytes(bob.RekeyMlKemD + bob.RekeyMlKemZ), MlKemBackend.BouncyCastle);
+        byte[] ciphertext = new byte[MlKem768.CiphertextSize];
+        byte[] kem = new byte[MlKem768.SharedSecretSize];
+        bobKem.EncapsulationKey.TryEncapsulate(Bytes(alice.RekeyMlKemM), ciphertext, kem, MlKemBackend.BouncyCastle).Should().BeTrue();
+        using Secret dh = bobEphemeral.DeriveSharedSecret(aliceEphemeral.PublicKey);
+        byte[] context = SHA256.HashData([.. bobEphemeral.PublicKey, .. bobKem.EncapsulationKey.Encoded, .. aliceEphemeral.PublicKey, .. ciphertext]);
+        byte[] secret = [.. dh.Span, .. kem];
+
+        Add("rekey.initiator.ephemeral.private", bob.RekeyEphemeral);
+        Add("rekey.initiator.ephemeral.public", Hex(bobEphemeral.PublicKey));
+        Add("rekey.initiator.mlkem.d", bob.RekeyMlKemD);
+        Add("rekey.initiator.mlkem.z", bob.RekeyMlKemZ);
+        Add("rekey.initiator.mlkem.encapsulation_key", Hex(bobKem.EncapsulationKey.Encoded));
+        Add("rekey.responder.ephemeral.private", alice.RekeyEphemeral);
+        Add("rekey.responder.ephemeral.public", Hex(aliceEphemeral.PublicKey));
+        Add("rekey.responder.mlkem.m", alice.RekeyMlKemM);
+        Add("rekey.responder.mlkem.ciphertext", Hex(ciphertext));
+        Add("rekey.dh", Hex(dh.Span));
+        Add("rekey.mlkem.shared_secret", Hex(kem));
+        Add("rekey.context", Hex(context));
+        var rekey = new Rekey(RekeyAt, secret, context);
+        Add("rekey.chain.initiator", Hex(rekey.ChainAt(chainToAlice, "initiator rekey")));
+        Add("rekey.chain.responder", Hex(rekey.ChainAt(chainToBob, "responder rekey")));
+        return rekey;
+    }
+
+    private static void AddRecords(
+        List<KeyValuePair<string, string>> values, string side, byte[] chainKey, Direction direction, byte[][] frames, byte ivBase, Rekey rekey, string rekeyLabel)
     {
         using var chain = new ChainKey(chainKey);
         MessageProtection protection = MessageProtection.Create(MessageSuite.AesCbcHmacSha256, MessageProtection.DefaultPaddingBucket);
         for (int seq = 0; seq < frames.Length; seq++)
         {
+            if (seq == rekey.At)
+            {
+                chain.MixIn(rekey.Secret, rekeyLabel, rekey.Context);
+            }
+
             string name = $"{side}.record{seq}";
             byte[] messageKey = new byte[ChainKey.MessageKeySize];
             chain.Next(messageKey);
@@ -319,6 +362,8 @@ public sealed class DeterministicExampleTests
         return key;
     }
 
+    private const int RekeyAt = 4;
+
     private static byte[] Pattern(byte first, int length) => Enumerable.Range(0, length).Select(i => (byte)(first + i)).ToArray();
 
     private static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
@@ -327,10 +372,40 @@ public sealed class DeterministicExampleTests
 
     private static string Quote(string text) => $"\"{text}\"";
 
+    /// <summary>The rekey's secret dh ‖ kem and context, and the record number where both chains switch.</summary>
+    private sealed record Rekey(int At, byte[] Secret, byte[] Context)
+    {
+        /// <summary>The chain key of record <see cref="At"/> after the mix.</summary>
+        public byte[] ChainAt(byte[] firstChainKey, string label)
+        {
+            using var chain = new ChainKey(firstChainKey);
+            byte[] skipped = new byte[ChainKey.MessageKeySize];
+            for (int i = 0; i < At; i++)
+            {
+                chain.Next(skipped);
+            }
+
+            chain.MixIn(Secret, label, Context);
+            using ChainKey copy = chain.Snapshot();
+            return copy.ExportKey();
+        }
+    }
+
     /// <summary>One side's fixed randomness: what the example lists, and the OAEP ciphertext it records.</summary>
     private sealed class ExampleEntropy(IReadOnlyDictionary<string, string> given, string side, string peer, byte ivBase, DateTimeOffset time) : HandshakeEntropy
     {
         private int _ivs;
+        private int _ephemerals;
+        private int _kemKeys;
+        private int _encapsulations;
+
+        public string RekeyEphemeral => given.GetValueOrDefault($"rekey.{side}.ephemeral.private") ?? Hex(SHA256.HashData(Encoding.UTF8.GetBytes($"securechat example {side} rekey ephemeral")));
+
+        public string RekeyMlKemD => given.GetValueOrDefault($"rekey.{side}.mlkem.d") ?? Hex(Pattern(0x10, 32));
+
+        public string RekeyMlKemZ => given.GetValueOrDefault($"rekey.{side}.mlkem.z") ?? Hex(Pattern(0x30, 32));
+
+        public string RekeyMlKemM => given.GetValueOrDefault($"rekey.{side}.mlkem.m") ?? Hex(Pattern(0x50, 32));
 
         public byte[] Wrapped { get; private set; } = [];
 
@@ -338,7 +413,8 @@ public sealed class DeterministicExampleTests
 
         public override void FillNonce(Span<byte> nonce) => Bytes(given[$"{side}.nonce"]).CopyTo(nonce);
 
-        public override EphemeralKeyPair CreateEphemeral() => EphemeralKeyPair.FromPrivateKey(Bytes(given[$"{side}.ephemeral.private"]));
+        public override EphemeralKeyPair CreateEphemeral() =>
+            EphemeralKeyPair.FromPrivateKey(Bytes(_ephemerals++ == 0 ? given[$"{side}.ephemeral.private"] : RekeyEphemeral));
 
         public override Secret CreateSecret() => Secret.Copy(Bytes(given[$"{side}.secret"]));
 
@@ -348,12 +424,14 @@ public sealed class DeterministicExampleTests
         /// <summary>The responder's ML-KEM encapsulation randomness m.</summary>
         public byte[] MlKemRandomness { get; set; } = [];
 
-        public override MlKem768DecapsulationKey CreateKemKey() => MlKem768DecapsulationKey.FromSeed(MlKemSeed, MlKemBackend.BouncyCastle);
+        public override MlKem768DecapsulationKey CreateKemKey() =>
+            MlKem768DecapsulationKey.FromSeed(_kemKeys++ == 0 ? MlKemSeed : Bytes(RekeyMlKemD + RekeyMlKemZ), MlKemBackend.BouncyCastle);
 
         public override Secret Encapsulate(MlKem768EncapsulationKey key, Span<byte> ciphertext)
         {
             var shared = Secret.Allocate(MlKem768.SharedSecretSize);
-            key.TryEncapsulate(MlKemRandomness, ciphertext, shared.Writable, MlKemBackend.BouncyCastle).Should().BeTrue();
+            byte[] m = _encapsulations++ == 0 ? MlKemRandomness : Bytes(RekeyMlKemM);
+            key.TryEncapsulate(m, ciphertext, shared.Writable, MlKemBackend.BouncyCastle).Should().BeTrue();
             return shared;
         }
 
