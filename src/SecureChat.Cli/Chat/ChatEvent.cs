@@ -81,6 +81,17 @@ public sealed record FingerprintsAsked(string Local, string Peer, string PeerFin
 /// <param name="Awaiting">Messages awaiting their receipt.</param>
 public sealed record StatusAsked(string Peer, string PeerFingerprint, string Suite, TimeSpan Up, int Sent, int Received, int Awaiting) : ChatEvent;
 
+/// <summary>How the session's keys were agreed and last renewed: with /status and /verify, and after /rekey.</summary>
+/// <param name="Agreement">The key agreement, e.g. <c>post-quantum: ML-KEM-768 + P-256</c>.</param>
+/// <param name="LastRekey">When the keys were last renewed, if they were.</param>
+/// <param name="Rekeys">How many rekeys this session has had.</param>
+/// <param name="Renewed">Whether this answers a /rekey that just completed.</param>
+public sealed record KeysDescribed(string Agreement, DateTimeOffset? LastRekey, int Rekeys, bool Renewed = false) : ChatEvent;
+
+/// <summary>A /rekey could not be done.</summary>
+/// <param name="Reason">Why.</param>
+public sealed record RekeyFailed(string Reason) : ChatEvent;
+
 /// <summary>A command that does not exist was typed.</summary>
 /// <param name="Verb">What was typed, lower case.</param>
 public sealed record UnknownCommand(string Verb) : ChatEvent;

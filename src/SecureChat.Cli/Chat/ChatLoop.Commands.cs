@@ -28,9 +28,14 @@ public sealed partial class ChatLoop
             case CommandVerb.Verify:
                 PeerIdentity peer = _session.Peer;
                 _events.Publish(new FingerprintsAsked(_session.LocalFingerprint.ToString(), peer.Name, peer.Fingerprint.ToString(), peer.SafetyNumber.ToString()));
+                _events.Publish(Keys());
                 break;
             case CommandVerb.Status:
                 _events.Publish(Status());
+                _events.Publish(Keys());
+                break;
+            case CommandVerb.Rekey:
+                await RekeyAsync(cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 _events.Publish(new UnknownCommand(command.Typed));
@@ -64,6 +69,21 @@ public sealed partial class ChatLoop
             _events.Publish(new OfferAnswerFailed(e.Message));
         }
     }
+
+    private async Task RekeyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _session.RekeyAsync(cancellationToken).ConfigureAwait(false);
+            _events.Publish(Keys() with { Renewed = true });
+        }
+        catch (Exception e) when (e is SessionException or InvalidOperationException)
+        {
+            _events.Publish(new RekeyFailed(e.Message));
+        }
+    }
+
+    private KeysDescribed Keys() => new(SecureSession.KeyAgreementDescription, _session.LastRekey, _session.RekeyCount);
 
     private StatusAsked Status()
     {

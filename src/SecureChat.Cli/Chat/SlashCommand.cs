@@ -29,6 +29,9 @@ public enum CommandVerb
 
     /// <summary>/status: show the conversation's state.</summary>
     Status,
+
+    /// <summary>/rekey: agree fresh keys now (protocol 2's rekey).</summary>
+    Rekey,
 }
 
 /// <summary>A parsed command: its verb, the word typed (lower case) and the rest of the line.</summary>
@@ -49,6 +52,7 @@ public sealed record SlashCommand(CommandVerb Verb, string Typed, string Argumen
         ["/reject"] = CommandVerb.Reject,
         ["/verify"] = CommandVerb.Verify,
         ["/status"] = CommandVerb.Status,
+        ["/rekey"] = CommandVerb.Rekey,
     };
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace SecureChat.Cli.Network;
 /// <summary>Reads one whole frame, growing its buffer only as bytes actually arrive.</summary>
 internal static class HelloReader
 {
-    private const int FirstBuffer = 4096; // a real hello (an RSA-3072 key and the rest) is about 2 KiB
+    private const int FirstBuffer = 4096; // a real hello (an RSA-3072 key, an ML-KEM-768 key and the rest) is about 2.4 KiB
 
     /// <summary>
     /// The frame's bytes (length prefix and payload), or <see langword="null"/> if the stream ended before

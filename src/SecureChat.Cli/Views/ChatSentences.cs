@@ -10,7 +10,7 @@ namespace SecureChat.Cli.Views;
 public static class ChatSentences
 {
     /// <summary>The commands, for /help.</summary>
-    public const string Help = "Commands: /send PATH (offer a file), /accept [N] and /reject [N] (a file offer), /verify (fingerprints and safety number), /status, /quit. Start a line with // to send a line that begins with /.";
+    public const string Help = "Commands: /send PATH (offer a file), /accept [N] and /reject [N] (a file offer), /verify (fingerprints and safety number), /status, /rekey (fresh keys now), /quit. Start a line with // to send a line that begins with /.";
 
     /// <summary>We left.</summary>
     public const string WeLeft = "You left the conversation.";
@@ -51,6 +51,19 @@ public static class ChatSentences
         : string.Create(CultureInfo.InvariantCulture, $"Heard from {SafeText.ForTerminal(e.Peer)} again after {e.Silence.TotalSeconds:0} s.");
 
     /// <summary>The three lines of /verify.</summary>
+    /// <summary>How the keys were agreed and when they were last renewed (/status, /verify, /rekey).</summary>
+    public static string Keys(KeysDescribed e)
+    {
+        string keys = e.LastRekey is { } last
+            ? string.Create(CultureInfo.InvariantCulture, $"Keys: {e.Agreement}; last rekey {last.ToLocalTime():HH:mm:ss} ({e.Rekeys} in this session).")
+            : $"Keys: {e.Agreement}; no rekey yet (one comes every 1,000 records or 10 minutes, or on /rekey).";
+        return e.Renewed ? $"Fresh keys agreed. {keys}" : keys;
+    }
+
+    /// <summary>A /rekey that could not be done.</summary>
+    public static string RekeyFailed(RekeyFailed e) => $"Could not rekey: {SafeText.ForTerminal(e.Reason)}";
+
+    /// <summary>The fingerprints and safety number (/verify).</summary>
     public static IReadOnlyList<string> Fingerprints(FingerprintsAsked e) =>
     [
         $"You:  {e.Local}",

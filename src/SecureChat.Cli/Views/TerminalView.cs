@@ -65,6 +65,12 @@ public sealed class TerminalView(IChatTerminal terminal) : IChatEvents
                 }
 
                 break;
+            case KeysDescribed keys:
+                terminal.ShowSystem(ChatSentences.Keys(keys));
+                break;
+            case RekeyFailed failed:
+                terminal.ShowWarning(ChatSentences.RekeyFailed(failed));
+                break;
             case StatusAsked status:
                 terminal.ShowSystem(ChatSentences.Status(status));
                 break;

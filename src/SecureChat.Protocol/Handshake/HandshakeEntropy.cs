@@ -9,7 +9,7 @@ using SecureChat.Crypto.Secrets;
 
 namespace SecureChat.Protocol.Handshake;
 
-/// <summary>The source of nonces, ephemeral keys, wrapped secrets, record IVs and timestamps.</summary>
+/// <summary>The source of nonces, ephemeral keys, ML-KEM keys and encapsulations, wrapped secrets, record IVs and timestamps.</summary>
 internal class HandshakeEntropy
 {
     /// <summary>The operating system's CSPRNG and clock.</summary>
@@ -18,6 +18,12 @@ internal class HandshakeEntropy
     public virtual void FillNonce(Span<byte> nonce) => RandomNumberGenerator.Fill(nonce);
 
     public virtual EphemeralKeyPair CreateEphemeral() => EphemeralKeyPair.Generate();
+
+    /// <summary>A fresh ML-KEM-768 key pair (the example derives it from its seed d ‖ z).</summary>
+    public virtual MlKem768DecapsulationKey CreateKemKey() => MlKem768DecapsulationKey.Generate();
+
+    /// <summary>Encapsulates to the peer's key: writes the ciphertext, returns the shared secret (the example fixes m).</summary>
+    public virtual Secret Encapsulate(MlKem768EncapsulationKey key, Span<byte> ciphertext) => key.Encapsulate(ciphertext);
 
     public virtual Secret CreateSecret() => Secret.Random(IdentityKey.WrappedSecretSize);
 

@@ -39,6 +39,36 @@ internal static class HandshakeFields
         }
     }
 
+    /// <summary>The type check of FIPS 203 section 7.2 on the length; the modulus check runs in <see cref="ImportKemKey"/>.</summary>
+    public static void CheckKemKey(byte[] key)
+    {
+        if (key.Length != MlKem768.EncapsulationKeySize)
+        {
+            throw new ProtocolViolationException($"The peer's ML-KEM-768 encapsulation key is {key.Length} bytes, not {MlKem768.EncapsulationKeySize}.");
+        }
+    }
+
+    public static void CheckKemCiphertext(byte[] ciphertext)
+    {
+        if (ciphertext.Length != MlKem768.CiphertextSize)
+        {
+            throw new ProtocolViolationException($"The peer's ML-KEM-768 ciphertext is {ciphertext.Length} bytes, not {MlKem768.CiphertextSize}.");
+        }
+    }
+
+    /// <summary>Imports the peer's encapsulation key with the FIPS 203 input checks: a key that fails them is the peer's violation.</summary>
+    public static MlKem768EncapsulationKey ImportKemKey(byte[] key)
+    {
+        try
+        {
+            return MlKem768EncapsulationKey.Import(key);
+        }
+        catch (InvalidKeyException e)
+        {
+            throw new ProtocolViolationException($"The peer's ML-KEM-768 encapsulation key is not acceptable: {e.Message}", e);
+        }
+    }
+
     public static void CheckName(string name)
     {
         if (PeerName.Problem(name) is { } problem)

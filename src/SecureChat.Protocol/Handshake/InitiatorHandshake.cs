@@ -31,6 +31,8 @@ internal sealed class InitiatorHandshake : IDisposable
     private readonly byte[] _nonce = new byte[HandshakeFields.NonceSize];
     private State _state = State.Start;
     private EphemeralKeyPair? _ephemeral;
+    private MlKem768DecapsulationKey? _kemKey;
+    private Secret? _kemShared;
     private KeySchedule? _keys;
     private Secret? _shared;
     private Secret? _initiatorSecret;
@@ -66,11 +68,13 @@ internal sealed class InitiatorHandshake : IDisposable
         HandshakeFields.CheckState(_state, State.Start, nameof(CreateHello));
         _entropy.FillNonce(_nonce);
         _ephemeral = _entropy.CreateEphemeral();
+        _kemKey = _entropy.CreateKemKey();
         var hello = new InitiatorHello(
             ProtocolVersion.Current,
             _suites.Select(SuiteNames.ToWireName).ToArray(),
             _nonce.ToArray(),
             _ephemeral.PublicKey.ToArray(),
+            _kemKey.EncapsulationKey.Encoded.ToArray(),
             _identity.PublicKey.SubjectPublicKeyInfo.ToArray(),
             _name);
         byte[] frame = FrameJson.Encode(hello, ProtocolJsonContext.Default.InitiatorHello);
@@ -94,6 +98,7 @@ internal sealed class InitiatorHandshake : IDisposable
 
             HandshakeFields.CheckNonce(hello.Nonce);
             HandshakeFields.CheckEphemeral(hello.Ephemeral);
+            HandshakeFields.CheckKemCiphertext(hello.KemCiphertext);
             HandshakeFields.CheckName(hello.Name);
             IdentityPublicKey responder = HandshakeFields.ParseIdentity(hello.Identity);
             if (_expectResponder is not null && !_expectResponder(new PeerIdentity(responder, hello.Name, _identity.PublicKey)))
@@ -106,6 +111,11 @@ internal sealed class InitiatorHandshake : IDisposable
 
             _shared = HandshakeFields.Agree(_ephemeral!, hello.Ephemeral);
             _ephemeral!.Dispose();
+
+            // Implicit rejection (FIPS 203): a changed ciphertext gives another secret, not an error, and
+            // the handshake fails at the responder's confirmation of frame 5, which covers the ciphertext.
+            _kemShared = _kemKey!.Decapsulate(hello.KemCiphertext);
+            _kemKey.Dispose();
             _initiatorSecret = _entropy.CreateSecret();
             byte[] wrapped = HandshakeFields.Wrap(_entropy, responder, _initiatorSecret.Span);
             _wrappedForUs = hello.Wrapped;
@@ -128,7 +138,7 @@ internal sealed class InitiatorHandshake : IDisposable
         {
             byte[] th3 = _transcript.GetCurrentHash();
             using Secret responderSecret = HandshakeFields.Unwrap(_identity, _wrappedForUs, "responder");
-            _keys = KeySchedule.Create(_shared!.Span, responderSecret.Span, _initiatorSecret!.Span, _preSharedKey, _nonce, _responderNonce);
+            _keys = KeySchedule.Create(_shared!.Span, _kemShared!.Span, responderSecret.Span, _initiatorSecret!.Span, _preSharedKey, _nonce, _responderNonce);
             byte[] finish = FrameJson.Encode(new InitiatorFinish(_keys.InitiatorConfirmation(th3)), ProtocolJsonContext.Default.InitiatorFinish);
             _transcript.Append(finish);
             WipeSecrets();
@@ -179,6 +189,7 @@ internal sealed class InitiatorHandshake : IDisposable
     private void Wipe()
     {
         _ephemeral?.Dispose();
+        _kemKey?.Dispose();
         _keys?.Dispose();
         WipeSecrets();
         CryptographicOperations.ZeroMemory(_nonce);
@@ -188,6 +199,7 @@ internal sealed class InitiatorHandshake : IDisposable
     private void WipeSecrets()
     {
         _shared?.Dispose();
+        _kemShared?.Dispose();
         _initiatorSecret?.Dispose();
     }
 }

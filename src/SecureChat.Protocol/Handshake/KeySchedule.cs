@@ -1,10 +1,13 @@
-// The key schedule of protocol version 1 (docs/protocol.md, "Key schedule"):
+// The key schedule of protocol version 2 (docs/protocol.md, "Key schedule"), a hybrid combiner: the
+// ECDH secret and the ML-KEM secret both enter one HKDF-Extract, so the keys stay secret while either
+// P-256 or ML-KEM-768 holds (the concatenation combiner of TLS 1.3's X25519MLKEM768 and OpenSSH's
+// mlkem768x25519, with the transcript binding both public values through TH3 and TH4).
 //   psk_key  = HKDF-Extract(salt = "securechat psk", IKM = PSK)     or 32 zero bytes without a PSK
-//   prk      = HKDF-Extract(salt = nonce_i ‖ nonce_r, IKM = dh ‖ secret_r ‖ secret_i ‖ psk_key)
-//   fk_i     = ExpandLabel(prk, "initiator finished", TH2, 32)      confirm_i = HMAC-SHA256(fk_i, TH2)
-//   fk_r     = ExpandLabel(prk, "responder finished", TH3, 32)      confirm_r = HMAC-SHA256(fk_r, TH3)
-//   chain_ir = ExpandLabel(prk, "initiator chain", TH3, 32)         chain_ri = ExpandLabel(prk, "responder chain", TH3, 32)
-// TH2 and TH3 are SHA-256 over frames 1–2 and 1–3 exactly as sent, length prefixes included.
+//   prk      = HKDF-Extract(salt = nonce_i ‖ nonce_r, IKM = dh ‖ kem ‖ secret_r ‖ secret_i ‖ psk_key)
+//   fk_i     = ExpandLabel(prk, "initiator finished", TH3, 32)      confirm_i = HMAC-SHA256(fk_i, TH3)
+//   fk_r     = ExpandLabel(prk, "responder finished", TH4, 32)      confirm_r = HMAC-SHA256(fk_r, TH4)
+//   chain_ir = ExpandLabel(prk, "initiator chain", TH4, 32)         chain_ri = ExpandLabel(prk, "responder chain", TH4, 32)
+// TH3 and TH4 are SHA-256 over frames 1–3 and 1–4 exactly as sent, length prefixes included.
 using System.Security.Cryptography;
 using SecureChat.Crypto.Derivation;
 using SecureChat.Crypto.Protection;
@@ -38,20 +41,22 @@ internal sealed class KeySchedule : IDisposable
 
     public static KeySchedule Create(
         ReadOnlySpan<byte> sharedSecret,
+        ReadOnlySpan<byte> kemSecret,
         ReadOnlySpan<byte> responderSecret,
         ReadOnlySpan<byte> initiatorSecret,
         Secret? preSharedKey,
         ReadOnlySpan<byte> initiatorNonce,
         ReadOnlySpan<byte> responderNonce)
     {
-        Span<byte> ikm = stackalloc byte[4 * SecretSize];
+        Span<byte> ikm = stackalloc byte[5 * SecretSize];
         Span<byte> salt = stackalloc byte[initiatorNonce.Length + responderNonce.Length];
         try
         {
             sharedSecret.CopyTo(ikm);
-            responderSecret.CopyTo(ikm[SecretSize..]);
-            initiatorSecret.CopyTo(ikm[(2 * SecretSize)..]);
-            DerivePskKey(preSharedKey, ikm[(3 * SecretSize)..]);
+            kemSecret.CopyTo(ikm[SecretSize..]);
+            responderSecret.CopyTo(ikm[(2 * SecretSize)..]);
+            initiatorSecret.CopyTo(ikm[(3 * SecretSize)..]);
+            DerivePskKey(preSharedKey, ikm[(4 * SecretSize)..]);
             initiatorNonce.CopyTo(salt);
             responderNonce.CopyTo(salt[initiatorNonce.Length..]);
             return new KeySchedule(KeyDerivation.ExtractSecret(ikm, salt));

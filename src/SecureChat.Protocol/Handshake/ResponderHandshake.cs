@@ -29,6 +29,7 @@ internal sealed class ResponderHandshake : IDisposable
     private byte[] _initiatorNonce = [];
     private readonly byte[] _nonce = new byte[HandshakeFields.NonceSize];
     private Secret? _shared;
+    private Secret? _kemShared;
     private Secret? _responderSecret;
     private Secret? _initiatorSecret;
     private IdentityPublicKey? _peerKey;
@@ -74,14 +75,18 @@ internal sealed class ResponderHandshake : IDisposable
             _suite = ChooseSuite(hello.Suites);
             HandshakeFields.CheckNonce(hello.Nonce);
             HandshakeFields.CheckEphemeral(hello.Ephemeral);
+            HandshakeFields.CheckKemKey(hello.KemKey);
             HandshakeFields.CheckName(hello.Name);
             IdentityPublicKey initiator = HandshakeFields.ParseIdentity(hello.Identity);
+            MlKem768EncapsulationKey kemKey = HandshakeFields.ImportKemKey(hello.KemKey);
             _transcript.Append(frame.Wire.Span);
             _initiatorNonce = hello.Nonce;
 
             _entropy.FillNonce(_nonce);
             using EphemeralKeyPair ephemeral = _entropy.CreateEphemeral();
             _shared = HandshakeFields.Agree(ephemeral, hello.Ephemeral);
+            byte[] kemCiphertext = new byte[MlKem768.CiphertextSize];
+            _kemShared = _entropy.Encapsulate(kemKey, kemCiphertext);
             _responderSecret = _entropy.CreateSecret();
             byte[] wrapped = HandshakeFields.Wrap(_entropy, initiator, _responderSecret.Span);
             _peerKey = initiator;
@@ -92,6 +97,7 @@ internal sealed class ResponderHandshake : IDisposable
                 SuiteNames.ToWireName(_suite),
                 _nonce.ToArray(),
                 ephemeral.PublicKey.ToArray(),
+                kemCiphertext,
                 _identity.PublicKey.SubjectPublicKeyInfo.ToArray(),
                 _name,
                 wrapped);
@@ -125,7 +131,7 @@ internal sealed class ResponderHandshake : IDisposable
             InitiatorFinish finish = HandshakeFields.Parse(frame, InitiatorFinish.TypeName, "initiator", ProtocolJsonContext.Default.InitiatorFinish);
             byte[] th3 = _transcript.GetCurrentHash();
             using KeySchedule keys = KeySchedule.Create(
-                _shared!.Span, _responderSecret!.Span, _initiatorSecret!.Span, _preSharedKey, _initiatorNonce, _nonce);
+                _shared!.Span, _kemShared!.Span, _responderSecret!.Span, _initiatorSecret!.Span, _preSharedKey, _initiatorNonce, _nonce);
             if (!CryptographicOperations.FixedTimeEquals(keys.InitiatorConfirmation(th3), finish.Confirm))
             {
                 throw new IntegrityException(
@@ -191,6 +197,7 @@ internal sealed class ResponderHandshake : IDisposable
     private void Wipe()
     {
         _shared?.Dispose();
+        _kemShared?.Dispose();
         _responderSecret?.Dispose();
         _initiatorSecret?.Dispose();
         CryptographicOperations.ZeroMemory(_nonce);

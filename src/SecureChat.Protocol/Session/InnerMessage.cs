@@ -5,7 +5,7 @@ namespace SecureChat.Protocol.Session;
 /// "Inner messages"). Absent fields are left out on the wire; <see cref="Present"/> says which are there,
 /// so that each kind is checked for exactly its own set.
 /// </summary>
-/// <param name="Kind">text, receipt, ping, pong, bye, resume, offer, accept, reject, chunk, cancel or verified.</param>
+/// <param name="Kind">text, receipt, ping, pong, bye, resume, offer, accept, reject, chunk, cancel, verified, rekey or rekey-reply.</param>
 /// <param name="Id">text: the message id, 1, 2, 3… in this conversation and direction.</param>
 /// <param name="SentAt">text: the sender's clock, Unix milliseconds.</param>
 /// <param name="Text">text: the message.</param>
@@ -20,6 +20,9 @@ namespace SecureChat.Protocol.Session;
 /// <param name="Prefix">accept: the SHA-256 of the first <paramref name="Offset"/> bytes the receiver holds.</param>
 /// <param name="Data">chunk: 1 to <see cref="SecureSession.MaxFileChunkBytes"/> bytes of the file.</param>
 /// <param name="Reason">reject, cancel: a short sentence for the other user.</param>
+/// <param name="Ephemeral">rekey, rekey-reply: a fresh P-256 public key, 65 bytes uncompressed.</param>
+/// <param name="KemKey">rekey: a fresh ML-KEM-768 encapsulation key, 1184 bytes.</param>
+/// <param name="KemCiphertext">rekey-reply: the ML-KEM-768 ciphertext to the rekey's <paramref name="KemKey"/>, 1088 bytes.</param>
 internal sealed record InnerMessage(
     string Kind,
     ulong? Id = null,
@@ -35,7 +38,10 @@ internal sealed record InnerMessage(
     long? Offset = null,
     byte[]? Prefix = null,
     byte[]? Data = null,
-    string? Reason = null)
+    string? Reason = null,
+    byte[]? Ephemeral = null,
+    byte[]? KemKey = null,
+    byte[]? KemCiphertext = null)
 {
     public const string TextKind = "text";
     public const string ReceiptKind = "receipt";
@@ -49,6 +55,8 @@ internal sealed record InnerMessage(
     public const string ChunkKind = "chunk";
     public const string CancelKind = "cancel";
     public const string VerifiedKind = "verified";
+    public const string RekeyKind = "rekey";
+    public const string RekeyReplyKind = "rekey-reply";
 
     /// <summary>Which members are present (not null).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -57,7 +65,8 @@ internal sealed record InnerMessage(
         | (Through is null ? 0 : InnerFields.Through) | (Conversation is null ? 0 : InnerFields.Conversation)
         | (First is null ? 0 : InnerFields.First) | (File is null ? 0 : InnerFields.File) | (Name is null ? 0 : InnerFields.Name)
         | (Size is null ? 0 : InnerFields.Size) | (Sha256 is null ? 0 : InnerFields.Sha256) | (Offset is null ? 0 : InnerFields.Offset)
-        | (Prefix is null ? 0 : InnerFields.Prefix) | (Data is null ? 0 : InnerFields.Data) | (Reason is null ? 0 : InnerFields.Reason);
+        | (Prefix is null ? 0 : InnerFields.Prefix) | (Data is null ? 0 : InnerFields.Data) | (Reason is null ? 0 : InnerFields.Reason)
+        | (Ephemeral is null ? 0 : InnerFields.Ephemeral) | (KemKey is null ? 0 : InnerFields.KemKey) | (KemCiphertext is null ? 0 : InnerFields.KemCiphertext);
 
     /// <summary>The exact set of members each kind carries; null for a kind this version does not know.</summary>
     public static InnerFields? FieldsOf(string kind) => kind switch
@@ -71,6 +80,8 @@ internal sealed record InnerMessage(
         RejectKind or CancelKind => InnerFields.File | InnerFields.Reason,
         ChunkKind => InnerFields.File | InnerFields.Offset | InnerFields.Data,
         VerifiedKind => InnerFields.File,
+        RekeyKind => InnerFields.Ephemeral | InnerFields.KemKey,
+        RekeyReplyKind => InnerFields.Ephemeral | InnerFields.KemCiphertext,
         _ => null,
     };
 }
@@ -94,4 +105,7 @@ internal enum InnerFields
     Prefix = 1 << 11,
     Data = 1 << 12,
     Reason = 1 << 13,
+    Ephemeral = 1 << 14,
+    KemKey = 1 << 15,
+    KemCiphertext = 1 << 16,
 }

@@ -75,6 +75,12 @@ internal sealed class RecordOpener : IDisposable
         }
     }
 
+    /// <summary>Mixes a rekey's fresh secret into the receiving chain: the next record and all later ones use the new chain.</summary>
+    public void MixIn(ReadOnlySpan<byte> secret, string label, ReadOnlySpan<byte> context) => _chain.MixIn(secret, label, context);
+
+    /// <summary>The receiving chain, for the post-compromise test to copy (its stolen key).</summary>
+    internal ChainKey Chain => _chain;
+
     /// <summary>Derives the next record's key now, while nothing waits for it (see <see cref="ChainKey.PrepareNext"/>).</summary>
     public void PrepareNext() => _chain.PrepareNext();
 

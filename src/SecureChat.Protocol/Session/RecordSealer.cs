@@ -86,6 +86,12 @@ internal sealed class RecordSealer : IDisposable
         }
     }
 
+    /// <summary>Mixes a rekey's fresh secret into the sending chain: the next record and all later ones use the new chain.</summary>
+    public void MixIn(ReadOnlySpan<byte> secret, string label, ReadOnlySpan<byte> context) => _chain.MixIn(secret, label, context);
+
+    /// <summary>The sending chain, for the post-compromise test to copy (its stolen key).</summary>
+    internal ChainKey Chain => _chain;
+
     /// <summary>Derives the next record's key now, while nothing waits for it (see <see cref="ChainKey.PrepareNext"/>).</summary>
     public void PrepareNext() => _chain.PrepareNext();
 

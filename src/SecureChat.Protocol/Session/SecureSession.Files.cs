@@ -102,6 +102,7 @@ public sealed partial class SecureSession
     {
         ThrowIfUnusable();
         await WaitUntilResumedAsync(cancellationToken).ConfigureAwait(false);
+        await RekeyIfDueAsync(cancellationToken).ConfigureAwait(false);
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

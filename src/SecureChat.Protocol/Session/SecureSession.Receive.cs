@@ -1,6 +1,5 @@
-// The receiving half of a session: the pump that reads, opens and dispatches records; the keepalive
-// that pings a quiet peer and declares a silent one gone; the background flush of receipts, pongs and
-// pings; and Break, the one way a session fails.
+// The receiving half of a session: the pump that reads, opens and dispatches records, and Break, the one
+// way a session fails (timers and background writes are in SecureSession.Timers.cs).
 using System.Text;
 using SecureChat.Protocol.Errors;
 using SecureChat.Protocol.Framing;
@@ -39,6 +38,7 @@ public sealed partial class SecureSession
                     throw new ProtocolViolationException($"Expected a record, got a {PeerText.Quote(type)} frame.");
                 }
 
+                ApplyDueReceiveMix();
                 if (await DispatchAsync(_opener.Open(payload.Span)).ConfigureAwait(false))
                 {
                     break;
@@ -75,7 +75,8 @@ public sealed partial class SecureSession
 
         // With a conversation, the peer's resume comes before anything that needs the numbering.
         if (_carriesConversation && !_resumeApplied
-            && message.Kind is not (InnerMessage.ResumeKind or InnerMessage.PingKind or InnerMessage.PongKind or InnerMessage.ByeKind))
+            && message.Kind is not (InnerMessage.ResumeKind or InnerMessage.PingKind or InnerMessage.PongKind or InnerMessage.ByeKind
+                or InnerMessage.RekeyKind or InnerMessage.RekeyReplyKind))
         {
             throw new ProtocolViolationException($"The peer sent a {message.Kind} before its resume.");
         }
@@ -105,11 +106,18 @@ public sealed partial class SecureSession
                 return false;
             case InnerMessage.ByeKind:
                 _byeReceived = true;
+                AbandonRekey(new ConnectionLostException("The peer ended the conversation before it answered our rekey."));
                 await PublishAsync(new PeerClosed()).ConfigureAwait(false);
                 await SendByeAsync(_lifetime.Token).ConfigureAwait(false);
                 return true;
             case InnerMessage.ResumeKind:
                 await ReceiveResumeAsync(message).ConfigureAwait(false);
+                return false;
+            case InnerMessage.RekeyKind:
+                ReceiveRekey(message);
+                return false;
+            case InnerMessage.RekeyReplyKind:
+                ReceiveRekeyReply(message);
                 return false;
             default:
                 await ReceiveFileMessageAsync(message).ConfigureAwait(false);
@@ -166,152 +174,6 @@ public sealed partial class SecureSession
         ScheduleReceipt();
     }
 
-    /// <summary>Sends the receipt after the receipt delay, so that one receipt covers a burst of messages.</summary>
-    private void ScheduleReceipt()
-    {
-        if (_options.ReceiptDelay == TimeSpan.Zero)
-        {
-            ScheduleFlush();
-        }
-        else if (Interlocked.Exchange(ref _receiptDelayArmed, 1) == 0)
-        {
-            try
-            {
-                _receiptDelay.Change(_options.ReceiptDelay, Timeout.InfiniteTimeSpan);
-            }
-            catch (ObjectDisposedException)
-            {
-                // Shutting down: nothing more is sent.
-            }
-        }
-    }
-
-    private void OnReceiptDelayElapsed()
-    {
-        Volatile.Write(ref _receiptDelayArmed, 0);
-        ScheduleFlush();
-    }
-
-    /// <summary>
-    /// Queues an event for the application. While the queue is full (or holds <see cref="MaxQueuedChunks"/>
-    /// file chunks) the pump waits and reads nothing, so
-    /// that wait is not counted as the peer's silence (our pings still go out, so the peer hears us).
-    /// </summary>
-    private async ValueTask PublishAsync(SessionEvent item)
-    {
-        if (item is FileChunkReceived && !_chunkRoom.Wait(0))
-        {
-            Volatile.Write(ref _waitingForApplication, 1);
-            try
-            {
-                await _chunkRoom.WaitAsync(_lifetime.Token).ConfigureAwait(false);
-            }
-            finally
-            {
-                Volatile.Write(ref _lastReceivedAt, Environment.TickCount64);
-                Volatile.Write(ref _waitingForApplication, 0);
-            }
-        }
-
-        if (_events.Writer.TryWrite(item))
-        {
-            return;
-        }
-
-        Volatile.Write(ref _waitingForApplication, 1);
-        try
-        {
-            await _events.Writer.WriteAsync(item, _lifetime.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            Volatile.Write(ref _lastReceivedAt, Environment.TickCount64);
-            Volatile.Write(ref _waitingForApplication, 0);
-        }
-    }
-
-    private void OnKeepaliveTick()
-    {
-        if (Failure is not null || Volatile.Read(ref _shutDown) == 1 || _byeReceived)
-        {
-            return; // after the peer's goodbye nothing more is read, so silence means nothing
-        }
-
-        long now = Environment.TickCount64;
-        long silence = now - Math.Max(Volatile.Read(ref _lastReceivedAt), _reader.LastProgressAt); // any byte is a sign of life
-        long quiet = now - Volatile.Read(ref _lastSentAt);
-        long interval = (long)_options.KeepaliveInterval.TotalMilliseconds;
-        TimeSpan limit = _heardFromPeer ? _options.PeerTimeout : TimeSpan.FromTicks(Math.Max(_options.PeerTimeout.Ticks, _options.PeerDecisionTimeout.Ticks));
-        if (silence >= (long)limit.TotalMilliseconds && Volatile.Read(ref _waitingForApplication) == 0)
-        {
-            Break(new SessionTimeoutException(_reader.InsideFrame
-                ? $"Nothing from the peer for {limit.TotalSeconds:0.###} s, in the middle of a frame that had been arriving: the link or the peer is gone."
-                : $"Nothing from the peer for {limit.TotalSeconds:0.###} s, not even an answer to a keepalive: it is gone."));
-        }
-        else if ((silence >= interval || quiet >= interval) && now - Volatile.Read(ref _lastPingAt) >= interval)
-        {
-            // Also when we have sent nothing for a while, though the peer's bytes keep coming: the receiver of a
-            // long transfer pings, so the sender, which hears nothing else from it, knows it is there.
-            Volatile.Write(ref _lastPingAt, now);
-            Interlocked.Exchange(ref _pingDue, 1);
-            ScheduleFlush();
-        }
-    }
-
-    private void ScheduleFlush()
-    {
-        if (Interlocked.Exchange(ref _flushScheduled, 1) == 0)
-        {
-            _ = Task.Run(FlushControlAsync);
-        }
-    }
-
-    /// <summary>Writes whatever receipts, pongs and pings are due, in one turn at the write lock.</summary>
-    private async Task FlushControlAsync()
-    {
-        try
-        {
-            await ControlFlushDelay.WaitAsync(_lifetime.Token).ConfigureAwait(false);
-            await _writeLock.WaitAsync(_lifetime.Token).ConfigureAwait(false);
-            try
-            {
-                Volatile.Write(ref _flushScheduled, 0);
-                if (Failure is not null || _byeSent)
-                {
-                    return;
-                }
-
-                if (Interlocked.Exchange(ref _pongDue, 0) == 1)
-                {
-                    await WriteRecordLockedAsync(new InnerMessage(InnerMessage.PongKind)).ConfigureAwait(false);
-                }
-
-                if (Interlocked.Exchange(ref _pingDue, 0) == 1)
-                {
-                    await WriteRecordLockedAsync(new InnerMessage(InnerMessage.PingKind)).ConfigureAwait(false);
-                }
-
-                ulong due = (ulong)Interlocked.Read(ref _receiptDue);
-                if (due > _receiptSent)
-                {
-                    _receiptSent = due;
-                    await WriteRecordLockedAsync(new InnerMessage(InnerMessage.ReceiptKind, Through: due)).ConfigureAwait(false);
-                }
-            }
-            finally
-            {
-                _writeLock.Release();
-            }
-        }
-        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-        catch (SessionException e)
-        {
-            Break(e);
-        }
-    }
 
     /// <summary>Records the first failure, tells the peer a generic reason if it can, and closes.</summary>
     private void Break(SessionException failure)
@@ -322,6 +184,12 @@ public sealed partial class SecureSession
         }
 
         _resumed.TrySetResult(); // a sender waiting for the resume now finds the failure
+        AbandonRekey(failure); // gives back the write lock, so the abort below can be written
+        if (Interlocked.Exchange(ref _answerDue, null) is { } answer)
+        {
+            answer.Completes?.TrySetException(failure);
+            answer.Dispose();
+        }
 
         // The events end only once the abort has been written (or could not be): the application's reader
         // runs on the thread that completes them and may close the session at once, which must not beat
@@ -395,6 +263,7 @@ public sealed partial class SecureSession
             await _pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
             // The chains are wiped once no loop can use them; a sender still waiting for the lock finds the session closed.
+            AbandonRekey(new ConnectionLostException("The session was closed before the peer answered our rekey."));
             await _writeLock.WaitAsync().ConfigureAwait(false);
             try
             {

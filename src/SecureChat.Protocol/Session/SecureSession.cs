@@ -174,6 +174,7 @@ public sealed partial class SecureSession : IAsyncDisposable
         ValidateText(text);
         ThrowIfUnusable();
         await WaitUntilResumedAsync(cancellationToken).ConfigureAwait(false);
+        await RekeyIfDueAsync(cancellationToken).ConfigureAwait(false);
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -335,8 +336,10 @@ public sealed partial class SecureSession : IAsyncDisposable
         {
             if (!_byeSent && Failure is null)
             {
-                // Nothing may follow our goodbye, so a receipt still due goes first: what we received
+                // Nothing may follow our goodbye, so an answer to the peer's rekey and a receipt still due go
+                // first: the peer's next record is under the chain our answer starts, and what we received
                 // (and showed) before leaving is confirmed to its sender.
+                await WriteDueAnswerLockedAsync().ConfigureAwait(false);
                 ulong due = (ulong)Interlocked.Read(ref _receiptDue);
                 if (due > _receiptSent)
                 {
@@ -363,6 +366,7 @@ public sealed partial class SecureSession : IAsyncDisposable
             // Never the caller's token: a frame abandoned half-written would desynchronise the stream.
             await _writer.WriteFrameAsync(frame.Wire, _lifetime.Token).ConfigureAwait(false);
             Volatile.Write(ref _lastSentAt, Environment.TickCount64);
+            CountSentRecord();
         }
         catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
         {

@@ -59,7 +59,16 @@ public sealed class SessionOptions
     /// </summary>
     public TimeSpan ReceiptDelay { get; init; } = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>The largest frame payload we accept during the handshake (default 64 KiB).</summary>
+    /// <summary>
+    /// After this many records sent since the session opened or since the last rekey, this side starts a
+    /// rekey with fresh key agreement (default 1,000; at least 1).
+    /// </summary>
+    public long RekeyAfterRecords { get; init; } = 1000;
+
+    /// <summary>After this long since the session opened or since the last rekey, this side starts one (default 10 min).</summary>
+    public TimeSpan RekeyInterval { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The largest frame payload we accept during the handshake (default 64 KiB, at least 8 KiB).</summary>
     public int MaxHandshakePayload { get; init; } = FrameCodec.DefaultMaxHandshakePayload;
 
     /// <summary>The largest frame payload we accept once the session is established (default 1 MiB).</summary>
@@ -95,6 +104,7 @@ public sealed class SessionOptions
         {
             (nameof(HandshakeTimeout), HandshakeTimeout), (nameof(FrameTimeout), FrameTimeout),
             (nameof(KeepaliveInterval), KeepaliveInterval), (nameof(PeerTimeout), PeerTimeout), (nameof(PeerDecisionTimeout), PeerDecisionTimeout),
+            (nameof(RekeyInterval), RekeyInterval),
         })
         {
             if (value < TimeSpan.FromMilliseconds(3) || value > TimeSpan.FromDays(1))
@@ -113,7 +123,9 @@ public sealed class SessionOptions
             throw new ArgumentOutOfRangeException(nameof(ReceiptDelay), ReceiptDelay, "The receipt delay is 0 to 1 s.");
         }
 
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxHandshakePayload, 4096);
+        // A version 2 frame 2 with an RSA-8192 identity key and its ML-KEM ciphertext is about 4,700 bytes.
+        ArgumentOutOfRangeException.ThrowIfLessThan(RekeyAfterRecords, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxHandshakePayload, 8192);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxSessionPayload, 4096);
     }
 }

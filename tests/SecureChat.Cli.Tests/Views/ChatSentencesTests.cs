@@ -31,6 +31,9 @@ public sealed class ChatSentencesTests
         view.Publish(new HelpAsked());
         view.Publish(new FingerprintsAsked("SHA256:us", "alice", "SHA256:them", "12345 67890"));
         view.Publish(new StatusAsked("alice", "SHA256:them", "aes256cbc-hmacsha256", TimeSpan.FromSeconds(75), 3, 4, 1));
+        view.Publish(new KeysDescribed("post-quantum: ML-KEM-768 + P-256", null, 0));
+        view.Publish(new KeysDescribed("post-quantum: ML-KEM-768 + P-256", At, 1, Renewed: true));
+        view.Publish(new RekeyFailed("the session is clo\u001bsed"));
         view.Publish(new UnknownCommand("/dance"));
         view.Publish(new CommandMisused("/send PATH"));
         view.Publish(new OfferAnswerFailed("gone"));
@@ -49,11 +52,14 @@ public sealed class ChatSentencesTests
             "warning alice heard nothing from us for too long and dropped the connection; the conversation is kept on both sides.",
             "warning Nothing from alice for 12 s — the link may be slow.",
             "system Heard from alice again after 40 s.",
-            "system Commands: /send PATH (offer a file), /accept [N] and /reject [N] (a file offer), /verify (fingerprints and safety number), /status, /quit. Start a line with // to send a line that begins with /.",
+            "system Commands: /send PATH (offer a file), /accept [N] and /reject [N] (a file offer), /verify (fingerprints and safety number), /status, /rekey (fresh keys now), /quit. Start a line with // to send a line that begins with /.",
             "system You:  SHA256:us",
             "system alice: SHA256:them",
             "system Safety number (the same on both screens; compare it aloud): 12345 67890",
             "system Talking to alice (SHA256:them) with aes256cbc-hmacsha256 for 1m15s; sent 3, received 4, awaiting delivery 1.",
+            "system Keys: post-quantum: ML-KEM-768 + P-256; no rekey yet (one comes every 1,000 records or 10 minutes, or on /rekey).",
+            $"system Fresh keys agreed. Keys: post-quantum: ML-KEM-768 + P-256; last rekey {At.ToLocalTime():HH:mm:ss} (1 in this session).",
+            "warning Could not rekey: the session is clo\\u001bsed",
             "warning Unknown command /dance. Type /help for the list, or // to send a line starting with /.",
             "warning Usage: /send PATH",
             "warning Could not answer the offer: gone",

@@ -50,20 +50,21 @@ public sealed class HandshakeRuleTests
     }
 
     [Theory]
-    [InlineData("1.0")]
-    [InlineData("1e0")]
-    [InlineData("10e-1")]
+    [InlineData("2.0")]
+    [InlineData("2e0")]
+    [InlineData("20e-1")]
     [InlineData("1.5")]
-    [InlineData("2")]
+    [InlineData("1")]
+    [InlineData("3")]
     [InlineData("-1")]
     [InlineData("18446744073709551617")]
-    public async Task Frame1_VersionAnyNumberSpelledOtherThan1_UnsupportedVersion(string version)
+    public async Task Frame1_VersionAnyNumberSpelledOtherThan2_UnsupportedVersion(string version)
     {
-        // Rule (Responder, step 3; issue 13, item 5): "If frame 1's top-level `version` member is a JSON
-        // number whose text is anything but the single digit `1` (so `1.0`, `1e0` and `10e-1` too), the
-        // abort reason is `unsupported-version`."
+        // Rule (Responder, step 3; issue 13, item 5): "If the payload's top-level `version` member is a JSON
+        // number whose text is anything but the single digit `2` (so `1`, `3`, … and also `2.0`, `2e0` and
+        // `20e-1`), the abort reason is `unsupported-version`."
         (Stream i, Stream r, FrameRelay relay) = FrameRelay.Create(f => f.Toward == Toward.Responder && f.Number == 1
-            ? [Rewrite(f.Wire, "\"version\":1,", $"\"version\":{version},")]
+            ? [Rewrite(f.Wire, "\"version\":2,", $"\"version\":{version},")]
             : [f.Wire]);
         await using (relay)
         {
@@ -76,11 +77,11 @@ public sealed class HandshakeRuleTests
     }
 
     [Fact]
-    public async Task Frame1_VersionAStringOne_HandshakeFailedNotUnsupportedVersion()
+    public async Task Frame1_VersionAStringTwo_HandshakeFailedNotUnsupportedVersion()
     {
-        // Rule (Responder, step 3): only a JSON number is another version; `"1"` is a mistyped member (pass 2).
+        // Rule (Responder, step 3): only a JSON number is another version; `"2"` is a mistyped member (pass 2).
         (Stream i, Stream r, FrameRelay relay) = FrameRelay.Create(f => f.Toward == Toward.Responder && f.Number == 1
-            ? [Rewrite(f.Wire, "\"version\":1,", "\"version\":\"1\",")]
+            ? [Rewrite(f.Wire, "\"version\":2,", "\"version\":\"2\",")]
             : [f.Wire]);
         await using (relay)
         {
@@ -135,7 +136,7 @@ public sealed class HandshakeRuleTests
         return FrameCodec.Encode(Encoding.UTF8.GetBytes(spelling.Replace("#", confirm, StringComparison.Ordinal)));
     }
 
-    private static byte[] Rewrite(byte[] wire, string from, string to)
+    internal static byte[] Rewrite(byte[] wire, string from, string to)
     {
         string json = Encoding.UTF8.GetString(wire, FrameCodec.HeaderSize, wire.Length - FrameCodec.HeaderSize);
         json.Should().Contain(from);

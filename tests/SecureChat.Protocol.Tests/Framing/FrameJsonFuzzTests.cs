@@ -18,7 +18,7 @@ public sealed class FrameJsonFuzzTests
     [
         FrameJson.Encode(new RecordFrame(7, [0x00, 0x01, 0x02, 0xFB, 0xFF]), ProtocolJsonContext.Default.RecordFrame),
         FrameJson.Encode(
-            new InitiatorHello(1, [SuiteNames.AesCbcHmacSha256, SuiteNames.AesCbcBlake2b256], new byte[32], new byte[65], [0x30, 0x82], "alice"),
+            new InitiatorHello(2, [SuiteNames.AesCbcHmacSha256, SuiteNames.AesCbcBlake2b256], new byte[32], new byte[65], new byte[1184], [0x30, 0x82], "alice"),
             ProtocolJsonContext.Default.InitiatorHello),
         FrameJson.Encode(new ResponderFinish(new byte[32]), ProtocolJsonContext.Default.ResponderFinish),
         FrameJson.Encode(new InnerMessage(InnerMessage.TextKind, 1, 1_700_000_000_000, "héllo", null), ProtocolJsonContext.Default.InnerMessage),

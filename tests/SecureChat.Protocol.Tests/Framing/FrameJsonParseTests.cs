@@ -9,7 +9,7 @@ namespace SecureChat.Protocol.Tests.Framing;
 public sealed class FrameJsonParseTests
 {
     private const string Hello =
-        """{"type":"hello","version":1,"suites":["aes256cbc-hmacsha256","aes256cbc-blake2b256"],"nonce":"AAEC","ephemeral":"AwQF","identity":"BgcI","name":"alice"}""";
+        """{"type":"hello","version":2,"suites":["aes256cbc-hmacsha256","aes256cbc-blake2b256"],"nonce":"AAEC","ephemeral":"AwQF","kemKey":"CQoL","identity":"BgcI","name":"alice"}""";
 
     public static TheoryData<string> BadRecordFrames => new()
     {
@@ -86,11 +86,11 @@ public sealed class FrameJsonParseTests
 
     public static TheoryData<string> BadInitiatorHellos => new()
     {
-        Hello.Replace("\"version\":1", "\"version\":\"1\"", StringComparison.Ordinal),
-        Hello.Replace("\"version\":1", "\"version\":1.5", StringComparison.Ordinal),
-        Hello.Replace("\"version\":1", "\"version\":2147483648", StringComparison.Ordinal),
-        Hello.Replace("\"version\":1", "\"version\":null", StringComparison.Ordinal),
-        Hello.Replace("\"version\":1,", "", StringComparison.Ordinal),
+        Hello.Replace("\"version\":2", "\"version\":\"1\"", StringComparison.Ordinal),
+        Hello.Replace("\"version\":2", "\"version\":1.5", StringComparison.Ordinal),
+        Hello.Replace("\"version\":2", "\"version\":2147483648", StringComparison.Ordinal),
+        Hello.Replace("\"version\":2", "\"version\":null", StringComparison.Ordinal),
+        Hello.Replace("\"version\":2,", "", StringComparison.Ordinal),
         Hello.Replace("[\"aes256cbc-hmacsha256\",\"aes256cbc-blake2b256\"]", "\"aes256cbc-hmacsha256\"", StringComparison.Ordinal),
         Hello.Replace("[\"aes256cbc-hmacsha256\",\"aes256cbc-blake2b256\"]", "[1]", StringComparison.Ordinal),
         Hello.Replace("[\"aes256cbc-hmacsha256\",\"aes256cbc-blake2b256\"]", "[[\"aes256cbc-hmacsha256\"]]", StringComparison.Ordinal),
@@ -227,10 +227,11 @@ public sealed class FrameJsonParseTests
         InitiatorHello hello = FrameJson.Parse(Utf8(Hello), ProtocolJsonContext.Default.InitiatorHello);
 
         hello.Type.Should().Be(InitiatorHello.TypeName);
-        hello.Version.Should().Be(1);
+        hello.Version.Should().Be(2);
         hello.Suites.Should().Equal(SuiteNames.AesCbcHmacSha256, SuiteNames.AesCbcBlake2b256);
         hello.Nonce.Should().Equal(0x00, 0x01, 0x02);
         hello.Ephemeral.Should().Equal(0x03, 0x04, 0x05);
+        hello.KemKey.Should().Equal(0x09, 0x0a, 0x0b);
         hello.Identity.Should().Equal(0x06, 0x07, 0x08);
         hello.Name.Should().Be("alice");
     }
@@ -335,6 +336,7 @@ public sealed class FrameJsonParseTests
             [SuiteNames.AesCbcBlake2b256, SuiteNames.AesCbcHmacSha256],
             Enumerable.Range(0, 32).Select(i => (byte)i).ToArray(),
             Enumerable.Range(0, 65).Select(i => (byte)(255 - i)).ToArray(),
+            Enumerable.Range(0, 1184).Select(i => (byte)(i % 251)).ToArray(),
             [0x30, 0x82, 0x01, 0x22],
             "Zoë \"the\" <admin> 👋");
 
@@ -347,6 +349,7 @@ public sealed class FrameJsonParseTests
         decoded.Suites.Should().Equal(hello.Suites);
         decoded.Nonce.Should().Equal(hello.Nonce);
         decoded.Ephemeral.Should().Equal(hello.Ephemeral);
+        decoded.KemKey.Should().Equal(hello.KemKey);
         decoded.Identity.Should().Equal(hello.Identity);
         decoded.Name.Should().Be(hello.Name);
     }

@@ -178,12 +178,17 @@ internal sealed class CapturedConversation
         using EphemeralKeyPair initiatorEphemeral = EphemeralKeyPair.FromPrivateKey(InitiatorEntropy.EphemeralPrivateKey);
         using EphemeralKeyPair responderEphemeral = EphemeralKeyPair.FromPrivateKey(ResponderEntropy.EphemeralPrivateKey);
         using Secret dh = initiatorEphemeral.DeriveSharedSecret(responderEphemeral.PublicKey);
+        using MlKem768DecapsulationKey kemKey = MlKem768DecapsulationKey.FromSeed(InitiatorEntropy.KemSeed);
+        byte[] kemCiphertext = new byte[MlKem768.CiphertextSize];
+        using Secret kem = ResponderEntropy.Encapsulate(kemKey.EncapsulationKey, kemCiphertext);
         using Secret psk = Secret.Copy(Psk);
         byte[] pskKey = new byte[KeySchedule.SecretSize];
         KeySchedule.DerivePskKey(psk, pskKey);
         Secrets["psk"] = Psk;
         Secrets["psk_key"] = pskKey;
         Secrets["dh"] = dh.Span.ToArray();
+        Secrets["kem"] = kem.Span.ToArray();
+        Secrets["initiator.kem.seed"] = InitiatorEntropy.KemSeed;
         Secrets["initiator.ephemeral.private"] = InitiatorEntropy.EphemeralPrivateKey;
         Secrets["responder.ephemeral.private"] = ResponderEntropy.EphemeralPrivateKey;
         Secrets["initiator.secret"] = InitiatorEntropy.SecretBytes;
@@ -192,7 +197,7 @@ internal sealed class CapturedConversation
         Secrets["responder.identity.pkcs8"] = ResponderPkcs8;
 
         using KeySchedule keys = KeySchedule.Create(
-            dh.Span, ResponderEntropy.SecretBytes, InitiatorEntropy.SecretBytes, psk, InitiatorEntropy.Nonce, ResponderEntropy.Nonce);
+            dh.Span, kem.Span, ResponderEntropy.SecretBytes, InitiatorEntropy.SecretBytes, psk, InitiatorEntropy.Nonce, ResponderEntropy.Nonce);
         byte[] th3 = SHA256.HashData([.. Frame1, .. Frame2, .. Frame3]);
         byte[] th4 = SHA256.HashData([.. Frame1, .. Frame2, .. Frame3, .. Frame4]);
         Secrets["prk"] = keys.Prk.ToArray();

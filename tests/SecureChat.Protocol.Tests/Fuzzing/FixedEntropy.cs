@@ -27,6 +27,12 @@ internal sealed class FixedEntropy(string label, DateTimeOffset clock) : Handsha
 
     public byte[] SecretBytes => Derive("secret", 32);
 
+    /// <summary>The ML-KEM-768 key-generation seed d ‖ z (64 bytes).</summary>
+    public byte[] KemSeed => [.. Derive("kem d", 32), .. Derive("kem z", 32)];
+
+    /// <summary>The ML-KEM-768 encapsulation randomness m.</summary>
+    public byte[] KemRandomness => Derive("kem m", 32);
+
     /// <summary>A fresh copy that replays the same wrap (its IV counter starts again).</summary>
     public FixedEntropy Replay() => new(label, clock) { Wrapped = Wrapped };
 
@@ -35,6 +41,16 @@ internal sealed class FixedEntropy(string label, DateTimeOffset clock) : Handsha
     public override EphemeralKeyPair CreateEphemeral() => EphemeralKeyPair.FromPrivateKey(EphemeralPrivateKey);
 
     public override Secret CreateSecret() => Secret.Copy(SecretBytes);
+
+    public override MlKem768DecapsulationKey CreateKemKey() => MlKem768DecapsulationKey.FromSeed(KemSeed, MlKemBackend.BouncyCastle);
+
+    public override Secret Encapsulate(MlKem768EncapsulationKey key, Span<byte> ciphertext)
+    {
+        // BouncyCastle takes a fixed m (the platform's MLKem does not), and gives the bytes any correct implementation would.
+        var shared = Secret.Allocate(MlKem768.SharedSecretSize);
+        _ = key.TryEncapsulate(KemRandomness, ciphertext, shared.Writable, MlKemBackend.BouncyCastle);
+        return shared;
+    }
 
     public override byte[] Wrap(IdentityPublicKey recipient, ReadOnlySpan<byte> secret) => Wrapped ??= base.Wrap(recipient, secret);
 

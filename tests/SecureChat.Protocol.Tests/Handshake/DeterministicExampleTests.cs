@@ -30,6 +30,9 @@ public sealed class DeterministicExampleTests
     // Inputs added with the resume, file and BLAKE2b parts: an older documented example lacks them.
     private const string DefaultConversation = "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf";
     private const string DefaultBlake2bIv = "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+    private const string DefaultMlKemD = "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf";
+    private const string DefaultMlKemZ = "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+    private const string DefaultMlKemM = "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f";
     private const byte BobIvBase = 0x80;
     private const byte AliceIvBase = 0x20;
 
@@ -92,6 +95,11 @@ public sealed class DeterministicExampleTests
         var aliceEntropy = new ExampleEntropy(given, "responder", "initiator", AliceIvBase, time);
         string conversation = given.GetValueOrDefault("conversation") ?? DefaultConversation;
         string blake2bIv = given.GetValueOrDefault("blake2b.record0.iv") ?? DefaultBlake2bIv;
+        string mlKemD = given.GetValueOrDefault("initiator.mlkem.d") ?? DefaultMlKemD;
+        string mlKemZ = given.GetValueOrDefault("initiator.mlkem.z") ?? DefaultMlKemZ;
+        string mlKemM = given.GetValueOrDefault("responder.mlkem.m") ?? DefaultMlKemM;
+        bobEntropy.MlKemSeed = Bytes(mlKemD + mlKemZ);
+        aliceEntropy.MlKemRandomness = Bytes(mlKemM);
         byte[] content = Encoding.UTF8.GetBytes(FileContent);
 
         // The conversation, through a relay that records every frame.
@@ -125,6 +133,7 @@ public sealed class DeterministicExampleTests
                 await NextAsync<MessagesDelivered>(bobEvents);
                 await alice.SendAsync("Hi, Bob.");
                 await NextAsync<MessagesDelivered>(aliceEvents);
+                await bob.RekeyAsync();
                 ulong file = await bob.OfferFileAsync(FileName, content.Length, SHA256.HashData(content));
                 FileOffered offered = await NextAsync<FileOffered>(aliceEvents);
                 await alice.AcceptFileAsync(offered.File, 0, SHA256.HashData([]));
@@ -147,8 +156,8 @@ public sealed class DeterministicExampleTests
 
         byte[][] toAlice = frames.Where(f => f.Toward == Toward.Responder).Select(f => f.Wire).ToArray();
         byte[][] toBob = frames.Where(f => f.Toward == Toward.Initiator).Select(f => f.Wire).ToArray();
-        toAlice.Should().HaveCount(9, "hello, key, finish, and six records from Bob");
-        toBob.Should().HaveCount(8, "hello, finish, and six records from Alice");
+        toAlice.Should().HaveCount(10, "hello, key, finish, and seven records from Bob");
+        toBob.Should().HaveCount(9, "hello, finish, and seven records from Alice");
 
         // Inputs, as the example lists them.
         Add("initiator.identity.pkcs8", given["initiator.identity.pkcs8"]);
@@ -164,18 +173,30 @@ public sealed class DeterministicExampleTests
         Add("initiator.ephemeral.private", given["initiator.ephemeral.private"]);
         using EphemeralKeyPair bobEphemeral = EphemeralKeyPair.FromPrivateKey(Bytes(given["initiator.ephemeral.private"]));
         AddHex("initiator.ephemeral.public", bobEphemeral.PublicKey);
+        Add("initiator.mlkem.d", mlKemD);
+        Add("initiator.mlkem.z", mlKemZ);
+        using MlKem768DecapsulationKey bobKem = MlKem768DecapsulationKey.FromSeed(Bytes(mlKemD + mlKemZ), MlKemBackend.BouncyCastle);
+        AddHex("initiator.mlkem.encapsulation_key", bobKem.EncapsulationKey.Encoded);
         AddHex("frame1", toAlice[0]);
 
         Add("responder.nonce", given["responder.nonce"]);
         Add("responder.ephemeral.private", given["responder.ephemeral.private"]);
         using EphemeralKeyPair aliceEphemeral = EphemeralKeyPair.FromPrivateKey(Bytes(given["responder.ephemeral.private"]));
         AddHex("responder.ephemeral.public", aliceEphemeral.PublicKey);
+        Add("responder.mlkem.m", mlKemM);
+        byte[] kemCiphertext = new byte[MlKem768.CiphertextSize];
+        byte[] kemShared = new byte[MlKem768.SharedSecretSize];
+        bobKem.EncapsulationKey.TryEncapsulate(Bytes(mlKemM), kemCiphertext, kemShared, MlKemBackend.BouncyCastle).Should().BeTrue();
+        AddHex("responder.mlkem.ciphertext", kemCiphertext);
         Add("responder.secret", given["responder.secret"]);
         AddHex("responder.wrapped", aliceEntropy.Wrapped);
         AddHex("frame2", toBob[0]);
 
         using Secret dh = bobEphemeral.DeriveSharedSecret(aliceEphemeral.PublicKey);
         AddHex("dh", dh.Span);
+        using Secret kemDecapsulated = bobKem.Decapsulate(kemCiphertext);
+        kemDecapsulated.Span.ToArray().Should().Equal(kemShared, "decapsulation recovers the secret the responder encapsulated");
+        AddHex("mlkem.shared_secret", kemShared);
         byte[] pskKey = new byte[32];
         using (Secret psk = Secret.Copy(Encoding.UTF8.GetBytes(Psk)))
         {
@@ -187,7 +208,7 @@ public sealed class DeterministicExampleTests
         AddHex("initiator.wrapped", bobEntropy.Wrapped);
         using Secret pskAgain = Secret.Copy(Encoding.UTF8.GetBytes(Psk));
         using KeySchedule keys = KeySchedule.Create(
-            dh.Span, Bytes(given["responder.secret"]), Bytes(given["initiator.secret"]), pskAgain, Bytes(given["initiator.nonce"]), Bytes(given["responder.nonce"]));
+            dh.Span, kemShared, Bytes(given["responder.secret"]), Bytes(given["initiator.secret"]), pskAgain, Bytes(given["initiator.nonce"]), Bytes(given["responder.nonce"]));
         AddHex("prk", keys.Prk);
         AddHex("frame3", toAlice[1]);
         byte[] th3 = SHA256.HashData([.. toAlice[0], .. toBob[0], .. toAlice[1]]);
@@ -206,8 +227,9 @@ public sealed class DeterministicExampleTests
         AddHex("chain.responder", chainToBob);
         Add("safety_number", Quote(SafetyNumber.Compute(bobKey.PublicKey, aliceKey.PublicKey).ToString()));
 
-        AddRecords(values, "initiator", chainToAlice, Direction.InitiatorToResponder, toAlice[3..], BobIvBase);
-        AddRecords(values, "responder", chainToBob, Direction.ResponderToInitiator, toBob[2..], AliceIvBase);
+        Rekey rekey = AddRekey(values, bobEntropy, aliceEntropy, chainToAlice, chainToBob);
+        AddRecords(values, "initiator", chainToAlice, Direction.InitiatorToResponder, toAlice[3..], BobIvBase, rekey, "initiator rekey");
+        AddRecords(values, "responder", chainToBob, Direction.ResponderToInitiator, toBob[2..], AliceIvBase, rekey, "responder rekey");
         AddBlake2bRecord(values, chainToAlice, toAlice[3], blake2bIv);
         AddHex("abort.frame", FrameJson.EncodeAbort(AbortReason.SessionFailed));
         return values;
@@ -255,12 +277,53 @@ public sealed class DeterministicExampleTests
         return MessageProtection.Create(suite, MessageProtection.DefaultPaddingBucket).Open(messageKey, header, sealedBytes);
     }
 
-    private static void AddRecords(List<KeyValuePair<string, string>> values, string side, byte[] chainKey, Direction direction, byte[][] frames, byte ivBase)
+    /// <summary>
+    /// Bob's rekey after record 2 of each side: his record 3 is <c>rekey</c>, Alice's record 3 is
+    /// <c>rekey-reply</c>, and both directions switch at record 4 (docs/protocol.md, "Rekey").
+    /// </summary>
+    private static Rekey AddRekey(List<KeyValuePair<string, string>> values, ExampleEntropy bob, ExampleEntropy alice, byte[] chainToAlice, byte[] chainToBob)
+    {
+        void Add(string name, string value) => values.Add(new(name, value));
+        using EphemeralKeyPair bobEphemeral = EphemeralKeyPair.FromPrivateKey(Bytes(bob.RekeyEphemeral));
+        using EphemeralKeyPair aliceEphemeral = EphemeralKeyPair.FromPrivateKey(Bytes(alice.RekeyEphemeral));
+        using MlKem768DecapsulationKey bobKem = MlKem768DecapsulationKey.FromSeed(Bytes(bob.RekeyMlKemD + bob.RekeyMlKemZ), MlKemBackend.BouncyCastle);
+        byte[] ciphertext = new byte[MlKem768.CiphertextSize];
+        byte[] kem = new byte[MlKem768.SharedSecretSize];
+        bobKem.EncapsulationKey.TryEncapsulate(Bytes(alice.RekeyMlKemM), ciphertext, kem, MlKemBackend.BouncyCastle).Should().BeTrue();
+        using Secret dh = bobEphemeral.DeriveSharedSecret(aliceEphemeral.PublicKey);
+        byte[] context = SHA256.HashData([.. bobEphemeral.PublicKey, .. bobKem.EncapsulationKey.Encoded, .. aliceEphemeral.PublicKey, .. ciphertext]);
+        byte[] secret = [.. dh.Span, .. kem];
+
+        Add("rekey.initiator.ephemeral.private", bob.RekeyEphemeral);
+        Add("rekey.initiator.ephemeral.public", Hex(bobEphemeral.PublicKey));
+        Add("rekey.initiator.mlkem.d", bob.RekeyMlKemD);
+        Add("rekey.initiator.mlkem.z", bob.RekeyMlKemZ);
+        Add("rekey.initiator.mlkem.encapsulation_key", Hex(bobKem.EncapsulationKey.Encoded));
+        Add("rekey.responder.ephemeral.private", alice.RekeyEphemeral);
+        Add("rekey.responder.ephemeral.public", Hex(aliceEphemeral.PublicKey));
+        Add("rekey.responder.mlkem.m", alice.RekeyMlKemM);
+        Add("rekey.responder.mlkem.ciphertext", Hex(ciphertext));
+        Add("rekey.dh", Hex(dh.Span));
+        Add("rekey.mlkem.shared_secret", Hex(kem));
+        Add("rekey.context", Hex(context));
+        var rekey = new Rekey(RekeyAt, secret, context);
+        Add("rekey.chain.initiator", Hex(rekey.ChainAt(chainToAlice, "initiator rekey")));
+        Add("rekey.chain.responder", Hex(rekey.ChainAt(chainToBob, "responder rekey")));
+        return rekey;
+    }
+
+    private static void AddRecords(
+        List<KeyValuePair<string, string>> values, string side, byte[] chainKey, Direction direction, byte[][] frames, byte ivBase, Rekey rekey, string rekeyLabel)
     {
         using var chain = new ChainKey(chainKey);
         MessageProtection protection = MessageProtection.Create(MessageSuite.AesCbcHmacSha256, MessageProtection.DefaultPaddingBucket);
         for (int seq = 0; seq < frames.Length; seq++)
         {
+            if (seq == rekey.At)
+            {
+                chain.MixIn(rekey.Secret, rekeyLabel, rekey.Context);
+            }
+
             string name = $"{side}.record{seq}";
             byte[] messageKey = new byte[ChainKey.MessageKeySize];
             chain.Next(messageKey);
@@ -299,6 +362,8 @@ public sealed class DeterministicExampleTests
         return key;
     }
 
+    private const int RekeyAt = 4;
+
     private static byte[] Pattern(byte first, int length) => Enumerable.Range(0, length).Select(i => (byte)(first + i)).ToArray();
 
     private static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
@@ -307,18 +372,66 @@ public sealed class DeterministicExampleTests
 
     private static string Quote(string text) => $"\"{text}\"";
 
+    /// <summary>The rekey's secret dh ‖ kem and context, and the record number where both chains switch.</summary>
+    private sealed record Rekey(int At, byte[] Secret, byte[] Context)
+    {
+        /// <summary>The chain key of record <see cref="At"/> after the mix.</summary>
+        public byte[] ChainAt(byte[] firstChainKey, string label)
+        {
+            using var chain = new ChainKey(firstChainKey);
+            byte[] skipped = new byte[ChainKey.MessageKeySize];
+            for (int i = 0; i < At; i++)
+            {
+                chain.Next(skipped);
+            }
+
+            chain.MixIn(Secret, label, Context);
+            using ChainKey copy = chain.Snapshot();
+            return copy.ExportKey();
+        }
+    }
+
     /// <summary>One side's fixed randomness: what the example lists, and the OAEP ciphertext it records.</summary>
     private sealed class ExampleEntropy(IReadOnlyDictionary<string, string> given, string side, string peer, byte ivBase, DateTimeOffset time) : HandshakeEntropy
     {
         private int _ivs;
+        private int _ephemerals;
+        private int _kemKeys;
+        private int _encapsulations;
+
+        public string RekeyEphemeral => given.GetValueOrDefault($"rekey.{side}.ephemeral.private") ?? Hex(SHA256.HashData(Encoding.UTF8.GetBytes($"securechat example {side} rekey ephemeral")));
+
+        public string RekeyMlKemD => given.GetValueOrDefault($"rekey.{side}.mlkem.d") ?? Hex(Pattern(0x10, 32));
+
+        public string RekeyMlKemZ => given.GetValueOrDefault($"rekey.{side}.mlkem.z") ?? Hex(Pattern(0x30, 32));
+
+        public string RekeyMlKemM => given.GetValueOrDefault($"rekey.{side}.mlkem.m") ?? Hex(Pattern(0x50, 32));
 
         public byte[] Wrapped { get; private set; } = [];
 
         public override void FillNonce(Span<byte> nonce) => Bytes(given[$"{side}.nonce"]).CopyTo(nonce);
 
-        public override EphemeralKeyPair CreateEphemeral() => EphemeralKeyPair.FromPrivateKey(Bytes(given[$"{side}.ephemeral.private"]));
+        public override EphemeralKeyPair CreateEphemeral() =>
+            EphemeralKeyPair.FromPrivateKey(Bytes(_ephemerals++ == 0 ? given[$"{side}.ephemeral.private"] : RekeyEphemeral));
 
         public override Secret CreateSecret() => Secret.Copy(Bytes(given[$"{side}.secret"]));
+
+        /// <summary>The initiator's ML-KEM seed d ‖ z.</summary>
+        public byte[] MlKemSeed { get; set; } = [];
+
+        /// <summary>The responder's ML-KEM encapsulation randomness m.</summary>
+        public byte[] MlKemRandomness { get; set; } = [];
+
+        public override MlKem768DecapsulationKey CreateKemKey() =>
+            MlKem768DecapsulationKey.FromSeed(_kemKeys++ == 0 ? MlKemSeed : Bytes(RekeyMlKemD + RekeyMlKemZ), MlKemBackend.BouncyCastle);
+
+        public override Secret Encapsulate(MlKem768EncapsulationKey key, Span<byte> ciphertext)
+        {
+            var shared = Secret.Allocate(MlKem768.SharedSecretSize);
+            byte[] m = _encapsulations++ == 0 ? MlKemRandomness : Bytes(RekeyMlKemM);
+            key.TryEncapsulate(m, ciphertext, shared.Writable, MlKemBackend.BouncyCastle).Should().BeTrue();
+            return shared;
+        }
 
         public override byte[] Wrap(IdentityPublicKey recipient, ReadOnlySpan<byte> secret)
         {

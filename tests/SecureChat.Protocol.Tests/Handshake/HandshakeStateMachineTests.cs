@@ -144,7 +144,7 @@ public sealed class ResponderHelloCheckTests
     public void ReadHello_LaterVersionWithNewFields_RefusedAsUnsupportedVersion()
     {
         using var responder = new ResponderHandshake(TestIdentities.Alice, "alice", [MessageSuite.AesCbcHmacSha256], null, HandshakeEntropy.System);
-        byte[] hello = FrameCodec.Encode("""{"type":"hello","version":2,"kyber":"AAAA"}"""u8);
+        byte[] hello = FrameCodec.Encode("""{"type":"hello","version":3,"kyber":"AAAA"}"""u8);
 
         FluentActions.Invoking(() => responder.ReadHelloAndCreateHello(new Frame(hello)))
             .Should().Throw<ProtocolViolationException>().WithMessage("*another protocol version*");

@@ -67,7 +67,7 @@ public sealed class SessionHandshakeTests
     public async Task Handshake_VersionChangedInTransit_Refused()
     {
         (Exception? bob, Exception? alice) = await FailingHandshakeAsync(
-            SessionHarness.BobOptions(), SessionHarness.AliceOptions(), Rewrite(Toward.Responder, 1, "\"version\":1", "\"version\":0"));
+            SessionHarness.BobOptions(), SessionHarness.AliceOptions(), Rewrite(Toward.Responder, 1, "\"version\":2", "\"version\":0"));
 
         alice.Should().BeOfType<ProtocolViolationException>().Which.Message.Should().Contain("another protocol version");
         bob.Should().BeOfType<PeerAbortedException>().Which.Reason.Should().Be(AbortReason.UnsupportedVersion);

@@ -1,0 +1,59 @@
+using SecureChat.Cli.Chat;
+using SecureChat.Protocol.Session;
+
+namespace SecureChat.Cli.Tests.Chat;
+
+/// <summary>/rekey, and the keys that /status and /verify describe (issue 18 item 3).</summary>
+public sealed class ChatLoopRekeyTests
+{
+    [Fact]
+    public async Task Run_StatusAndVerify_DescribePostQuantumKeysAndThatNoRekeyHappenedYet()
+    {
+        (SecureSession bob, SecureSession alice) = await SessionPair.ConnectAsync();
+        await using (bob)
+        await using (alice)
+        {
+            var bobChat = new ChatDriver();
+            var aliceChat = new ChatDriver();
+            Task<ChatOutcome> bobRun = (await ChatDriver.LoopAsync(bob, bobChat, "bob")).RunAsync(default);
+            Task<ChatOutcome> aliceRun = (await ChatDriver.LoopAsync(alice, aliceChat, "alice")).RunAsync(default);
+
+            bobChat.Command("/status");
+            KeysDescribed afterStatus = await bobChat.WaitForAsync<KeysDescribed>();
+            bobChat.Command("/verify");
+            await bobChat.WaitForAsync<FingerprintsAsked>();
+            await bobChat.WaitForAsync<KeysDescribed>(k => !ReferenceEquals(k, afterStatus));
+
+            bobChat.Events.OfType<KeysDescribed>().Should().HaveCount(2).And.OnlyContain(k =>
+                k.Agreement == "post-quantum: ML-KEM-768 + P-256" && k.LastRekey == null && k.Rekeys == 0 && !k.Renewed);
+            bobChat.Command("/quit");
+            await Task.WhenAll(bobRun, aliceRun);
+        }
+    }
+
+    [Fact]
+    public async Task Run_Rekey_RenewsTheKeysOnBothSidesAndTheChatGoesOn()
+    {
+        (SecureSession bob, SecureSession alice) = await SessionPair.ConnectAsync();
+        await using (bob)
+        await using (alice)
+        {
+            var bobChat = new ChatDriver();
+            var aliceChat = new ChatDriver();
+            Task<ChatOutcome> bobRun = (await ChatDriver.LoopAsync(bob, bobChat, "bob")).RunAsync(default);
+            Task<ChatOutcome> aliceRun = (await ChatDriver.LoopAsync(alice, aliceChat, "alice")).RunAsync(default);
+
+            bobChat.Command("/rekey");
+
+            KeysDescribed renewed = await bobChat.WaitForAsync<KeysDescribed>(k => k.Renewed);
+            renewed.Rekeys.Should().Be(1);
+            renewed.LastRekey.Should().NotBeNull();
+            bob.RekeyCount.Should().Be(1);
+            alice.RekeyCount.Should().Be(1);
+            bobChat.Type("after the rekey");
+            await aliceChat.WaitForIncomingAsync("after the rekey");
+            bobChat.Command("/quit");
+            await Task.WhenAll(bobRun, aliceRun);
+        }
+    }
+}
