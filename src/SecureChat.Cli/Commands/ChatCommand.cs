@@ -119,6 +119,8 @@ internal sealed partial class ChatCommand : RootCommand
         Keepalive = ChatOptions.HiddenTimeout("--keepalive", "Ping when the peer has been silent, or we have sent nothing, for this many seconds (15).");
         PeerTimeout = ChatOptions.HiddenTimeout("--peer-timeout", "Declare a peer gone after this many seconds without a byte from it, in every state, mid-transfer included (45).");
         DecisionTimeout = ChatOptions.HiddenTimeout("--decision-timeout", "How long the peer may take to accept us before its first message, in seconds (300).");
+        RekeyAfter = ChatOptions.Integer("--rekey-after", 1, 1_000_000_000, "Agree fresh keys (the healing rekey) after this many records sent (1000), or sooner on /rekey.", 1000);
+        RekeyInterval = ChatOptions.Seconds("--rekey-interval", 1, 86_400, "Agree fresh keys after this many seconds (600), whichever of this and --rekey-after comes first.");
         HelloTimeout = ChatOptions.HiddenTimeout("--hello-timeout", "User1: a caller must send its whole hello within this many seconds of connecting (default: the handshake timeout, on the same clock).");
         AddOptions(role);
         Validators.Add(r =>
@@ -209,6 +211,12 @@ internal sealed partial class ChatCommand : RootCommand
     /// <summary>--keepalive (hidden).</summary>
     public Option<double?> Keepalive { get; }
 
+    /// <summary>--rekey-after: records sent before this side starts a rekey.</summary>
+    public Option<int> RekeyAfter { get; }
+
+    /// <summary>--rekey-interval: seconds before this side starts a rekey.</summary>
+    public Option<double?> RekeyInterval { get; }
+
     /// <summary>--peer-timeout (hidden).</summary>
     public Option<double?> PeerTimeout { get; }
 
@@ -287,7 +295,7 @@ internal sealed partial class ChatCommand : RootCommand
             Options.Add(ReconnectAttempts);
         }
 
-        foreach (Option option in new Option[] { SendFile, AcceptFiles, MaxFileSize, FileMode, MaxPartialFiles, MaxPartialBytes, Wait, HandshakeTimeout, FrameTimeout, Keepalive, PeerTimeout, DecisionTimeout })
+        foreach (Option option in new Option[] { SendFile, AcceptFiles, MaxFileSize, FileMode, MaxPartialFiles, MaxPartialBytes, Wait, RekeyAfter, RekeyInterval, HandshakeTimeout, FrameTimeout, Keepalive, PeerTimeout, DecisionTimeout })
         {
             Options.Add(option);
         }
@@ -305,6 +313,8 @@ internal sealed partial class ChatCommand : RootCommand
         Keepalive = Span(result.GetValue(Keepalive)) ?? ChatTimeouts.Default.Keepalive,
         Peer = Span(result.GetValue(PeerTimeout)) ?? ChatTimeouts.Default.Peer,
         PeerDecision = Span(result.GetValue(DecisionTimeout)) ?? ChatTimeouts.Default.PeerDecision,
+        RekeyAfterRecords = result.GetValue(RekeyAfter),
+        RekeyInterval = Span(result.GetValue(RekeyInterval)) ?? ChatTimeouts.Default.RekeyInterval,
     };
 
     /// <summary>--version prints the program's name before its version, as most tools do.</summary>

@@ -30,6 +30,12 @@ public sealed record ChatTimeouts
     /// <summary>How long the peer may take to decide whether to trust us before its first record.</summary>
     public TimeSpan PeerDecision { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Records sent after which this side starts a rekey (protocol 2).</summary>
+    public long RekeyAfterRecords { get; init; } = 1000;
+
+    /// <summary>Time after which this side starts a rekey (protocol 2).</summary>
+    public TimeSpan RekeyInterval { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Session options for <paramref name="identity"/> and the rest, with these timeouts.</summary>
     internal SessionOptions ToSessionOptions(IdentityKey identity, string name, Secret? psk, IReadOnlyList<MessageSuite> suites, TrustDecision trust, Func<PeerIdentity, ReadOnlyMemory<byte>, Conversation>? resolveConversation = null, Func<PeerIdentity, bool>? expectResponder = null) => new()
     {
@@ -45,5 +51,7 @@ public sealed record ChatTimeouts
         KeepaliveInterval = Keepalive,
         PeerTimeout = Peer,
         PeerDecisionTimeout = PeerDecision,
+        RekeyAfterRecords = RekeyAfterRecords,
+        RekeyInterval = RekeyInterval,
     };
 }

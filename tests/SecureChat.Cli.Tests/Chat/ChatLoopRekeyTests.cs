@@ -49,9 +49,12 @@ public sealed class ChatLoopRekeyTests
             renewed.Rekeys.Should().Be(1);
             renewed.LastRekey.Should().NotBeNull();
             bob.RekeyCount.Should().Be(1);
-            alice.RekeyCount.Should().Be(1);
             bobChat.Type("after the rekey");
             await aliceChat.WaitForIncomingAsync("after the rekey");
+
+            // Alice counts her rekey once her answer is written, under the write lock her receipt needs too.
+            await bobChat.WaitForAsync<DeliveredThrough>();
+            alice.RekeyCount.Should().Be(1);
             bobChat.Command("/quit");
             await Task.WhenAll(bobRun, aliceRun);
         }

@@ -77,6 +77,32 @@ public sealed class CommandLineTests
         session.KeepaliveInterval.Should().Be(protocol.KeepaliveInterval);
         session.PeerTimeout.Should().Be(protocol.PeerTimeout);
         session.PeerDecisionTimeout.Should().Be(protocol.PeerDecisionTimeout);
+        session.RekeyAfterRecords.Should().Be(protocol.RekeyAfterRecords);
+        session.RekeyInterval.Should().Be(protocol.RekeyInterval);
+    }
+
+    [Fact]
+    public void RekeyOptions_ReachTheSessionOptions()
+    {
+        var commandLine = new ChatCommand(ChatRole.Connector, ScriptConsole());
+        System.CommandLine.ParseResult parse = commandLine.Parse(["--rekey-after", "50", "--rekey-interval", "90"]);
+
+        ChatSettings settings = commandLine.ToSettings(parse);
+        var session = settings.Timeouts.ToSessionOptions(null!, "x", null, [SecureChat.Crypto.Protection.MessageSuite.AesCbcHmacSha256], (_, _) => ValueTask.FromResult(true));
+
+        parse.Errors.Should().BeEmpty();
+        session.RekeyAfterRecords.Should().Be(50);
+        session.RekeyInterval.Should().Be(TimeSpan.FromSeconds(90));
+    }
+
+    [Theory]
+    [InlineData("--rekey-after", "0")]
+    [InlineData("--rekey-interval", "0.5")]
+    public void RekeyOptions_OutOfRange_AreRefused(string option, string value)
+    {
+        var commandLine = new ChatCommand(ChatRole.Listener, ScriptConsole());
+
+        commandLine.Parse([option, value]).Errors.Should().ContainSingle().Which.Message.Should().Contain(option);
     }
 
     [Theory]
