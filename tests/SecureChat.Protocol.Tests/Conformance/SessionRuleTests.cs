@@ -12,6 +12,8 @@ namespace SecureChat.Protocol.Tests.Conformance;
 /// scripted Bob against a real Alice, or, where a test under Session/ already plays the rule's exact
 /// case, that scenario called under the rule it checks.
 /// </summary>
+// The keepalive rules run the Session tests' cases on short clocks: like those, they run alone.
+[Collection(TimingSensitive.Name)]
 public sealed class SessionRuleTests
 {
     private const string Resume = """{"kind":"resume","through":0,"conversation":"q83vEjRWeJCrze8SNFZ4kA==","first":1}""";

@@ -3,6 +3,8 @@ using SecureChat.Protocol.Session;
 using SecureChat.Protocol.Tests.Handshake;
 using SecureChat.Protocol.Tests.Session;
 
+using SecureChat.Protocol.Tests.Infrastructure;
+
 namespace SecureChat.Protocol.Tests.Conformance;
 
 /// <summary>
@@ -11,6 +13,8 @@ namespace SecureChat.Protocol.Tests.Conformance;
 /// is quoted here and calls that scenario, so the suite names every rule without a second copy of its
 /// scaffolding. Rules that needed a new scripted case live in the other classes of this folder.
 /// </summary>
+// The keepalive rules run the Session tests' cases on short clocks: like those, they run alone.
+[Collection(TimingSensitive.Name)]
 public sealed class StateTableRuleTests
 {
     private const string Resume = """{"kind":"resume","through":0,"conversation":"q83vEjRWeJCrze8SNFZ4kA==","first":1}""";
