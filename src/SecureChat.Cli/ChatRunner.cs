@@ -170,6 +170,11 @@ public sealed partial class ChatRunner : IDisposable
             if (_idle.QuitAsked)
             {
                 // The user left while we reconnected: what never reached the peer is listed, not dropped.
+                if (dialled.Session is { } late)
+                {
+                    await late.DisposeAsync().ConfigureAwait(false); // it came back just as the user left
+                }
+
                 _terminal.ShowSystem(ChatSentences.WeLeft);
                 int listed = UndeliveredList.Show(_terminal, state.Undelivered(), UnreadInput.None);
                 return Failures.ForEnding(null, listed > 0, stoppedByUser: true);

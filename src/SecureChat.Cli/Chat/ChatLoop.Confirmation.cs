@@ -32,14 +32,10 @@ public sealed partial class ChatLoop
                 return null; // the read stays pending for the chat that follows
             }
 
-            ChatInput? input;
-            try
+            (ChatInput? input, ChatEnd? stopped) = await NextInputAsync(reading, sessionEnded).ConfigureAwait(false);
+            if (stopped is not null)
             {
-                input = await ReadInputAsync(reading).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return sessionEnded.IsCancellationRequested ? ChatEnd.SessionEnded : ChatEnd.Quit;
+                return stopped;
             }
 
             switch (input)
@@ -64,11 +60,21 @@ public sealed partial class ChatLoop
         return null;
     }
 
-    /// <summary>The next input: the read begun while waiting if there is one, else a new one.</summary>
-    private async Task<ChatInput?> ReadInputAsync(CancellationToken reading)
+    /// <summary>
+    /// The next input (the read begun while waiting if there is one, else a new one), or, when reading was
+    /// cancelled, how the chat ends: the session ended, or the user stopped it (Ctrl+C).
+    /// </summary>
+    private async Task<(ChatInput? Input, ChatEnd? Stopped)> NextInputAsync(CancellationToken reading, CancellationToken sessionEnded)
     {
         Task<ChatInput?> read = _pendingRead ?? _input.ReadAsync(reading);
         _pendingRead = null;
-        return await read.ConfigureAwait(false);
+        try
+        {
+            return (await read.ConfigureAwait(false), null);
+        }
+        catch (OperationCanceledException)
+        {
+            return (null, sessionEnded.IsCancellationRequested ? ChatEnd.SessionEnded : ChatEnd.Quit);
+        }
     }
 }

@@ -185,14 +185,10 @@ public sealed partial class ChatLoop
     {
         while (true)
         {
-            ChatInput? input;
-            try
+            (ChatInput? input, ChatEnd? stopped) = await NextInputAsync(reading, sessionEnded).ConfigureAwait(false);
+            if (stopped is { } end)
             {
-                input = await ReadInputAsync(reading).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return sessionEnded.IsCancellationRequested ? ChatEnd.SessionEnded : ChatEnd.Quit;
+                return end;
             }
 
             switch (input)

@@ -14,12 +14,8 @@ public sealed class ChatLoopConfirmationTests
     [Fact]
     public async Task Initiator_BeforeThePeerAccepts_SaysWaitingQueuesLinesAndSendsThemOnceAccepted_Issue17()
     {
-        var decision = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        (SecureSession bob, Conversation conversation, Task<SecureSession> aliceSession) = await SessionPair.ConnectWhileAliceDecidesAsync(decision.Task);
-        await using SecureSession bobSession = bob;
-        var bobView = new ChatDriver();
-        using ChatState state = NewState(conversation);
-        Task<ChatOutcome> bobChat = new ChatLoop(bob, state, bobView, bobView, Settings("bob"), NullLogger.Instance).RunAsync(CancellationToken.None);
+        await using var call = await BobCalls.StartAsync();
+        (TaskCompletionSource<bool> decision, Task<SecureSession> aliceSession, ChatDriver bobView, Task<ChatOutcome> bobChat) = call;
 
         await bobView.WaitForAsync<AwaitingPeerConfirmation>(e => e.Peer == "alice");
         bobView.Type("typed while Alice decides");
@@ -47,12 +43,8 @@ public sealed class ChatLoopConfirmationTests
     [Fact]
     public async Task Initiator_PeerRefuses_SaysSoPlainlyAndListsTheQueuedLine_Issue17()
     {
-        var decision = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        (SecureSession bob, Conversation conversation, Task<SecureSession> aliceSession) = await SessionPair.ConnectWhileAliceDecidesAsync(decision.Task);
-        await using SecureSession bobSession = bob;
-        var bobView = new ChatDriver();
-        using ChatState state = NewState(conversation);
-        Task<ChatOutcome> bobChat = new ChatLoop(bob, state, bobView, bobView, Settings("bob"), NullLogger.Instance).RunAsync(CancellationToken.None);
+        await using var call = await BobCalls.StartAsync();
+        (TaskCompletionSource<bool> decision, Task<SecureSession> aliceSession, ChatDriver bobView, Task<ChatOutcome> bobChat) = call;
         await bobView.WaitForAsync<AwaitingPeerConfirmation>();
         bobView.Type("never accepted");
         await bobView.WaitForAsync<LineQueued>();
@@ -72,12 +64,8 @@ public sealed class ChatLoopConfirmationTests
     [Fact]
     public async Task Initiator_QuitWhileThePeerDecides_LeavesAtOnce_Issue17()
     {
-        var decision = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        (SecureSession bob, Conversation conversation, Task<SecureSession> aliceSession) = await SessionPair.ConnectWhileAliceDecidesAsync(decision.Task);
-        await using SecureSession bobSession = bob;
-        var bobView = new ChatDriver();
-        using ChatState state = NewState(conversation);
-        Task<ChatOutcome> bobChat = new ChatLoop(bob, state, bobView, bobView, Settings("bob"), NullLogger.Instance).RunAsync(CancellationToken.None);
+        await using var call = await BobCalls.StartAsync();
+        (TaskCompletionSource<bool> decision, Task<SecureSession> aliceSession, ChatDriver bobView, Task<ChatOutcome> bobChat) = call;
         await bobView.WaitForAsync<AwaitingPeerConfirmation>();
 
         bobView.Command("/quit");
@@ -96,10 +84,40 @@ public sealed class ChatLoopConfirmationTests
         }
     }
 
-    private static ChatLoopSettings Settings(string name) => new(name, TimeSpan.FromSeconds(10)) { AwaitsPeerConfirmation = true };
+    /// <summary>Bob's chat loop, started once the handshake is done and while Alice still decides.</summary>
+    private sealed class BobCalls : IAsyncDisposable
+    {
+        private SecureSession? _bob;
+        private ChatState? _state;
 
-#pragma warning disable CA2000 // owned by the returned state
-    private static ChatState NewState(Conversation conversation) =>
-        new(conversation, new FileTransfers(new FakeTerminal(), new FilePolicy(null, ByteSize.DefaultMaxFileSize), NullLogger.Instance, TimeProvider.System));
-#pragma warning restore CA2000
+        public TaskCompletionSource<bool> Decision { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<SecureSession> Alice { get; private set; } = null!;
+
+        public ChatDriver View { get; } = new();
+
+        public Task<ChatOutcome> Chat { get; private set; } = null!;
+
+        public static async Task<BobCalls> StartAsync()
+        {
+            var call = new BobCalls();
+            (call._bob, Conversation conversation, call.Alice) = await SessionPair.ConnectWhileAliceDecidesAsync(call.Decision.Task);
+            call._state = new ChatState(conversation, new FileTransfers(new FakeTerminal(), new FilePolicy(null, ByteSize.DefaultMaxFileSize), NullLogger.Instance, TimeProvider.System));
+            var settings = new ChatLoopSettings("bob", TimeSpan.FromSeconds(10)) { AwaitsPeerConfirmation = true };
+            call.Chat = new ChatLoop(call._bob, call._state, call.View, call.View, settings, NullLogger.Instance).RunAsync(CancellationToken.None);
+            return call;
+        }
+
+        public void Deconstruct(out TaskCompletionSource<bool> decision, out Task<SecureSession> alice, out ChatDriver view, out Task<ChatOutcome> chat) =>
+            (decision, alice, view, chat) = (Decision, Alice, View, Chat);
+
+        public async ValueTask DisposeAsync()
+        {
+            _state?.Dispose();
+            if (_bob is not null)
+            {
+                await _bob.DisposeAsync();
+            }
+        }
+    }
 }
