@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
-using SecureChat.Cli.Commands;
 using SecureChat.Cli.Tests.Chat;
 using SecureChat.Cli.Tests.Commands;
 using SecureChat.Cli.Tests.Infrastructure;

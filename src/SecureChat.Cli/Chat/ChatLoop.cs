@@ -89,7 +89,9 @@ public sealed partial class ChatLoop
 
             // The connection dropped while a file or a line was still on its way: in a conversation that
             // survives that, the next session finishes the job (its input has ended too, so it only waits).
-            SessionException? dropped = receiving.IsCompleted ? await receiving.ConfigureAwait(false) : null;
+            // A failed session detaches the files before its receiving task returns: wait for it then, or the
+            // drop that made the files idle would read as a finished job (a race seen in ResumeTests).
+            SessionException? dropped = receiving.IsCompleted || _session.Failure is not null ? await receiving.ConfigureAwait(false) : null;
             if (_settings.Resumable && IsDrop(dropped) && HasWorkLeft())
             {
                 return Finish(dropped, peerLeft: false);
