@@ -127,6 +127,24 @@ public sealed class TerminalTests(ITestOutputHelper output) : EndToEndTest(outpu
         user1.Screen.Should().Contain(line => line.StartsWith('!') && line.EndsWith("  for a peer who is gone", StringComparison.Ordinal), user1.Transcript);
     }
 
+    [Fact]
+    public async Task Connector_LineTypedWhileReconnecting_IsQueuedVisiblyAndListedWhenTheUserLeaves_Issue17()
+    {
+        int port = ChatSandbox.FreePort();
+        ChatProcess user1 = await Sandbox.StartListenerAsync(port, Sandbox.NewHome("user1"), ["--wait", ReceiptWait]);
+        using TerminalProcess user2 = TerminalProcess.Start(ChatApp.User2, ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--home", Sandbox.NewHome("user2"), "--trust", "accept-new", "--reconnect", "--wait", ReceiptWait]);
+        await user2.WaitForLineAsync("Connected to User1");
+        user1.Kill();
+        await user2.WaitForLineAsync("Connection lost — reconnecting");
+
+        await user2.TypeAsync("typed while User1 is gone\r");
+        await user2.WaitForLineAsync("Queued, will be sent when User1 is back: typed while User1 is gone");
+        await user2.TypeAsync("/quit\r");
+
+        (await user2.WaitForExitAsync()).Should().Be(0, "the user left: /quit keeps its exit code\n" + user2.Transcript);
+        user2.Screen.Should().Contain(line => line.StartsWith('!') && line.EndsWith("  typed while User1 is gone", StringComparison.Ordinal), "listed as never delivered\n" + user2.Transcript);
+    }
+
     /// <summary>A message from User2 as the line view shows it: a peer new in this run speaks under a short fingerprint.</summary>
     private static bool IsShownFromUser2(string line, string text) =>
         System.Text.RegularExpressions.Regex.IsMatch(line, $@"^[0-2][0-9]:[0-5][0-9]:[0-5][0-9] User2( \[SHA256:[^\]]+\])?: {System.Text.RegularExpressions.Regex.Escape(text)}$");
