@@ -23,9 +23,18 @@ public sealed partial class ChatRunner
     {
         SessionOptions options = _trust.Options(identity, peer => [PeerLabel.Name(peer.Name)], _slot, Keeper.Resolve);
         var listener = new Listener(_settings, _terminal, _logger, _guesses, _slot);
+
+        // At a terminal the user's input is read while no caller is there: /quit leaves at once (issue 17 item 2).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _idle.QuitToken);
+        _idle.Target = () => Keeper.Newest;
         try
         {
-            return await listener.RunAsync(options, ConverseAsListenerAsync, cancellationToken).ConfigureAwait(false);
+            if (_terminal.IsInteractive)
+            {
+                _idle.Start();
+            }
+
+            return await listener.RunAsync(options, ConverseAsListenerAsync, stop.Token).ConfigureAwait(false);
         }
         catch (UnreachableException e)
         {
@@ -35,6 +44,7 @@ public sealed partial class ChatRunner
         }
         finally
         {
+            _idle.Stop();
             Keeper.GiveUpAll();
         }
     }
@@ -42,7 +52,8 @@ public sealed partial class ChatRunner
     /// <summary>The conversation with a caller whose handshake and trust decision succeeded; an exit code when listening should stop.</summary>
     private async Task<int?> ConverseAsListenerAsync(SecureSession session, CancellationToken cancellationToken)
     {
-        // The conversation slot was claimed in the trust decision.
+        // The conversation slot was claimed in the trust decision. The conversation reads the input now.
+        using IDisposable held = await _idle.HoldAsync().ConfigureAwait(false);
         try
         {
             await using (session)
@@ -95,7 +106,7 @@ public sealed partial class ChatRunner
                 state.Conversation.KeepUnsent(line);
             }
 
-            Keeper.Keep(session.Peer.Fingerprint, state);
+            Keeper.Keep(session.Peer.Fingerprint, state, session.Peer.Name);
             int waiting = state.Conversation.Unconfirmed.Count + state.Conversation.Unsent.Count;
             _terminal.ShowSystem($"Still listening on port {_settings.Port}. If {SafeText.ForTerminal(session.Peer.Name)} reconnects, the conversation resumes" +
                 (waiting > 0 ? $" and {waiting} unconfirmed message(s) are resent." : "."));

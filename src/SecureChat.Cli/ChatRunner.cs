@@ -28,6 +28,7 @@ public sealed partial class ChatRunner : IDisposable
     private readonly ILogger _logger;
     private readonly Func<string, string?> _environment;
     private readonly TrustPrompt _trust;
+    private readonly IdleInput _idle;
     private GuessLimiter _guesses;
     private bool _inputListed;
 
@@ -38,7 +39,10 @@ public sealed partial class ChatRunner : IDisposable
         _terminal = terminal;
         _logger = logger;
         _environment = environment;
-        _trust = new TrustPrompt(settings, terminal);
+        var input = new TerminalInput(terminal);
+        var view = new TerminalView(terminal);
+        _idle = new IdleInput(input, view, settings.Role == ChatRole.Listener ? IdleActivity.Listening : IdleActivity.Reconnecting);
+        _trust = new TrustPrompt(settings, terminal, input, view, _idle.HoldAsync);
         _guesses = new GuessLimiter(settings.Listener, TimeProvider.System);
     }
 
@@ -89,8 +93,12 @@ public sealed partial class ChatRunner : IDisposable
         }
     }
 
-    /// <summary>Releases the trust prompt's turn lock.</summary>
-    public void Dispose() => _trust.Dispose();
+    /// <summary>Releases the trust prompt's turn lock and stops reading input.</summary>
+    public void Dispose()
+    {
+        _trust.Dispose();
+        _idle.Dispose();
+    }
 
     private static Failure? CheckFolder(string folder)
     {
@@ -158,7 +166,19 @@ public sealed partial class ChatRunner : IDisposable
                 state.Conversation.KeepUnsent(line); // read as the connection dropped: it goes out first next time
             }
 
-            dialled = await dialer.ReconnectAsync(options, state.Conversation, cancellationToken).ConfigureAwait(false);
+            dialled = await ReconnectAsync(dialer, options, state, cancellationToken).ConfigureAwait(false);
+            if (_idle.QuitAsked)
+            {
+                // The user left while we reconnected: what never reached the peer is listed, not dropped.
+                if (dialled.Session is { } late)
+                {
+                    await late.DisposeAsync().ConfigureAwait(false); // it came back just as the user left
+                }
+
+                _terminal.ShowSystem(ChatSentences.WeLeft);
+                int listed = UndeliveredList.Show(_terminal, state.Undelivered(), UnreadInput.None);
+                return Failures.ForEnding(null, listed > 0, stoppedByUser: true);
+            }
         }
 
         if (dialled.GaveUpAfter is { } attempts)
@@ -169,6 +189,32 @@ public sealed partial class ChatRunner : IDisposable
         }
 
         return dialled.Failure!.ExitCode;
+    }
+
+    /// <summary>
+    /// Reconnects; at a terminal the input is read meanwhile, so that lines typed are queued visibly for the
+    /// peer's return and /quit stops reconnecting (issue 17 item 1).
+    /// </summary>
+    private async Task<DialOutcome> ReconnectAsync(Dialer dialer, SessionOptions options, ChatState state, CancellationToken cancellationToken)
+    {
+        if (!_terminal.IsInteractive)
+        {
+            return await dialer.ReconnectAsync(options, state.Conversation, cancellationToken).ConfigureAwait(false);
+        }
+
+        string peer = state.PeerName ?? "the peer";
+        _idle.Target = () => new QueueTarget(state, peer);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _idle.QuitToken);
+        _idle.Start();
+        try
+        {
+            return await dialer.ReconnectAsync(options, state.Conversation, stop.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _idle.Stop();
+            (await _idle.HoldAsync().ConfigureAwait(false)).Dispose(); // no read is under way when the chat reads again
+        }
     }
 
     private ChatState NewChatState(Conversation conversation)
@@ -189,10 +235,8 @@ public sealed partial class ChatRunner : IDisposable
     private async Task<ChatOutcome> ConverseAsync(SecureSession session, ChatState state, bool resumable, CancellationToken cancellationToken)
     {
         Log.Established(_logger, session.Peer.Fingerprint.ToString(), SuiteNames.ToWireName(session.Suite));
-        if (state.Connections++ == 0)
-        {
-            _terminal.ShowSystem($"Connected to {session.Peer.Name} ({session.Peer.Fingerprint}). Type /help for commands, /verify to compare the safety number.");
-        }
+        state.Connections++; // "Connected" is the chat loop's to say: only once the peer has accepted us
+        state.PeerName = session.Peer.Name;
 
         // At a terminal, a peer not known before this connection speaks under its name and a short fingerprint.
         IChatTerminal view = _terminal.IsInteractive && _trust.IsUnverified(session.Peer.Fingerprint)
@@ -203,6 +247,7 @@ public sealed partial class ChatRunner : IDisposable
             Resumable = resumable,
             StartupFiles = _settings.SendFiles,
             ListRefusedLines = !_terminal.IsInteractive,
+            AwaitsPeerConfirmation = _settings.Role == ChatRole.Connector,
         }, _logger)
         {
             Silences = new SilenceNotice(_settings.Timeouts.Keepalive, _settings.Timeouts.Peer),

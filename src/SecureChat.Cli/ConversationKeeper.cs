@@ -13,6 +13,10 @@ namespace SecureChat.Cli;
 internal sealed class ConversationKeeper(IChatTerminal terminal, Func<Conversation, ChatState> newState)
 {
     private readonly KeptConversations<ChatState> _kept = new();
+    private volatile QueueTarget? _newest;
+
+    /// <summary>The conversation kept last, while it is still kept: lines typed while waiting join it (issue 17 item 1).</summary>
+    public QueueTarget? Newest => _newest is { } newest && _kept.Holds(newest.Conversation) ? newest : null;
 
     /// <summary>
     /// The responder's half of resuming: the conversation we kept for this peer's key if it names it, else
@@ -45,8 +49,9 @@ internal sealed class ConversationKeeper(IChatTerminal terminal, Func<Conversati
     }
 
     /// <summary>Keeps <paramref name="state"/> for <paramref name="peer"/>'s return; the oldest kept ones may make room.</summary>
-    public void Keep(Fingerprint peer, ChatState state)
+    public void Keep(Fingerprint peer, ChatState state, string peerName)
     {
+        _newest = new QueueTarget(state, peerName);
         foreach (ChatState givenUp in _kept.Keep(peer, state.Conversation, state))
         {
             GiveUp(givenUp);

@@ -33,7 +33,9 @@ public static class Failures
                 $"A message or handshake from {peerName} failed its integrity check, so the conversation was ended: someone may be tampering with the connection, or the pre-shared keys differ. ({failure.Message})"),
             IdentityRefusedException => new(ExitCode.AuthenticationFailed, false, $"The conversation was refused: {failure.Message}"),
             PeerAbortedException { Reason: AbortReason.Busy } => new(ExitCode.ConnectionFailed, true, $"{peerName} is busy in another conversation; try again later."),
-            PeerAbortedException { Reason: AbortReason.HandshakeFailed or AbortReason.Refused or AbortReason.SessionFailed } aborted =>
+            PeerAbortedException { Reason: AbortReason.Refused } => new(ExitCode.AuthenticationFailed, false,
+                $"{peerName} refused the connection: it refused our identity (its user answered no, or it expects another key)."),
+            PeerAbortedException { Reason: AbortReason.HandshakeFailed or AbortReason.SessionFailed } aborted =>
                 new(ExitCode.AuthenticationFailed, false, $"{peerName} ended the conversation: {AbortReasons.Describe(aborted.Reason)}"),
             PeerAbortedException aborted => new(ExitCode.ConnectionFailed, aborted.Reason == AbortReason.Timeout, $"{peerName} ended the conversation: {AbortReasons.Describe(aborted.Reason)}"),
             ProtocolViolationException => new(ExitCode.ProtocolError, false, $"{peerName} broke the protocol, so the conversation was ended. ({failure.Message})"),

@@ -103,3 +103,70 @@ public sealed record CommandMisused(string Usage) : ChatEvent;
 /// <summary>Answering a file offer failed.</summary>
 /// <param name="Reason">Why.</param>
 public sealed record OfferAnswerFailed(string Reason) : ChatEvent;
+
+/// <summary>The conversation is open: the peer accepted us and the first session carries it.</summary>
+/// <param name="Peer">The peer's name.</param>
+/// <param name="PeerFingerprint">The peer's fingerprint.</param>
+public sealed record Connected(string Peer, string PeerFingerprint) : ChatEvent;
+
+/// <summary>We dialled and the handshake is done, but the peer has not yet accepted us (its user is comparing the safety number).</summary>
+/// <param name="Peer">The peer's name.</param>
+public sealed record AwaitingPeerConfirmation(string Peer) : ChatEvent;
+
+/// <summary>A typed line could not go out now and waits in the conversation, to be sent when the peer is there.</summary>
+/// <param name="Text">The line.</param>
+/// <param name="Peer">Whom it waits for.</param>
+/// <param name="Until">What it waits for: the peer's confirmation, or its return after a dropped connection.</param>
+public sealed record LineQueued(string Text, string Peer, QueuedUntil Until) : ChatEvent;
+
+/// <summary>What a queued line waits for.</summary>
+public enum QueuedUntil
+{
+    /// <summary>The peer accepting this connection.</summary>
+    PeerConfirms,
+
+    /// <summary>The peer reconnecting after a dropped connection.</summary>
+    PeerReturns,
+}
+
+/// <summary>A line typed while no conversation runs and none is kept: it is not sent to whoever calls next.</summary>
+/// <param name="Text">The line.</param>
+public sealed record LineNotQueued(string Text) : ChatEvent;
+
+/// <summary>A command that needs a connected peer was typed while there is none.</summary>
+/// <param name="Typed">The command word, lower case.</param>
+public sealed record CommandNeedsPeer(string Typed) : ChatEvent;
+
+/// <summary>/status while no conversation runs: what the app is doing.</summary>
+/// <param name="Doing">What it waits for, e.g. a caller or a reconnect.</param>
+/// <param name="Queued">Lines queued for a peer's return.</param>
+public sealed record IdleStatus(IdleActivity Doing, int Queued) : ChatEvent;
+
+/// <summary>What the app does while no conversation runs.</summary>
+public enum IdleActivity
+{
+    /// <summary>User1: listening for a caller.</summary>
+    Listening,
+
+    /// <summary>User2: reconnecting after a dropped connection.</summary>
+    Reconnecting,
+}
+
+/// <summary>
+/// A peer met for the first time asks to be trusted: the user compares the safety number and answers with a
+/// <see cref="TrustReply"/> (yes, once, no) or a typed line (which may be the fingerprint they were given).
+/// A known peer whose key changed is never asked about: it is refused with both fingerprints.
+/// </summary>
+/// <param name="Peer">The peer's name, as it gave it (not yet made safe to print).</param>
+/// <param name="Fingerprint">The key it presented.</param>
+/// <param name="SafetyNumber">The safety number of the two keys.</param>
+public sealed record TrustQuestionAsked(string Peer, string Fingerprint, string SafetyNumber) : ChatEvent;
+
+/// <summary>The trust question is no longer open: the connection ended (the caller left) before it was answered.</summary>
+/// <param name="Peer">The peer the question was about.</param>
+public sealed record TrustQuestionWithdrawn(string Peer) : ChatEvent;
+
+/// <summary>A fingerprint was given as the trust answer, and it is not the one presented: the peer is refused.</summary>
+/// <param name="Peer">The peer's name.</param>
+/// <param name="Presented">The key it presented.</param>
+public sealed record TrustFingerprintMismatch(string Peer, string Presented) : ChatEvent;

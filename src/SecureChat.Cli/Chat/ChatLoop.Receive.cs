@@ -62,13 +62,21 @@ public sealed partial class ChatLoop
                 // Before the next event: the peer may offer a file right after its resume,
                 // and the offer must not find the files still detached (issue 7's end-to-end tests).
                 _state.Files.Attach(_session, resumed.Continued);
-                if (resumed.Continued)
+                lock (_gate)
                 {
-                    Log.Resumed(_logger, resumed.Resent.Count); // not on a first connection: nothing was resumed
-                    _events.Publish(new Reconnected(_session.Peer.Name, resumed.Resent.Count));
-                }
+                    // The peer accepted us: only now is the conversation open (issue 17 item 3).
+                    if (resumed.Continued)
+                    {
+                        Log.Resumed(_logger, resumed.Resent.Count); // not on a first connection: nothing was resumed
+                        _events.Publish(new Reconnected(_session.Peer.Name, resumed.Resent.Count));
+                    }
+                    else
+                    {
+                        _events.Publish(new Connected(_session.Peer.Name, _session.Peer.Fingerprint.ToString()));
+                    }
 
-                _resumed.TrySetResult(resumed.Continued);
+                    _resumed.TrySetResult(resumed.Continued);
+                }
                 break;
             case MessageReceived message:
                 lock (_gate)

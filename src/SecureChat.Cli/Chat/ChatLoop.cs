@@ -25,6 +25,8 @@ public sealed partial class ChatLoop
     private TaskCompletionSource? _allDelivered;
     private volatile bool _leaving;
     private long? _awaitingSince;
+    private Task<ChatInput?>? _pendingRead;
+    private readonly List<SlashCommand> _deferred = [];
 
     /// <summary>Chats over <paramref name="session"/>, one of the sessions of the conversation in <paramref name="state"/>.</summary>
     public ChatLoop(SecureSession session, ChatState state, IChatInput input, IChatEvents events, ChatLoopSettings settings, ILogger logger)
@@ -51,11 +53,12 @@ public sealed partial class ChatLoop
         using var ended = new CancellationTokenSource();
         Task<SessionException?> receiving = ReceiveAsync(ended);
         using ITimer? silenceWatch = Silences is null ? null : TimeProvider.System.CreateTimer(_ => WatchSilence(), null, SilenceCheck, SilenceCheck);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(ended.Token, cancellationToken);
         ChatEnd end;
         try
         {
-            end = await StartAsync(ended.Token, cancellationToken).ConfigureAwait(false)
-                ?? await SendAsync(ended.Token, cancellationToken).ConfigureAwait(false);
+            end = await StartAsync(either.Token, ended.Token, cancellationToken).ConfigureAwait(false)
+                ?? await SendAsync(either.Token, ended.Token, cancellationToken).ConfigureAwait(false);
         }
         catch (SessionException)
         {
@@ -86,7 +89,9 @@ public sealed partial class ChatLoop
 
             // The connection dropped while a file or a line was still on its way: in a conversation that
             // survives that, the next session finishes the job (its input has ended too, so it only waits).
-            SessionException? dropped = receiving.IsCompleted ? await receiving.ConfigureAwait(false) : null;
+            // A failed session detaches the files before its receiving task returns: wait for it then, or the
+            // drop that made the files idle would read as a finished job (a race seen in ResumeTests).
+            SessionException? dropped = receiving.IsCompleted || _session.Failure is not null ? await receiving.ConfigureAwait(false) : null;
             if (_settings.Resumable && IsDrop(dropped) && HasWorkLeft())
             {
                 return Finish(dropped, peerLeft: false);
@@ -120,8 +125,14 @@ public sealed partial class ChatLoop
     /// attached as it resumed), offer again the files a dropped connection interrupted, send the lines
     /// kept from the last session, and offer the files given with --send. Null to go on.
     /// </summary>
-    private async Task<ChatEnd?> StartAsync(CancellationToken sessionEnded, CancellationToken cancellationToken)
+    private async Task<ChatEnd?> StartAsync(CancellationToken reading, CancellationToken sessionEnded, CancellationToken cancellationToken)
     {
+        ChatEnd? early = _settings.AwaitsPeerConfirmation ? await AwaitConfirmationAsync(reading, sessionEnded).ConfigureAwait(false) : null;
+        if (early is ChatEnd.Quit or ChatEnd.SessionEnded)
+        {
+            return early;
+        }
+
         bool continued;
         try
         {
@@ -160,22 +171,26 @@ public sealed partial class ChatLoop
             }
         }
 
-        return null;
+        foreach (SlashCommand command in _deferred)
+        {
+            if (await RunCommandAsync(command, cancellationToken).ConfigureAwait(false))
+            {
+                return ChatEnd.Quit;
+            }
+        }
+
+        _deferred.Clear();
+        return early; // the input may have ended while the peer decided: the queued lines went out above
     }
 
-    private async Task<ChatEnd> SendAsync(CancellationToken sessionEnded, CancellationToken cancellationToken)
+    private async Task<ChatEnd> SendAsync(CancellationToken reading, CancellationToken sessionEnded, CancellationToken cancellationToken)
     {
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(sessionEnded, cancellationToken);
         while (true)
         {
-            ChatInput? input;
-            try
+            (ChatInput? input, ChatEnd? stopped) = await NextInputAsync(reading, sessionEnded).ConfigureAwait(false);
+            if (stopped is { } end)
             {
-                input = await _input.ReadAsync(either.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return sessionEnded.IsCancellationRequested ? ChatEnd.SessionEnded : ChatEnd.Quit;
+                return end;
             }
 
             switch (input)

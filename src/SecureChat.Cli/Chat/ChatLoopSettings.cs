@@ -16,4 +16,10 @@ public sealed record ChatLoopSettings(string LocalName, TimeSpan ReceiptWait)
     /// script learns it through the exit code; a person saw the warning as they typed.
     /// </summary>
     public bool ListRefusedLines { get; init; }
+
+    /// <summary>
+    /// Whether this side dialled (User2): the peer still has to accept us after the handshake, and its first
+    /// <c>resume</c> says it did. Until then the loop says it is waiting and queues the lines typed.
+    /// </summary>
+    public bool AwaitsPeerConfirmation { get; init; }
 }

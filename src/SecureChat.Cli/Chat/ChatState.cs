@@ -31,6 +31,9 @@ public sealed class ChatState : IDisposable
     /// </summary>
     public Func<UnreadInput>? UnreadInput { get; set; }
 
+    /// <summary>The peer's name, once a session has carried the conversation.</summary>
+    public string? PeerName { get; set; }
+
     /// <summary>How many sessions have carried the conversation.</summary>
     public int Connections { get; set; }
 

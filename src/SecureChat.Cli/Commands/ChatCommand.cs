@@ -20,6 +20,8 @@ internal sealed partial class ChatCommand : RootCommand
     /// <summary>The port User1 listens on and User2 dials when none is given.</summary>
     public const int DefaultPort = 47100;
 
+    private readonly ChatConsole _console;
+
     /// <summary>Builds the command line of <paramref name="role"/>, running in <paramref name="console"/> (whose interactivity picks the default trust policy).</summary>
     public ChatCommand(ChatRole role, ChatConsole console)
         : base(Describe(role))
@@ -74,11 +76,15 @@ internal sealed partial class ChatCommand : RootCommand
             r.AddError($"{PeerFingerprint.Name} must look like SHA256: followed by 43 base64 characters (see /verify on the other side).");
             return null;
         };
+        _console = console;
+        Script = new Option<bool>("--script")
+        {
+            Description = "Scripted mode even at a terminal: each input line is a message, received messages go to stdout, everything else to stderr. Without it, scripted mode is chosen when stdin is not a terminal.",
+        };
         Trust = ChatOptions.Word(
             "--trust",
             ChatOptions.TrustWords,
-            "A new peer: ask (the default at a terminal), accept-new (remember it; the default for scripts), strict (known or pinned peers only). A changed key is always refused.",
-            console.IsInteractive ? "ask" : "accept-new");
+            "A new peer: ask (the default at a terminal), accept-new (remember it; the default for scripts and --script), strict (known or pinned peers only). A changed key is always refused.");
         Suite = ChatOptions.Word("--suite", ChatOptions.SuiteWords, "Offer or accept only this message suite: hmac-sha256 or blake2b (default: both).");
         Verbosity = ChatOptions.Word("--verbosity", ChatOptions.VerbosityWords, "Log level on stderr: trace, debug, information, warning, error, none. Logs never hold keys or message text.", "warning");
         Verbosity.Aliases.Add("-v");
@@ -159,6 +165,9 @@ internal sealed partial class ChatCommand : RootCommand
 
     /// <summary>--host.</summary>
     public Option<string> Host { get; }
+
+    /// <summary>--script: scripted mode even at a terminal.</summary>
+    public Option<bool> Script { get; }
 
     /// <summary>--port.</summary>
     public Option<int> Port { get; }
@@ -241,7 +250,7 @@ internal sealed partial class ChatCommand : RootCommand
             PskFile = result.GetValue(PskFile),
             PskVariable = result.GetValue(PskEnv),
             PinnedPeer = result.GetValue(PeerFingerprint),
-            Trust = ChatOptions.TrustWords[result.GetValue(Trust)!],
+            Trust = ChatOptions.TrustWords[result.GetValue(Trust) ?? (ChooseView(result) == ViewKind.Script ? "accept-new" : "ask")],
             Suites = result.GetValue(Suite) is { } suite ? [ChatOptions.SuiteWords[suite]] : [MessageSuite.AesCbcHmacSha256, MessageSuite.AesCbcBlake2b256],
             Verbosity = ChatOptions.VerbosityWords[result.GetValue(Verbosity)!],
             Retries = Role == ChatRole.Connector ? result.GetValue(Retry) : 0,
@@ -283,7 +292,7 @@ internal sealed partial class ChatCommand : RootCommand
 
     private void AddOptions(ChatRole role)
     {
-        foreach (Option option in new Option[] { Host, Port, Home, DisplayName, PskFile, PskEnv, PeerFingerprint, Trust, Suite, Verbosity })
+        foreach (Option option in new Option[] { Host, Port, Home, DisplayName, PskFile, PskEnv, PeerFingerprint, Trust, Suite, Verbosity, Script })
         {
             Options.Add(option);
         }
@@ -333,10 +342,19 @@ internal sealed partial class ChatCommand : RootCommand
     {
         ChatSettings settings = ToSettings(result) with { Invocation = console.Invocation ?? AppInvocation.Detect(ProgramName, console.Environment) };
         using ILoggerFactory loggers = CreateLoggers(settings.Verbosity);
-        IChatTerminal terminal = console.IsInteractive
-            ? new InteractiveTerminal(console.Out, $"{settings.Name}> ", console.UseColour)
-            : new ScriptedTerminal(console.In, console.Out, console.Error);
+        using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ViewKind view = ChooseView(result);
+
+        // The screen view plugs in here; until it is merged, the screen falls back to the line view.
+        using InteractiveTerminal? line = view is ViewKind.Line or ViewKind.Screen
+            ? new InteractiveTerminal(console.Out, $"{settings.Name}> ", console.UseColour) { Interrupt = interrupted.Cancel, OwnsConsole = console.OwnsConsole }
+            : null;
+        IChatTerminal terminal = line ?? (IChatTerminal)new ScriptedTerminal(console.In, console.Out, console.Error);
         using var runner = new ChatRunner(settings, terminal, loggers.CreateLogger("SecureChat"), console.Environment);
-        return await runner.RunAsync(cancellationToken).ConfigureAwait(false);
+        return await runner.RunAsync(interrupted.Token).ConfigureAwait(false);
     }
+
+    /// <summary>The view this run uses (<see cref="ViewChoice"/> has the rules).</summary>
+    private ViewKind ChooseView(ParseResult result) =>
+        ViewChoice.Choose(_console.IsInteractive, result.GetValue(Script), _console.Environment, _console.TerminalSize);
 }

@@ -110,7 +110,8 @@ public sealed partial class FileTransfers
         else
         {
             string where = _policy.Folder is { } folder ? $" (saved into {SafeText.ForTerminal(folder)})" : string.Empty;
-            _terminal.ShowSystem($"{_peer} offers {shownName}{renamed}, {ByteSize.Format(offer.Size)}, SHA-256 {Convert.ToHexStringLower(offer.Sha256.Span)[..16]}…. Type /accept{where} or /reject.");
+            int number = incoming.Number; // offers are numbered, so that several waiting ones can be told apart (issue 17 item 9)
+            _terminal.ShowSystem($"{_peer} offers {shownName}{renamed} (offer {number}), {ByteSize.Format(offer.Size)}, SHA-256 {Convert.ToHexStringLower(offer.Sha256.Span)[..16]}…. Type /accept {number}{where} or /reject {number}.");
         }
     }
 

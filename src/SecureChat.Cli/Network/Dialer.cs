@@ -2,6 +2,7 @@
 // nobody listens (--retry, backing off 0.5 s doubling to 8 s); after a dropped connection (--reconnect) every
 // failure that another attempt could cure (Failures.Classify says which) is retried, backing off 0.25 s
 // doubling to 10 s, up to --reconnect-attempts.
+using System.Globalization;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using SecureChat.Cli.Views;
@@ -45,15 +46,17 @@ internal sealed class Dialer(ChatSettings settings, IChatTerminal terminal, ILog
                 return new DialOutcome(null, GaveUp(), reconnect - 1);
             }
 
-            // Just before the attempt, so that its failure's reason follows its own line.
-            terminal.ShowWarning($"Reconnecting (attempt {reconnect} of {settings.ReconnectAttempts})…");
-            (SecureSession? session, Failure? failure) = await OpenAsync(options, conversation, retries: 0, cancellationToken).ConfigureAwait(false);
+            (SecureSession? session, Failure? failure) = await OpenAsync(options, conversation, retries: 0, cancellationToken, quiet: true).ConfigureAwait(false);
             if (session is not null || cancellationToken.IsCancellationRequested)
             {
                 return new DialOutcome(session, failure, null);
             }
 
-            if (!failure!.Retryable || reconnect >= settings.ReconnectAttempts)
+            // One line per attempt, its reason on it (issue 17 item 9); a success says "Reconnected" instead.
+            bool last = !failure!.Retryable || reconnect >= settings.ReconnectAttempts;
+            string next = last ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" Next try in {ReconnectDelay(reconnect + 1).TotalSeconds:0.##} s.");
+            terminal.ShowWarning($"Reconnecting (attempt {reconnect} of {settings.ReconnectAttempts})… {failure.Sentence}{next}");
+            if (last)
             {
                 return new DialOutcome(null, failure, reconnect);
             }
@@ -81,7 +84,7 @@ internal sealed class Dialer(ChatSettings settings, IChatTerminal terminal, ILog
     private Failure GaveUp() => Failures.Classify(new UnreachableException($"Gave up reconnecting to {settings.Host}:{settings.Port}."));
 
     /// <summary>One connection (with <paramref name="retries"/> more tries if nobody listens) and handshake.</summary>
-    private async Task<(SecureSession? Session, Failure? Failure)> OpenAsync(SessionOptions options, Conversation conversation, int retries, CancellationToken cancellationToken)
+    private async Task<(SecureSession? Session, Failure? Failure)> OpenAsync(SessionOptions options, Conversation conversation, int retries, CancellationToken cancellationToken, bool quiet = false)
     {
         string peer = $"User1 at {settings.Host}:{settings.Port}";
         NetworkStream? stream = null;
@@ -101,7 +104,7 @@ internal sealed class Dialer(ChatSettings settings, IChatTerminal terminal, ILog
             }
 
             // The trust decision has said why it refused; Ctrl+C needs no sentence.
-            if (e is not (IdentityRefusedException or OperationCanceledException))
+            if (!quiet && e is not (IdentityRefusedException or OperationCanceledException))
             {
                 terminal.ShowWarning(failure.Sentence);
             }
@@ -145,7 +148,7 @@ internal sealed class Dialer(ChatSettings settings, IChatTerminal terminal, ILog
                     throw new UnreachableException(why, e);
                 }
 
-                terminal.ShowWarning($"{why} Trying again in {backoff.TotalSeconds:0.#} s (attempt {attempt + 1} of {retries + 1}).");
+                terminal.ShowWarning(string.Create(CultureInfo.InvariantCulture, $"Attempt {attempt} of {retries + 1}: {why} Trying again in {backoff.TotalSeconds:0.#} s."));
                 await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxRetryBackoff.Ticks));
             }

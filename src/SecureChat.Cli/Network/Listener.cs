@@ -106,7 +106,7 @@ internal sealed class Listener(ChatSettings settings, IChatTerminal terminal, IL
                     }
                     else
                     {
-                        terminal.ShowSystem($"Still listening on port {settings.Port}. Waiting for User2…");
+                        ListeningAgain();
                     }
                 }
             }, CancellationToken.None));
@@ -146,14 +146,26 @@ internal sealed class Listener(ChatSettings settings, IChatTerminal terminal, IL
             using (slot)
             {
                 using var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, slot.Evicted);
+                using var caller = new CallerWatch(socket, handshake.Token); // a question about a caller who left is withdrawn
                 try
                 {
                     // One clock: the handshake deadline began when we started waiting for the hello (docs/protocol.md, "Deadline").
-                    session = await SecureSession.RespondAsync(replay, options, waited.Elapsed, handshake.Token).ConfigureAwait(false);
+                    session = await SecureSession.RespondAsync(replay, options, waited.Elapsed, caller.Token).ConfigureAwait(false);
                 }
                 catch (SessionException e)
                 {
                     ReportDropped(remote, e, OwnKeyRefusal(e, hello, options));
+                    if (e is IdentityRefusedException)
+                    {
+                        ListeningAgain(); // the user refused: they should see that the app goes on (issue 17 item 7)
+                    }
+
+                    return null;
+                }
+                catch (OperationCanceledException) when (caller.CallerLeft && !cancellationToken.IsCancellationRequested && !slot.WasEvicted)
+                {
+                    Log.HandshakeFailed(logger, remote, nameof(ConnectionLostException), "the caller left during the trust decision");
+                    ListeningAgain();
                     return null;
                 }
                 catch (OperationCanceledException) when (slot.WasEvicted && !cancellationToken.IsCancellationRequested)
@@ -168,6 +180,8 @@ internal sealed class Listener(ChatSettings settings, IChatTerminal terminal, IL
             return await converse(session, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private void ListeningAgain() => terminal.ShowSystem($"Still listening on port {settings.Port}. Waiting for User2…");
 
     /// <summary>How long a caller may take to send its whole hello: the handshake deadline, unless a shorter wait was asked for.</summary>
     private TimeSpan HelloWait(SessionOptions options) =>

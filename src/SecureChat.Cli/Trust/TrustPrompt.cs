@@ -3,6 +3,7 @@
 // terminal the question to the user). One question at a time; a peer not known before is remembered as
 // unverified, so that it speaks under a short fingerprint.
 using System.Collections.Concurrent;
+using SecureChat.Cli.Chat;
 using SecureChat.Cli.Views;
 using SecureChat.Cli.Commands;
 using SecureChat.Cli.Home;
@@ -18,13 +19,24 @@ internal sealed class TrustPrompt : IDisposable
 {
     private readonly ChatSettings _settings;
     private readonly IChatTerminal _terminal;
+    private readonly IChatInput _input;
+    private readonly IChatEvents _events;
+    private readonly Func<Task<IDisposable>> _holdInput;
     private readonly SemaphoreSlim _turn = new(1, 1);
     private readonly ConcurrentDictionary<string, bool> _unverified = new(StringComparer.Ordinal);
 
-    public TrustPrompt(ChatSettings settings, IChatTerminal terminal)
+    /// <summary>
+    /// Asks with a chat event on <paramref name="events"/> and reads the answer from <paramref name="input"/>
+    /// (any view's); <paramref name="holdInput"/> takes the input from whoever reads it while nobody is
+    /// connected, for as long as the question is open. <paramref name="terminal"/> says whether anyone can be asked.
+    /// </summary>
+    public TrustPrompt(ChatSettings settings, IChatTerminal terminal, IChatInput input, IChatEvents events, Func<Task<IDisposable>> holdInput)
     {
         _settings = settings;
         _terminal = terminal;
+        _input = input;
+        _events = events;
+        _holdInput = holdInput;
     }
 
     /// <summary>Whether <paramref name="peer"/> was first accepted in this run (not known before).</summary>
@@ -130,30 +142,47 @@ internal sealed class TrustPrompt : IDisposable
         _settings.Home is { } home ? $"{_settings.Invocation ?? _settings.ProgramName} --home {AppInvocation.ShellWord(Path.GetFullPath(home))}"
         : _settings.Invocation ?? _settings.ProgramName;
 
+    /// <summary>
+    /// The question as a chat event, the answer as typed input (issue 16): a line view types yes / once / no
+    /// or pastes the fingerprint; a dialog gives a <see cref="TrustReply"/>. If the connection ends first,
+    /// the question is withdrawn (issue 17 item 7).
+    /// </summary>
     private async ValueTask<TrustAnswer> AskAsync(PeerIdentity peer, CancellationToken cancellationToken)
     {
-        _terminal.ShowSystem($"First contact with \"{peer.Name}\".");
-        _terminal.ShowSystem($"  Fingerprint:   {peer.Fingerprint}");
-        _terminal.ShowSystem($"  Safety number: {peer.SafetyNumber}");
-        _terminal.ShowSystem("Compare the safety number with them (it is the same on both screens). Type yes to trust and remember, once for this time only, no to refuse, or paste the fingerprint you were given.");
+        using IDisposable held = await _holdInput().ConfigureAwait(false);
+        var question = new TrustQuestionAsked(peer.Name, peer.Fingerprint.ToString(), peer.SafetyNumber.ToString());
+        _events.Publish(question);
         _terminal.DiscardPendingInput(); // only what is typed after the question answers it
-        string answer = (await _terminal.ReadLineAsync(cancellationToken).ConfigureAwait(false) ?? "no").Trim();
-        if (Fingerprint.TryParse(answer, out Fingerprint? typed))
+        try
         {
-            if (typed.Equals(peer.Fingerprint))
+            while (true)
             {
-                return TrustAnswer.Accept;
+                switch (await _input.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    case TrustReply reply:
+                        return reply.Answer;
+                    case TextInput { Text: var typed } when Fingerprint.TryParse(typed.Trim(), out Fingerprint? given):
+                        if (given.Equals(peer.Fingerprint))
+                        {
+                            return TrustAnswer.Accept;
+                        }
+
+                        _events.Publish(new TrustFingerprintMismatch(peer.Name, peer.Fingerprint.ToString()));
+                        return TrustAnswer.Refuse;
+                    case TextInput { Text: var typed }:
+                        return TrustReply.FromWord(typed).Answer;
+                    case CommandInput { Command.Verb: not CommandVerb.Quit }:
+                        _events.Publish(question); // a command is no answer: the question stands
+                        break;
+                    default:
+                        return TrustAnswer.Refuse; // /quit, or the end of input
+                }
             }
-
-            _terminal.ShowWarning($"That fingerprint does not match: {peer.Name} presented {peer.Fingerprint}.");
-            return TrustAnswer.Refuse;
         }
-
-        return answer.ToLowerInvariant() switch
+        catch (OperationCanceledException)
         {
-            "y" or "yes" => TrustAnswer.Accept,
-            "o" or "once" => TrustAnswer.Once,
-            _ => TrustAnswer.Refuse,
-        };
+            _events.Publish(new TrustQuestionWithdrawn(peer.Name));
+            throw;
+        }
     }
 }

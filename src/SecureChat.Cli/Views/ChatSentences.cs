@@ -9,8 +9,68 @@ namespace SecureChat.Cli.Views;
 /// <summary>The sentences the views show for chat events.</summary>
 public static class ChatSentences
 {
-    /// <summary>The commands, for /help.</summary>
-    public const string Help = "Commands: /send PATH (offer a file), /accept [N] and /reject [N] (a file offer), /verify (fingerprints and safety number), /status, /rekey (fresh keys now), /quit. Start a line with // to send a line that begins with /.";
+    /// <summary>The commands, for /help: one a line, so that the list reads at a glance (issue 17 item 9).</summary>
+    public static IReadOnlyList<string> Help { get; } =
+    [
+        "Commands:",
+        "  /send PATH    offer a file",
+        "  /accept [N]   accept file offer N (without N, the oldest)",
+        "  /reject [N]   decline file offer N (without N, the oldest)",
+        "  /verify       show the fingerprints and the safety number",
+        "  /status       show the conversation's state",
+        "  /rekey        agree fresh keys now",
+        "  /help         show this list",
+        "  /quit         leave (also /exit, /bye, or Ctrl+C on an empty line)",
+        "Start a line with // to send a line that begins with /.",
+    ];
+
+    /// <summary>The conversation is open.</summary>
+    public static string Connected(Connected e) =>
+        $"Connected to {e.Peer} ({e.PeerFingerprint}). Type /help for commands, /verify to compare the safety number.";
+
+    /// <summary>The peer has not accepted us yet.</summary>
+    public static string AwaitingPeerConfirmation(AwaitingPeerConfirmation e) =>
+        $"Waiting for {SafeText.ForTerminal(e.Peer)} to confirm… (they are comparing the safety number; lines you type now are sent once they accept)";
+
+    /// <summary>A line that waits in the conversation.</summary>
+    public static string LineQueued(LineQueued e)
+    {
+        string peer = SafeText.ForTerminal(e.Peer);
+        return e.Until == QueuedUntil.PeerConfirms
+            ? $"Queued, will be sent when {peer} confirms: {Shorten(e.Text)}"
+            : $"Queued, will be sent when {peer} is back: {Shorten(e.Text)}";
+    }
+
+    /// <summary>A line typed while nobody is connected and no conversation is kept.</summary>
+    public static string LineNotQueued(LineNotQueued e) =>
+        $"Not sent: nobody is connected, and a line typed while waiting for a caller is not given to whoever calls next: {Shorten(e.Text)}";
+
+    /// <summary>A command that needs a peer, typed while there is none.</summary>
+    public static string CommandNeedsPeer(CommandNeedsPeer e) => $"{e.Typed} needs a connected peer, and nobody is connected now.";
+
+    /// <summary>/status while no conversation runs.</summary>
+    public static string IdleStatus(IdleStatus e) =>
+        (e.Doing == IdleActivity.Listening ? "Not connected: waiting for a caller." : "Not connected: reconnecting.")
+        + (e.Queued > 0 ? $" {e.Queued} line(s) queued for the peer's return." : string.Empty);
+
+    /// <summary>The trust question about a peer met for the first time, one line each.</summary>
+    public static IReadOnlyList<string> TrustQuestion(TrustQuestionAsked e) =>
+    [
+        $"First contact with \"{SafeText.ForTerminal(e.Peer)}\".",
+        $"  Fingerprint:   {e.Fingerprint}",
+        $"  Safety number: {e.SafetyNumber}",
+        "Compare the safety number with them (it is the same on both screens). Type yes to trust and remember, once for this time only, no to refuse, or paste the fingerprint you were given.",
+    ];
+
+    /// <summary>The trust question is no longer open.</summary>
+    public static string TrustQuestionWithdrawn(TrustQuestionWithdrawn e) =>
+        $"The question about \"{SafeText.ForTerminal(e.Peer)}\" is withdrawn: the connection ended before you answered.";
+
+    /// <summary>The fingerprint given does not match.</summary>
+    public static string TrustFingerprintMismatch(TrustFingerprintMismatch e) =>
+        $"That fingerprint does not match: {SafeText.ForTerminal(e.Peer)} presented {e.Presented}.";
+
+    private static string Shorten(string text) => SafeText.ForTerminal(text.Length > 40 ? text[..40] + "…" : text);
 
     /// <summary>We left.</summary>
     public const string WeLeft = "You left the conversation.";

@@ -56,7 +56,42 @@ public sealed class TerminalView(IChatTerminal terminal) : IChatEvents
                 UndeliveredList.Show(terminal, listed.Undelivered, listed.Unread);
                 break;
             case HelpAsked:
-                terminal.ShowSystem(ChatSentences.Help);
+                foreach (string line in ChatSentences.Help)
+                {
+                    terminal.ShowSystem(line);
+                }
+
+                break;
+            case Connected connected:
+                terminal.ShowSystem(ChatSentences.Connected(connected));
+                break;
+            case AwaitingPeerConfirmation awaiting:
+                terminal.ShowSystem(ChatSentences.AwaitingPeerConfirmation(awaiting));
+                break;
+            case LineQueued queued when terminal.IsInteractive: // a script's lines are all queued alike; its exit code tells
+                terminal.ShowSystem(ChatSentences.LineQueued(queued));
+                break;
+            case LineNotQueued refused:
+                terminal.ShowWarning(ChatSentences.LineNotQueued(refused));
+                break;
+            case CommandNeedsPeer needsPeer:
+                terminal.ShowWarning(ChatSentences.CommandNeedsPeer(needsPeer));
+                break;
+            case TrustQuestionAsked question:
+                foreach (string line in ChatSentences.TrustQuestion(question))
+                {
+                    terminal.ShowSystem(line);
+                }
+
+                break;
+            case TrustQuestionWithdrawn withdrawn:
+                terminal.ShowWarning(ChatSentences.TrustQuestionWithdrawn(withdrawn));
+                break;
+            case TrustFingerprintMismatch mismatch:
+                terminal.ShowWarning(ChatSentences.TrustFingerprintMismatch(mismatch));
+                break;
+            case IdleStatus idle:
+                terminal.ShowSystem(ChatSentences.IdleStatus(idle));
                 break;
             case FingerprintsAsked fingerprints:
                 foreach (string line in ChatSentences.Fingerprints(fingerprints))

@@ -33,6 +33,19 @@ internal static class SessionPair
         return (await bob, await alice, link);
     }
 
+    /// <summary>
+    /// Bob's session once the handshake is done, while Alice's trust decision waits for <paramref name="aliceDecides"/>:
+    /// Bob has not heard her <c>resume</c> yet. Alice's session comes once she decided yes.
+    /// </summary>
+    public static async Task<(SecureSession Bob, Conversation BobConversation, Task<SecureSession> Alice)> ConnectWhileAliceDecidesAsync(Task<bool> aliceDecides)
+    {
+        (Socket bobEnd, Socket aliceEnd) = await SocketPairAsync();
+        var conversation = new Conversation();
+        Task<SecureSession> alice = SecureSession.RespondAsync(new NetworkStream(aliceEnd, ownsSocket: true), new SessionOptions { Identity = Alice.Value, Name = "alice", TrustPeer = async (_, _) => await aliceDecides, HandshakeTimeout = TimeSpan.FromMinutes(1), ResolveConversation = (_, id) => new Conversation(id.Span) });
+        SecureSession bob = await SecureSession.InitiateAsync(new NetworkStream(bobEnd, ownsSocket: true), new SessionOptions { Identity = Bob.Value, Name = "bob", TrustPeer = (_, _) => ValueTask.FromResult(true), HandshakeTimeout = TimeSpan.FromMinutes(1) }, conversation);
+        return (bob, conversation, alice);
+    }
+
     private static async Task<(Socket Client, Socket Server)> SocketPairAsync()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -395,5 +395,17 @@ public sealed class CommandLineTests
         settings.Verbosity.Should().Be(option == "--verbosity" ? Microsoft.Extensions.Logging.LogLevel.Debug : Microsoft.Extensions.Logging.LogLevel.Warning);
     }
 
+    [Theory]
+    [InlineData(new string[0], SecureChat.Cli.Trust.TrustPolicy.Ask)]
+    [InlineData(new[] { "--script" }, SecureChat.Cli.Trust.TrustPolicy.AcceptNew)]
+    public void Script_AtATerminal_IsScriptedModeWithItsTrustDefault_Issue17(string[] args, SecureChat.Cli.Trust.TrustPolicy expected)
+    {
+        var line = new ChatCommand(ChatRole.Listener, new ChatConsole(TextReader.Null, TextWriter.Null, TextWriter.Null, IsInteractive: true, _ => null));
+        System.CommandLine.ParseResult parse = line.Parse(args);
+
+        parse.Errors.Should().BeEmpty();
+        line.ToSettings(parse).Trust.Should().Be(expected);
+    }
+
     private static ChatConsole ScriptConsole() => new(TextReader.Null, TextWriter.Null, TextWriter.Null, IsInteractive: false, _ => null);
 }

@@ -52,7 +52,16 @@ public sealed class ChatSentencesTests
             "warning alice heard nothing from us for too long and dropped the connection; the conversation is kept on both sides.",
             "warning Nothing from alice for 12 s — the link may be slow.",
             "system Heard from alice again after 40 s.",
-            "system Commands: /send PATH (offer a file), /accept [N] and /reject [N] (a file offer), /verify (fingerprints and safety number), /status, /rekey (fresh keys now), /quit. Start a line with // to send a line that begins with /.",
+            "system Commands:",
+            "system   /send PATH    offer a file",
+            "system   /accept [N]   accept file offer N (without N, the oldest)",
+            "system   /reject [N]   decline file offer N (without N, the oldest)",
+            "system   /verify       show the fingerprints and the safety number",
+            "system   /status       show the conversation's state",
+            "system   /rekey        agree fresh keys now",
+            "system   /help         show this list",
+            "system   /quit         leave (also /exit, /bye, or Ctrl+C on an empty line)",
+            "system Start a line with // to send a line that begins with /.",
             "system You:  SHA256:us",
             "system alice: SHA256:them",
             "system Safety number (the same on both screens; compare it aloud): 12345 67890",
@@ -67,6 +76,51 @@ public sealed class ChatSentencesTests
             "warning   one",
             "warning   two",
             "warning The input was still open, so it was not read to its end: whatever it holds after these lines was never sent.");
+    }
+
+    [Fact]
+    public void Publish_ConnectionAndTrustEvents_ShowTheirSentences_Issue17()
+    {
+        var screen = new FakeTerminal(interactive: true);
+        var view = new TerminalView(screen);
+
+        view.Publish(new AwaitingPeerConfirmation("alice"));
+        view.Publish(new Connected("alice", "SHA256:them"));
+        view.Publish(new LineQueued("hello there", "alice", QueuedUntil.PeerConfirms));
+        view.Publish(new LineQueued(new string('z', 41), "Bob", QueuedUntil.PeerReturns));
+        view.Publish(new LineNotQueued("anyone?"));
+        view.Publish(new CommandNeedsPeer("/send"));
+        view.Publish(new IdleStatus(IdleActivity.Listening, 2));
+        view.Publish(new IdleStatus(IdleActivity.Reconnecting, 0));
+        view.Publish(new TrustQuestionAsked("Bob", "SHA256:bob", "12345 67890"));
+        view.Publish(new TrustFingerprintMismatch("Bob", "SHA256:bob"));
+        view.Publish(new TrustQuestionWithdrawn("Bob"));
+
+        screen.Shown.Should().Equal(
+            "system Waiting for alice to confirm… (they are comparing the safety number; lines you type now are sent once they accept)",
+            "system Connected to alice (SHA256:them). Type /help for commands, /verify to compare the safety number.",
+            "system Queued, will be sent when alice confirms: hello there",
+            $"system Queued, will be sent when Bob is back: {new string('z', 40)}…",
+            "warning Not sent: nobody is connected, and a line typed while waiting for a caller is not given to whoever calls next: anyone?",
+            "warning /send needs a connected peer, and nobody is connected now.",
+            "system Not connected: waiting for a caller. 2 line(s) queued for the peer's return.",
+            "system Not connected: reconnecting.",
+            "system First contact with \"Bob\".",
+            "system   Fingerprint:   SHA256:bob",
+            "system   Safety number: 12345 67890",
+            "system Compare the safety number with them (it is the same on both screens). Type yes to trust and remember, once for this time only, no to refuse, or paste the fingerprint you were given.",
+            "warning That fingerprint does not match: Bob presented SHA256:bob.",
+            "warning The question about \"Bob\" is withdrawn: the connection ended before you answered.");
+    }
+
+    [Fact]
+    public void Publish_LineQueuedInAScript_ShowsNothing()
+    {
+        var screen = new FakeTerminal(interactive: false);
+
+        new TerminalView(screen).Publish(new LineQueued("a script's line", "alice", QueuedUntil.PeerConfirms));
+
+        screen.Shown.Should().BeEmpty("a script's lines all wait alike; its exit code says what was delivered");
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 // The terminal for people. A small line editor owns the input line, so that a message arriving while
 // someone types never garbles it: clear the line, print the message, redraw the prompt and what was
-// typed. Colours follow the no-color.org convention (none with NO_COLOR set).
+// typed. Colours follow the no-color.org convention (none with NO_COLOR set). The prompt appears once
+// input is first read, and is drawn in place, never twice; Ctrl+C clears a typed line and leaves only from
+// an empty one, as shells do; leaving ends the last line, so the shell's prompt starts on its own (issue 17 item 6).
 using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
@@ -8,7 +10,7 @@ using System.Threading.Channels;
 namespace SecureChat.Cli.Views.Line;
 
 /// <summary>The interactive console: a prompt, colours, and an input line that incoming messages never garble.</summary>
-public sealed class InteractiveTerminal : IChatTerminal
+public sealed class InteractiveTerminal : IChatTerminal, IDisposable
 {
     private const string ClearLine = "\r\u001b[2K";
 
@@ -22,6 +24,7 @@ public sealed class InteractiveTerminal : IChatTerminal
     private readonly Channel<string?> _lines = Channel.CreateUnbounded<string?>();
     private int _started;
     private string? _status;
+    private bool _promptShown;
 
     /// <summary>Writes to <paramref name="output"/> (the console), with colours if <paramref name="colour"/>.</summary>
     public InteractiveTerminal(TextWriter output, string prompt, bool colour)
@@ -34,17 +37,46 @@ public sealed class InteractiveTerminal : IChatTerminal
     /// <inheritdoc />
     public bool IsInteractive => true;
 
+    /// <summary>What Ctrl+C on an empty line does: leave (the app's own Ctrl+C, through its cancellation).</summary>
+    public Action? Interrupt { get; init; }
+
+    /// <summary>Whether the keys come from the process's console, which then hands us Ctrl+C as a key.</summary>
+    public bool OwnsConsole { get; init; }
+
+    /// <summary>Where keys come from; tests type through it.</summary>
+    internal Func<ConsoleKeyInfo> ReadKey { get; init; } = () => Console.ReadKey(intercept: true);
+
+    /// <summary>Ends the input line: what was typed stays on screen, an empty prompt is erased, and the shell's prompt starts on a line of its own.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_promptShown)
+            {
+                _out.Write(_typed.Length > 0 ? Environment.NewLine : ClearLine);
+                _promptShown = false;
+                _out.Flush();
+            }
+        }
+    }
+
     /// <inheritdoc />
     public async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _started, 1) == 0)
         {
+            if (OwnsConsole)
+            {
+                Console.TreatControlCAsInput = true; // Ctrl+C first clears the line; the key loop decides
+            }
+
             var keys = new Thread(ReadKeys) { IsBackground = true, Name = "SecureChat keyboard" };
             keys.Start();
             lock (_gate)
             {
-                _out.Write(_prompt);
-                _out.Flush();
+                _promptShown = true;
+                _out.Write(ClearLine); // in place: whatever stood on this line is redrawn below, once
+                RedrawLocked();
             }
         }
 
@@ -148,8 +180,12 @@ public sealed class InteractiveTerminal : IChatTerminal
             _out.WriteLine(_status);
         }
 
-        _out.Write(_prompt);
-        _out.Write(_typed.ToString());
+        if (_promptShown)
+        {
+            _out.Write(_prompt);
+            _out.Write(_typed.ToString());
+        }
+
         _out.Flush();
     }
 
@@ -160,7 +196,7 @@ public sealed class InteractiveTerminal : IChatTerminal
             ConsoleKeyInfo key;
             try
             {
-                key = Console.ReadKey(intercept: true);
+                key = ReadKey();
             }
             catch (InvalidOperationException)
             {
@@ -168,10 +204,16 @@ public sealed class InteractiveTerminal : IChatTerminal
                 return;
             }
 
+            bool leave = false;
             lock (_gate)
             {
                 switch (key.Key)
                 {
+                    case ConsoleKey.C when key.Modifiers.HasFlag(ConsoleModifiers.Control) || key.KeyChar == '\u0003':
+                        leave = _typed.Length == 0;
+                        _typed.Clear(); // a half-typed line is cleared, not sent and not the end of the chat
+                        _out.Write(ClearLine + _prompt);
+                        break;
                     case ConsoleKey.Enter:
                         string line = _typed.ToString();
                         _typed.Clear();
@@ -200,6 +242,11 @@ public sealed class InteractiveTerminal : IChatTerminal
                 }
 
                 _out.Flush();
+            }
+
+            if (leave && Interrupt is { } interrupt)
+            {
+                _ = Task.Run(interrupt); // not under the lock: leaving prints
             }
         }
     }
