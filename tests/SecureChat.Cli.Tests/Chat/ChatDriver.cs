@@ -31,6 +31,16 @@ internal sealed class ChatDriver : IChatInput, IChatEvents
         return new ChatLoop(session, state, driver, driver, settings ?? new ChatLoopSettings(name, TimeSpan.FromSeconds(10)), NullLogger.Instance);
     }
 
+    /// <summary>Bob's and Alice's drivers with their chat loops running over <paramref name="bob"/> and <paramref name="alice"/>.</summary>
+    public static async Task<(ChatDriver Bob, ChatDriver Alice, Task<ChatOutcome> BobRun, Task<ChatOutcome> AliceRun)> PairAsync(SecureSession bob, SecureSession alice)
+    {
+        var bobChat = new ChatDriver();
+        var aliceChat = new ChatDriver();
+        Task<ChatOutcome> bobRun = (await LoopAsync(bob, bobChat, "bob")).RunAsync(default);
+        Task<ChatOutcome> aliceRun = (await LoopAsync(alice, aliceChat, "alice")).RunAsync(default);
+        return (bobChat, aliceChat, bobRun, aliceRun);
+    }
+
     /// <summary>A chat loop over <paramref name="session"/> as the apps build it: a terminal's view and input.</summary>
     public static async Task<ChatLoop> TerminalLoopAsync(SecureSession session, IChatTerminal terminal, string name, TimeSpan receiptWait, FileTransfers? files = null)
     {
