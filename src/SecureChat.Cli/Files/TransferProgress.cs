@@ -1,4 +1,4 @@
-// How far one file transfer is and how fast it goes, for the views to show (Views/ProgressText draws it).
+// How far one file transfer is and how fast it goes, for a view to draw (as a bar or a line).
 // Speed counts only the bytes moved in this run, beyond the offset a resumed transfer started from, so
 // resuming at 90 % does not claim a burst of speed. Time comes from the injected TimeProvider's monotonic
 // timestamps, so a wall-clock jump cannot distort it and tests can drive it.
