@@ -119,7 +119,7 @@ public sealed partial class ChatRunner : IDisposable
     /// </summary>
     private int ListUnusedLine(int exitCode, CancellationToken cancellationToken)
     {
-        if (_inputListed || UndeliveredList.Show(_terminal, [], TakeUnreadInput(cancellationToken)) == 0)
+        if (_inputListed || UndeliveredList.Show(_terminal, [], [], TakeUnreadInput(cancellationToken)) == 0)
         {
             return exitCode;
         }
@@ -176,7 +176,7 @@ public sealed partial class ChatRunner : IDisposable
                 }
 
                 _terminal.ShowSystem(ChatSentences.WeLeft);
-                int listed = UndeliveredList.Show(_terminal, state.Undelivered(), UnreadInput.None);
+                int listed = UndeliveredList.Show(_terminal, state.Undelivered(), state.UnfinishedFiles(), UnreadInput.None);
                 return Failures.ForEnding(null, listed > 0, stoppedByUser: true);
             }
         }
@@ -185,7 +185,7 @@ public sealed partial class ChatRunner : IDisposable
         {
             // Reconnecting failed for good: say so, and list everything that never reached the peer.
             _terminal.ShowWarning($"Gave up reconnecting to {_settings.Host}:{_settings.Port} after {attempts} attempt(s).");
-            UndeliveredList.Show(_terminal, state.Undelivered(), TakeUnreadInput(cancellationToken));
+            UndeliveredList.Show(_terminal, state.Undelivered(), state.UnfinishedFiles(), TakeUnreadInput(cancellationToken));
         }
 
         return dialled.Failure!.ExitCode;
@@ -227,7 +227,7 @@ public sealed partial class ChatRunner : IDisposable
             MaxPartialFiles = _settings.MaxPartialFiles,
             MaxPartialBytes = _settings.MaxPartialBytes,
         };
-        var files = new FileTransfers(_terminal, policy, _logger, TimeProvider.System);
+        var files = new FileTransfers(new TerminalView(_terminal), policy, _logger, TimeProvider.System);
         files.RemoveStalePartials();
         return new ChatState(conversation, files);
     }
@@ -257,5 +257,5 @@ public sealed partial class ChatRunner : IDisposable
 
     /// <summary>The exit code a conversation's end calls for (the chat core decides none).</summary>
     private static int ExitCodeOf(ChatOutcome outcome) =>
-        Failures.ForEnding(outcome.Failure, outcome.Undelivered.Count > 0, stoppedByUser: outcome.Quit);
+        Failures.ForEnding(outcome.Failure, outcome.AnythingUndelivered, stoppedByUser: outcome.Quit);
 }

@@ -73,7 +73,7 @@ internal sealed class ConversationKeeper(IChatTerminal terminal, Func<Conversati
     /// <summary>A kept conversation that will not resume: list what it never delivered.</summary>
     private void GiveUp(ChatState kept)
     {
-        IReadOnlyList<string> undelivered = kept.Undelivered();
+        IReadOnlyList<string> undelivered = [.. kept.Undelivered(), .. kept.UnfinishedFiles().Select(FileSentences.Unfinished)];
         if (undelivered.Count > 0)
         {
             terminal.ShowWarning($"The earlier conversation will not resume; {undelivered.Count} message(s) were never confirmed delivered:");

@@ -19,6 +19,9 @@ public sealed record Failure(int ExitCode, bool Retryable, string Sentence);
 /// <summary>One plain sentence and one exit code for each way a run can fail.</summary>
 public static class Failures
 {
+    /// <summary>The exit code of a run in which nothing failed (a command done, --version, a listener stopped).</summary>
+    public const int Success = ExitCode.Success;
+
     /// <summary>
     /// Classifies <paramref name="failure"/>; <paramref name="peerName"/> names the other side in the sentence.
     /// An exception no layer documents is a defect of ours: exit 70, with a request to report it.
@@ -52,9 +55,6 @@ public static class Failures
                 $"An internal error ended the conversation ({failure.GetType().Name}: {SafeText.ForTerminal(failure.Message)}). This is a defect in SecureChat; please report it with the output of --verbosity debug."),
         };
     }
-
-    /// <summary>The exit code for <paramref name="failure"/> (as <see cref="Classify"/>).</summary>
-    public static int ExitCodeFor(Exception failure) => Classify(failure).ExitCode;
 
     /// <summary>The sentence for <paramref name="failure"/> (as <see cref="Classify"/>).</summary>
     public static string Describe(Exception failure, string peerName) => Classify(failure, peerName).Sentence;

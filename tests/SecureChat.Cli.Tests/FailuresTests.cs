@@ -18,9 +18,9 @@ public sealed class FailuresTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void ExitCodeFor_EachFailureClass_HasItsDocumentedCode(Exception failure, int expected)
+    public void Classify_EachFailureClass_HasItsDocumentedCode(Exception failure, int expected)
     {
-        Failures.ExitCodeFor(failure).Should().Be(expected);
+        Failures.Classify(failure).ExitCode.Should().Be(expected);
     }
 
     [Theory]

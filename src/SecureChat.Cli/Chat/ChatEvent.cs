@@ -57,9 +57,13 @@ public sealed record PeerGaveUpWaiting(string Peer) : ChatEvent;
 public sealed record PeerSilence(string Peer, TimeSpan Silence, bool Stalled) : ChatEvent;
 
 /// <summary>The conversation ended for good: everything that never reached the peer, in one list.</summary>
-/// <param name="Undelivered">Unconfirmed messages, lines never sent, unfinished files.</param>
+/// <param name="Undelivered">Unconfirmed messages and lines never sent.</param>
 /// <param name="Unread">A script's lines that nothing read.</param>
-public sealed record UndeliveredListed(IReadOnlyList<string> Undelivered, UnreadInput Unread) : ChatEvent;
+public sealed record UndeliveredListed(IReadOnlyList<string> Undelivered, UnreadInput Unread) : ChatEvent
+{
+    /// <summary>Files that did not arrive verified, listed after the messages.</summary>
+    public IReadOnlyList<UnfinishedFile> Files { get; init; } = [];
+}
 
 /// <summary>The commands were asked for (/help).</summary>
 public sealed record HelpAsked : ChatEvent;

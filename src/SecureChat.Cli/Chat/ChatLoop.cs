@@ -280,15 +280,16 @@ public sealed partial class ChatLoop
         if (resumes)
         {
             Log.Ended(_logger, failure!.GetType().Name + ", resumable");
-            return new ChatOutcome(failure, _state.Undelivered(), PeerLeft: false, WeLeft: false) { Reconnectable = true };
+            return new ChatOutcome(failure, _state.Undelivered(), PeerLeft: false, WeLeft: false) { Reconnectable = true, UnfinishedFiles = _state.UnfinishedFiles() };
         }
 
         List<string> undelivered = [.. _state.Undelivered()];
+        IReadOnlyList<UnfinishedFile> files = _state.UnfinishedFiles();
         UnreadInput unread = _state.UnreadInput?.Invoke() ?? UnreadInput.None;
-        _events.Publish(new UndeliveredListed([.. undelivered], unread));
+        _events.Publish(new UndeliveredListed([.. undelivered], unread) { Files = files });
         undelivered.AddRange(unread.Lines);
         Log.Ended(_logger, failure?.GetType().Name ?? (peerLeft ? "peer left" : "closed"));
-        return new ChatOutcome(failure, undelivered, peerLeft, WeLeft: _leaving) { Quit = quit };
+        return new ChatOutcome(failure, undelivered, peerLeft, WeLeft: _leaving) { Quit = quit, UnfinishedFiles = files };
     }
 
     private enum ChatEnd

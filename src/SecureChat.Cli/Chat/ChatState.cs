@@ -43,9 +43,11 @@ public sealed class ChatState : IDisposable
     /// <summary>Messages received in the whole conversation.</summary>
     public int Received { get; set; }
 
-    /// <summary>Everything that never reached the peer: unconfirmed texts, lines never sent, unfinished files.</summary>
-    public IReadOnlyList<string> Undelivered() =>
-        [.. Conversation.Undelivered(), .. Files.Unfinished.Select(f => "file " + f)];
+    /// <summary>The texts that never reached the peer: unconfirmed, or never sent.</summary>
+    public IReadOnlyList<string> Undelivered() => Conversation.Undelivered();
+
+    /// <summary>The files that never reached the peer, or did not finish arriving from it.</summary>
+    public IReadOnlyList<UnfinishedFile> UnfinishedFiles() => Files.Unfinished;
 
     /// <summary>Closes the files.</summary>
     public void Dispose() => Files.Dispose();

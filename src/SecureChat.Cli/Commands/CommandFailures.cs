@@ -9,7 +9,7 @@ internal static class CommandFailures
         try
         {
             work();
-            return ExitCode.Success;
+            return Failures.Success;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

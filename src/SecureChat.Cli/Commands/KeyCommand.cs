@@ -29,7 +29,7 @@ internal sealed class KeyCommand : Command
         {
             console.Out.WriteLine(PskStrength.Generate());
             console.Error.WriteLine($"A new 256-bit pre-shared key. Save it with chmod 600 (or in your password manager), give it to your peer over a safe channel, and use it with {root.PskFile.Name} or {root.PskEnv.Name}.");
-            return ExitCode.Success;
+            return Failures.Success;
         });
         Subcommands.Add(Show);
         Subcommands.Add(Generate);

@@ -13,6 +13,6 @@ internal sealed class ProgramVersionAction(string programName) : SynchronousComm
         ArgumentNullException.ThrowIfNull(parseResult);
         string version = typeof(ProgramVersionAction).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
         parseResult.InvocationConfiguration.Output.WriteLine($"{programName} {version}");
-        return ExitCode.Success;
+        return Failures.Success;
     }
 }

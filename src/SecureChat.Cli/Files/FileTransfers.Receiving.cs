@@ -1,9 +1,8 @@
 // The receiving half of FileTransfers: offers from the peer (consent, rate, size), the partial file each
 // accepted one is written to (PartialFiles), its chunks, and the verdict once the hash is checked.
-using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
-using SecureChat.Cli.Views;
+using SecureChat.Cli.Chat;
 using SecureChat.Cli.Logging;
 using SecureChat.Protocol.Session;
 
@@ -26,14 +25,12 @@ public sealed partial class FileTransfers
             IReadOnlyList<PartialFile> removed = new PartialFiles(new ReceiveFolder(folder)).RemoveOlderThan(cutoff);
             if (removed.Count > 0)
             {
-                _terminal.ShowSystem(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"Removed {removed.Count} partial file(s) untouched for more than {_policy.MaxPartialAge.TotalDays:0.#} days from {SafeText.ForTerminal(folder)}: {string.Join(", ", removed.Select(r => SafeText.ForTerminal(r.Name)))}."));
+                _events.Publish(new StalePartialsRemoved(folder, [.. removed.Select(r => r.Name)], _policy.MaxPartialAge));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _terminal.ShowWarning($"Could not clean old partial files in {SafeText.ForTerminal(folder)}: {e.Message}");
+            _events.Publish(new StalePartialsNotCleaned(folder, e.Message));
         }
     }
 
@@ -41,8 +38,6 @@ public sealed partial class FileTransfers
     {
         SecureSession session = _session ?? throw new InvalidOperationException("A file event without a session.");
         string safe = SafeFileName.FromPeer(offer.Name);
-        string shownName = SafeText.ForTerminal(offer.Name);
-        string renamed = safe == offer.Name ? string.Empty : $" (saved as {safe})";
         var incoming = new IncomingTransfer(offer.File, _peerKey, offer.Name, safe, offer.Size, offer.Sha256.ToArray());
         IncomingTransfer? earlier;
         bool flood;
@@ -75,7 +70,7 @@ public sealed partial class FileTransfers
             await session.RejectFileAsync(offer.File, "too many offers at once; offer fewer files, or wait", cancellationToken).ConfigureAwait(false);
             if (report)
             {
-                _terminal.ShowWarning($"{_peer} is offering files faster than they can be answered; further offers are refused until they slow down.");
+                _events.Publish(new OfferFlood(_peer));
             }
 
             return;
@@ -85,13 +80,13 @@ public sealed partial class FileTransfers
         {
             Drop(incoming);
             await session.RejectFileAsync(offer.File, $"too large: {ByteSize.Format(offer.Size)}; this side accepts at most {ByteSize.Format(_policy.MaxFileSize)}", cancellationToken).ConfigureAwait(false);
-            _terminal.ShowWarning($"Refused {shownName} from {_peer}: {ByteSize.Format(offer.Size)} is more than --max-file-size ({ByteSize.Format(_policy.MaxFileSize)}).");
+            _events.Publish(new OfferTooLarge(_peer, offer.Name, offer.Size, _policy.MaxFileSize));
             return;
         }
 
         if (earlier is not null)
         {
-            _terminal.ShowSystem($"{_peer} offers {shownName} again, which you accepted before the connection dropped; resuming where it stopped.");
+            _events.Publish(new OfferResumed(_peer, offer.Name));
             await AcceptAsync(incoming, cancellationToken).ConfigureAwait(false);
         }
         else if (!_policy.AskBeforeAccepting)
@@ -100,18 +95,16 @@ public sealed partial class FileTransfers
             {
                 Drop(incoming);
                 await session.RejectFileAsync(offer.File, "this side does not accept files", cancellationToken).ConfigureAwait(false);
-                _terminal.ShowWarning($"Refused {shownName} ({ByteSize.Format(offer.Size)}) from {_peer}: run with --accept-files DIR to accept files.");
+                _events.Publish(new OfferNotAccepted(_peer, offer.Name, offer.Size));
                 return;
             }
 
-            _terminal.ShowSystem($"{_peer} offers {shownName}{renamed}, {ByteSize.Format(offer.Size)}; accepting into {_policy.AcceptInto}.");
+            _events.Publish(new OfferAutoAccepted(_peer, offer.Name, safe, offer.Size, _policy.AcceptInto));
             await AcceptAsync(incoming, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            string where = _policy.Folder is { } folder ? $" (saved into {SafeText.ForTerminal(folder)})" : string.Empty;
-            int number = incoming.Number; // offers are numbered, so that several waiting ones can be told apart (issue 17 item 9)
-            _terminal.ShowSystem($"{_peer} offers {shownName}{renamed} (offer {number}), {ByteSize.Format(offer.Size)}, SHA-256 {Convert.ToHexStringLower(offer.Sha256.Span)[..16]}…. Type /accept {number}{where} or /reject {number}.");
+            _events.Publish(new OfferWaiting(_peer, incoming.Number, offer.Name, safe, offer.Size, Convert.ToHexStringLower(offer.Sha256.Span), _policy.Folder));
         }
     }
 
@@ -159,14 +152,14 @@ public sealed partial class FileTransfers
             await session.AcceptFileAsync(incoming.Id, held, incoming.Hash.GetCurrentHash(), cancellationToken).ConfigureAwait(false);
             if (held > 0)
             {
-                _terminal.ShowSystem($"Resuming {incoming.SafeName}: {Percent(held, incoming.Size)} is here already.");
+                _events.Publish(new ReceiveResumed(incoming.SafeName, held, incoming.Size));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
             incoming.Close();
             Drop(incoming);
-            _terminal.ShowWarning($"Cannot receive {incoming.SafeName}: {e.Message}");
+            _events.Publish(new TransferFailed(incoming.SafeName, TransferFailure.CannotStore, e.Message));
             await TryTellAsync(() => session.RejectFileAsync(incoming.Id, "the receiver could not store the file", CancellationToken.None)).ConfigureAwait(false);
         }
     }
@@ -190,16 +183,14 @@ public sealed partial class FileTransfers
             {
                 // Removing unlinks whatever is there now (a link is removed, never followed).
                 partials.Remove(kept);
-                _terminal.ShowWarning($"Not resuming {incoming.SafeName}: {e.Message}; it was set aside and the file starts over.");
+                _events.Publish(new TransferFailed(incoming.SafeName, TransferFailure.PartialSetAside, e.Message));
             }
         }
 
         IReadOnlyList<PartialFile> removed = partials.MakeRoom(incoming.Peer, _policy.MaxPartialFiles, _policy.MaxPartialBytes);
         if (removed.Count > 0)
         {
-            _terminal.ShowSystem(
-                $"Removed {removed.Count} older partial file(s) from {_peer} ({string.Join(", ", removed.Select(r => SafeText.ForTerminal(r.Name)))}) to stay within " +
-                $"{_policy.MaxPartialFiles} files and {ByteSize.Format(_policy.MaxPartialBytes)} per peer (--max-partial-files, --max-partial-bytes).");
+            _events.Publish(new PartialsEvicted(_peer, [.. removed.Select(r => r.Name)], _policy.MaxPartialFiles, _policy.MaxPartialBytes));
         }
 
         (PartialFile partial, SafeFileHandle created) = partials.Create(incoming.Peer, incoming.SafeName, incoming.Size, incoming.Sha256);
@@ -237,7 +228,7 @@ public sealed partial class FileTransfers
             i.Hash.AppendData(chunk.Data.Span);
             i.Held = chunk.Offset + chunk.Data.Length;
             i.Progress!.Advance(i.Held);
-            ShowProgress(i.Progress, chunk.Complete);
+            _events.Publish(i.Progress.Snapshot(i.Id, TransferDirection.Incoming));
             if (chunk.Complete)
             {
                 await CompleteAsync(session, i, cancellationToken).ConfigureAwait(false);
@@ -247,8 +238,8 @@ public sealed partial class FileTransfers
         {
             i.Close();
             Drop(i); // not resumed unasked: it stopped on this side, not by a dropped connection
-            _terminal.ShowProgress(null);
-            _terminal.ShowWarning($"Stopped receiving {i.SafeName}: {e.Message}. What arrived is kept (hidden); offered again and accepted, it resumes.");
+            _events.Publish(new ProgressCleared());
+            _events.Publish(new TransferFailed(i.SafeName, TransferFailure.StoreFailed, e.Message));
             await TryTellAsync(() => session.RejectFileAsync(i.Id, "the receiver could not store the file", CancellationToken.None)).ConfigureAwait(false);
             CheckIdle();
         }
@@ -264,12 +255,12 @@ public sealed partial class FileTransfers
         }
 
         i.Close();
-        _terminal.ShowProgress(null);
+        _events.Publish(new ProgressCleared());
         if (!verified)
         {
             i.Partials!.Remove(i.Partial!);
             Drop(i);
-            _terminal.ShowWarning($"{i.SafeName} from {_peer} did not verify (its SHA-256 differs from the offer) and was discarded.");
+            _events.Publish(new FileDiscarded(_peer, i.SafeName));
             Log.Transfer(_logger, "in", i.Id, "hash mismatch", i.Size);
             await session.RejectFileAsync(i.Id, "the file did not verify (SHA-256 mismatch) and was discarded", cancellationToken).ConfigureAwait(false);
             CheckIdle();
@@ -279,7 +270,7 @@ public sealed partial class FileTransfers
         string final = i.Folder!.Commit(i.Partials!.PathOf(i.Partial!), i.SafeName);
         i.Partials.Remove(i.Partial!); // the sidecar; the partial itself has its final name now
         Drop(i);
-        _terminal.ShowSystem($"Received {SafeText.ForTerminal(Path.GetFileName(final))} ({ByteSize.Format(i.Size)}) from {_peer} into {SafeText.ForTerminal(final)}: SHA-256 verified.");
+        _events.Publish(new FileSaved(_peer, final, i.Size));
         Log.Transfer(_logger, "in", i.Id, "verified", i.Size);
         await session.ConfirmFileAsync(i.Id, cancellationToken).ConfigureAwait(false);
         CheckIdle();
@@ -293,7 +284,7 @@ public sealed partial class FileTransfers
             IncomingTransfer? found = number is { } n ? waiting.FirstOrDefault(i => i.Number == n) : waiting.FirstOrDefault();
             if (found is null)
             {
-                _terminal.ShowWarning(waiting.Count == 0 ? "No file offer is waiting for an answer." : $"There is no offer {number}; waiting: {string.Join(", ", waiting.Select(i => $"{i.Number} {i.SafeName}"))}.");
+                _events.Publish(new NoSuchOffer(number, [.. waiting.Select(i => new WaitingOffer(i.Number, i.SafeName))]));
             }
 
             return found;

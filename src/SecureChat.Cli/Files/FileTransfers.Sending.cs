@@ -2,6 +2,7 @@
 // peer's held bytes end (if their hash matches ours) and sent in chunks, with progress.
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
+using SecureChat.Cli.Chat;
 using SecureChat.Protocol.Errors;
 using SecureChat.Protocol.Session;
 
@@ -29,16 +30,16 @@ public sealed partial class FileTransfers
                 if (CryptographicOperations.FixedTimeEquals(ours, accepted.Prefix.Span))
                 {
                     start = accepted.Offset;
-                    _terminal.ShowSystem($"{_peer} already holds {Percent(start, o.Size)} of {o.Name}; sending the rest.");
+                    _events.Publish(new SendingStarted(_peer, o.Name, o.Size, start, PeerCopyDiffers: false));
                 }
                 else
                 {
-                    _terminal.ShowSystem($"The part of {o.Name} that {_peer} holds differs from this file; sending it from the start.");
+                    _events.Publish(new SendingStarted(_peer, o.Name, o.Size, 0, PeerCopyDiffers: true));
                 }
             }
             else
             {
-                _terminal.ShowSystem($"{_peer} accepted {o.Name}; sending.");
+                _events.Publish(new SendingStarted(_peer, o.Name, o.Size, 0, PeerCopyDiffers: false));
             }
 
             var progress = new TransferProgress(o.Name, o.Size, start, _time);
@@ -51,7 +52,7 @@ public sealed partial class FileTransfers
                 if (read != length)
                 {
                     await session.CancelFileAsync(id, "the file changed while it was being sent", CancellationToken.None).ConfigureAwait(false);
-                    _terminal.ShowWarning($"Stopped sending {o.Name}: it got shorter while it was being sent.");
+                    _events.Publish(new TransferFailed(o.Name, TransferFailure.SourceShrank));
                     Finish(o);
                     return;
                 }
@@ -59,7 +60,7 @@ public sealed partial class FileTransfers
                 await session.SendFileChunkAsync(id, offset, buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 offset += read;
                 progress.Advance(offset);
-                ShowProgress(progress, offset == o.Size);
+                _events.Publish(progress.Snapshot(id, TransferDirection.Outgoing));
             }
             while (offset < o.Size);
 
@@ -68,36 +69,19 @@ public sealed partial class FileTransfers
                 o.Sent();
             }
 
-            _terminal.ShowProgress(null);
-            _terminal.ShowSystem($"Sent {o.Name}; waiting for {_peer} to verify it.");
+            _events.Publish(new ProgressCleared());
+            _events.Publish(new FileSent(_peer, o.Name));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _terminal.ShowProgress(null);
-            _terminal.ShowWarning($"Stopped sending {o.Name}: {e.Message}");
+            _events.Publish(new ProgressCleared());
+            _events.Publish(new TransferFailed(o.Name, TransferFailure.SourceUnreadable, e.Message));
             await TryTellAsync(() => session.CancelFileAsync(id, "the sender could not read the file", CancellationToken.None)).ConfigureAwait(false);
             Finish(o);
         }
         catch (Exception e) when (e is SessionException or InvalidOperationException or OperationCanceledException)
         {
             // The session ended or the peer stopped the transfer: what happens next is decided elsewhere.
-        }
-    }
-
-    private void ShowProgress(TransferProgress progress, bool complete)
-    {
-        if (_terminal.ProgressWidth is { } width)
-        {
-            long now = _time.GetTimestamp();
-            if (complete || _time.GetElapsedTime(Interlocked.Read(ref _lastBarAt), now) >= TimeSpan.FromMilliseconds(100))
-            {
-                Interlocked.Exchange(ref _lastBarAt, now);
-                _terminal.ShowProgress(progress.Bar(width));
-            }
-        }
-        else if (progress.ShouldReport(out string line))
-        {
-            _terminal.ShowProgress(line);
         }
     }
 }

@@ -6,10 +6,9 @@
 // connection drops mid-transfer the partial file stays; offered again automatically after a reconnect, a
 // transfer the user accepted resumes unasked from what the receiver holds, which it proves by the hash of
 // those bytes; any other offer asks again (issue 15: consent belongs to one offer).
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SecureChat.Cli.Logging;
-using SecureChat.Cli.Views;
+using SecureChat.Cli.Chat;
 using SecureChat.Protocol.Errors;
 using SecureChat.Protocol.Session;
 
@@ -26,7 +25,7 @@ public sealed partial class FileTransfers : IDisposable
     private const int MaxWaitingOffers = 16;
     private const int MaxInterrupted = 16;
 
-    private readonly IChatTerminal _terminal;
+    private readonly IChatEvents _events;
     private readonly FilePolicy _policy;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -36,17 +35,16 @@ public sealed partial class FileTransfers : IDisposable
     private SecureSession? _session;
     private string _peer = "the peer";
     private string _peerKey = string.Empty;
-    private long _lastBarAt;
     private TaskCompletionSource? _idle;
     private double _offerTokens = OfferBurst;
     private long _offerTokensAt;
     private bool _floodReported;
     private int _lastNumber;
 
-    /// <summary>Files for a conversation shown on <paramref name="terminal"/>.</summary>
-    public FileTransfers(IChatTerminal terminal, FilePolicy policy, ILogger logger, TimeProvider time)
+    /// <summary>Files for a conversation whose views follow <paramref name="events"/>.</summary>
+    public FileTransfers(IChatEvents events, FilePolicy policy, ILogger logger, TimeProvider time)
     {
-        _terminal = terminal;
+        _events = events;
         _policy = policy;
         _logger = logger;
         _time = time;
@@ -54,14 +52,14 @@ public sealed partial class FileTransfers : IDisposable
     }
 
     /// <summary>Files we offered that did not arrive verified, and files we were receiving that did not finish.</summary>
-    public IReadOnlyList<string> Unfinished
+    public IReadOnlyList<UnfinishedFile> Unfinished
     {
         get
         {
             lock (_gate)
             {
-                return [.. _outgoing.Where(o => !o.Finished).Select(o => $"{o.Name} (to {_peer})"),
-                        .. _incoming.Where(i => i.State == IncomingState.Receiving || i.State == IncomingState.Interrupted).Select(i => $"{i.SafeName} (from {_peer}, partial)")];
+                return [.. _outgoing.Where(o => !o.Finished).Select(o => new UnfinishedFile(o.Name, _peer, TransferDirection.Outgoing)),
+                        .. _incoming.Where(i => i.State == IncomingState.Receiving || i.State == IncomingState.Interrupted).Select(i => new UnfinishedFile(i.SafeName, _peer, TransferDirection.Incoming))];
             }
         }
     }
@@ -75,7 +73,7 @@ public sealed partial class FileTransfers : IDisposable
         lock (_gate)
         {
             _session = session;
-            _peer = SafeText.ForTerminal(session.Peer.Name);
+            _peer = session.Peer.Name;
             _peerKey = Convert.ToHexStringLower(session.Peer.Fingerprint.Hash);
             if (!continued)
             {
@@ -95,7 +93,7 @@ public sealed partial class FileTransfers : IDisposable
 
         foreach (OutgoingTransfer o in again)
         {
-            _terminal.ShowSystem($"Offering {o.Name} to {_peer} again, to resume the transfer.");
+            _events.Publish(new OfferingAgain(_peer, o.Name));
             await OfferAsync(o, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -114,9 +112,7 @@ public sealed partial class FileTransfers : IDisposable
             foreach (IncomingTransfer i in _incoming.Where(i => i.State == IncomingState.Receiving))
             {
                 i.Interrupt();
-                _terminal.ShowWarning(
-                    $"The connection dropped while receiving {i.SafeName}: {ByteSize.Format(i.Held)} of {ByteSize.Format(i.Size)} is kept (hidden, in {SafeText.ForTerminal(i.Folder?.Folder ?? "the receive folder")}); " +
-                    $"it resumes where it stopped when {_peer} offers it again, as their app does after reconnecting.");
+                _events.Publish(new ReceiveInterrupted(_peer, i.SafeName, i.Held, i.Size, i.Folder?.Folder));
             }
 
             // Offers not yet answered die with the session; nothing was written for them.
@@ -126,7 +122,7 @@ public sealed partial class FileTransfers : IDisposable
                 _incoming.Remove(_incoming.First(i => i.State == IncomingState.Interrupted));
             }
 
-            _terminal.ShowProgress(null);
+            _events.Publish(new ProgressCleared());
             CheckIdleLocked();
         }
     }
@@ -158,13 +154,13 @@ public sealed partial class FileTransfers : IDisposable
             var info = new FileInfo(full);
             if (Directory.Exists(full))
             {
-                _terminal.ShowWarning($"Not sent: {path} is a folder. Send its files one by one, or an archive of it (for example tar or zip).");
+                _events.Publish(new FileNotSent(path, NotSentReason.Folder));
                 return;
             }
 
             if (!info.Exists)
             {
-                _terminal.ShowWarning($"Not sent: there is no file {path}.");
+                _events.Publish(new FileNotSent(path, NotSentReason.Missing));
                 return;
             }
 
@@ -172,7 +168,7 @@ public sealed partial class FileTransfers : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            _terminal.ShowWarning($"Not sent: cannot use {path}: {e.Message}");
+            _events.Publish(new FileNotSent(path, NotSentReason.Unusable, e.Message));
             return;
         }
 
@@ -186,14 +182,14 @@ public sealed partial class FileTransfers : IDisposable
         {
             if (size > 64 * 1024 * 1024)
             {
-                _terminal.ShowSystem($"Computing the SHA-256 of {outgoing.Name} ({ByteSize.Format(size)})…");
+                _events.Publish(new FileHashing(outgoing.Name, size));
             }
 
             outgoing.Sha256 = await FileHashes.HashFileAsync(full, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _terminal.ShowWarning($"Not sent: cannot read {path}: {e.Message}");
+            _events.Publish(new FileNotSent(path, NotSentReason.Unreadable, e.Message));
             Finish(outgoing);
             return;
         }
@@ -219,7 +215,7 @@ public sealed partial class FileTransfers : IDisposable
         {
             Drop(offer);
             await session.RejectFileAsync(offer.Id, "declined", cancellationToken).ConfigureAwait(false);
-            _terminal.ShowSystem($"Declined {offer.SafeName}.");
+            _events.Publish(new OfferDeclined(offer.SafeName));
         }
     }
 
@@ -254,15 +250,15 @@ public sealed partial class FileTransfers : IDisposable
 
                 return true;
             case FileRejected rejected when FindOutgoingTransfer(rejected.File) is { } o:
-                _terminal.ShowProgress(null);
-                _terminal.ShowWarning($"{_peer} did not take {o.Name}: {SafeText.ForTerminal(rejected.Reason)}");
+                _events.Publish(new ProgressCleared());
+                _events.Publish(new FileRefusedByPeer(_peer, o.Name, rejected.Reason));
                 Log.Transfer(_logger, "out", rejected.File, "rejected", o.Size);
                 o.Stop();
                 Finish(o);
                 return true;
             case FileVerified verified when FindOutgoingTransfer(verified.File) is { } o:
-                _terminal.ShowProgress(null);
-                _terminal.ShowSystem($"{o.Name} ({ByteSize.Format(o.Size)}) arrived at {_peer}: SHA-256 verified.");
+                _events.Publish(new ProgressCleared());
+                _events.Publish(new FileVerifiedByPeer(_peer, o.Name, o.Size));
                 Log.Transfer(_logger, "out", verified.File, "verified", o.Size);
                 Finish(o);
                 return true;
@@ -270,13 +266,11 @@ public sealed partial class FileTransfers : IDisposable
                 await OnChunkAsync(i, chunk, cancellationToken).ConfigureAwait(false);
                 return true;
             case FileCancelled cancelled when FindIncoming(cancelled.File) is { } i:
-                _terminal.ShowProgress(null);
+                _events.Publish(new ProgressCleared());
                 bool receiving = i.State == IncomingState.Receiving;
                 i.Close();
                 Drop(i); // a cancel ends this offer's consent: sent again, it is a new offer that asks again
-                _terminal.ShowWarning(receiving
-                    ? $"{_peer} stopped sending {i.SafeName}: {SafeText.ForTerminal(cancelled.Reason)}. What arrived is kept (hidden); if they offer it again and it is accepted, it resumes."
-                    : $"{_peer} withdrew the offer of {i.SafeName}: {SafeText.ForTerminal(cancelled.Reason)}.");
+                _events.Publish(new OfferWithdrawn(_peer, i.SafeName, cancelled.Reason, receiving));
                 CheckIdle();
                 return true;
             default:
@@ -306,7 +300,7 @@ public sealed partial class FileTransfers : IDisposable
     {
         if (_session is not { } session)
         {
-            _terminal.ShowWarning($"{outgoing.Name} will be offered once connected.");
+            _events.Publish(new OfferDeferred(outgoing.Name));
             return;
         }
 
@@ -315,7 +309,7 @@ public sealed partial class FileTransfers : IDisposable
             outgoing.Restart();
             // The id is recorded before the offer is written: the peer's accept can overtake this call's return.
             await session.OfferFileAsync(outgoing.OfferedName, outgoing.Size, outgoing.Sha256, id => Numbered(outgoing, id), cancellationToken).ConfigureAwait(false);
-            _terminal.ShowSystem($"Offered {outgoing.Name} ({ByteSize.Format(outgoing.Size)}) to {_peer}; waiting for them to accept.");
+            _events.Publish(new OfferSent(_peer, outgoing.Name, outgoing.Size));
         }
         catch (Exception e) when (e is SessionException or InvalidOperationException)
         {
@@ -375,9 +369,6 @@ public sealed partial class FileTransfers : IDisposable
 
     private bool IsIdleLocked() =>
         _session is null || (_outgoing.All(o => o.Finished) && !_incoming.Any(i => i.State == IncomingState.Receiving));
-
-    private static string Percent(long part, long whole) =>
-        whole == 0 ? "100%" : string.Create(CultureInfo.InvariantCulture, $"{(int)(part * 100 / whole)}%");
 
     /// <summary>Sends a last word about a transfer if the session still can; a session that is gone needs none.</summary>
     private static async Task TryTellAsync(Func<ValueTask> send)

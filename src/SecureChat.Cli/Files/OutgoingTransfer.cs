@@ -38,8 +38,8 @@ internal sealed class OutgoingTransfer(string path, string name, long size) : ID
     /// </summary>
     public string OfferedName { get; } = System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(name));
 
-    /// <summary>The name as shown here, with anything that could act on the terminal made visible.</summary>
-    public string Name { get; } = Views.SafeText.ForTerminal(name);
+    /// <summary>The file's name here, as it is (a view makes it safe to print).</summary>
+    public string Name { get; } = name;
 
     public long Size { get; } = size;
 

@@ -48,7 +48,7 @@ internal sealed class Listener(ChatSettings settings, IChatTerminal terminal, IL
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var handshakes = new HandshakeSlots(settings.Listener);
         var waitingRoom = new HelloWaitingRoom(settings.Listener.MaxWaitingForHello);
-        int exitCode = ExitCode.Success;
+        int exitCode = Failures.Success;
         var running = new List<Task>();
         while (!stop.IsCancellationRequested)
         {

@@ -4,10 +4,12 @@ using SecureChat.Cli.Chat;
 
 namespace SecureChat.Cli.Views;
 
-/// <summary>Shows chat events on a terminal, in the sentences of <see cref="ChatSentences"/>.</summary>
+/// <summary>Shows chat events on a terminal, in the sentences of <see cref="ChatSentences"/> and <see cref="FileSentences"/>.</summary>
 /// <param name="terminal">Where to show them.</param>
 public sealed class TerminalView(IChatTerminal terminal) : IChatEvents
 {
+    private readonly ProgressDisplay _progress = new(terminal);
+
     /// <inheritdoc />
     public void Publish(ChatEvent chatEvent)
     {
@@ -53,7 +55,7 @@ public sealed class TerminalView(IChatTerminal terminal) : IChatEvents
                 terminal.ShowSystem(ChatSentences.Silence(heard));
                 break;
             case UndeliveredListed listed:
-                UndeliveredList.Show(terminal, listed.Undelivered, listed.Unread);
+                UndeliveredList.Show(terminal, listed.Undelivered, listed.Files, listed.Unread);
                 break;
             case HelpAsked:
                 foreach (string line in ChatSentences.Help)
@@ -117,6 +119,23 @@ public sealed class TerminalView(IChatTerminal terminal) : IChatEvents
                 break;
             case OfferAnswerFailed failed:
                 terminal.ShowWarning(ChatSentences.OfferAnswerFailed(failed));
+                break;
+            case TransferProgressed progress:
+                _progress.Show(progress);
+                break;
+            case ProgressCleared:
+                _progress.Clear();
+                break;
+            case FileEvent file when FileSentences.Of(file) is { } sentence:
+                if (sentence.Warning)
+                {
+                    terminal.ShowWarning(sentence.Text);
+                }
+                else
+                {
+                    terminal.ShowSystem(sentence.Text);
+                }
+
                 break;
         }
     }

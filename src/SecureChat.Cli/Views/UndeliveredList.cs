@@ -9,19 +9,20 @@ namespace SecureChat.Cli.Views;
 public static class UndeliveredList
 {
     /// <summary>
-    /// Lists <paramref name="undelivered"/> then <paramref name="unread"/> under one heading, and says when
+    /// Lists <paramref name="undelivered"/>, <paramref name="files"/> then <paramref name="unread"/> under one heading, and says when
     /// the input was left unread past them (not when it held nothing: a pipe left open is no loss). Returns how many lines were listed.
     /// </summary>
-    public static int Show(IChatTerminal terminal, IReadOnlyList<string> undelivered, UnreadInput unread)
+    public static int Show(IChatTerminal terminal, IReadOnlyList<string> undelivered, IReadOnlyList<UnfinishedFile> files, UnreadInput unread)
     {
         ArgumentNullException.ThrowIfNull(terminal);
         ArgumentNullException.ThrowIfNull(undelivered);
+        ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(unread);
-        int count = undelivered.Count + unread.Lines.Count;
+        int count = undelivered.Count + files.Count + unread.Lines.Count;
         if (count > 0)
         {
             terminal.ShowWarning(ChatSentences.UndeliveredHeading(count));
-            foreach (string text in undelivered.Concat(unread.Lines))
+            foreach (string text in undelivered.Concat(files.Select(FileSentences.Unfinished)).Concat(unread.Lines))
             {
                 terminal.ShowWarning(ChatSentences.UndeliveredEntry(text));
             }

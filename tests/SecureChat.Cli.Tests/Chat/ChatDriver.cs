@@ -14,20 +14,9 @@ internal sealed class ChatDriver : IChatInput, IChatEvents
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
     private readonly System.Threading.Channels.Channel<ChatInput?> _input = System.Threading.Channels.Channel.CreateUnbounded<ChatInput?>();
-    private readonly Lock _gate = new();
-    private readonly List<ChatEvent> _events = [];
-    private readonly List<(Func<ChatEvent, bool> Match, TaskCompletionSource<ChatEvent> Found)> _waiters = [];
+    private readonly EventLog _log = new();
 
-    public IReadOnlyList<ChatEvent> Events
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _events];
-            }
-        }
-    }
+    public IReadOnlyList<ChatEvent> Events => _log.Events;
 
     /// <summary>The messages shown from the peer, in order.</summary>
     public IReadOnlyList<string> Incoming => [.. Events.OfType<MessageShown>().Where(m => !m.Own).Select(m => m.Text)];
@@ -37,9 +26,19 @@ internal sealed class ChatDriver : IChatInput, IChatEvents
     {
         Conversation conversation = await session.WaitForConversationAsync().WaitAsync(Deadline);
 #pragma warning disable CA2000 // the files live as long as the test's sessions; nothing is open until a transfer
-        var state = new ChatState(conversation, new FileTransfers(new FakeTerminal(), new FilePolicy(null, ByteSize.DefaultMaxFileSize), NullLogger.Instance, TimeProvider.System));
+        var state = new ChatState(conversation, new FileTransfers(driver, new FilePolicy(null, ByteSize.DefaultMaxFileSize), NullLogger.Instance, TimeProvider.System));
 #pragma warning restore CA2000
         return new ChatLoop(session, state, driver, driver, settings ?? new ChatLoopSettings(name, TimeSpan.FromSeconds(10)), NullLogger.Instance);
+    }
+
+    /// <summary>Bob's and Alice's drivers with their chat loops running over <paramref name="bob"/> and <paramref name="alice"/>.</summary>
+    public static async Task<(ChatDriver Bob, ChatDriver Alice, Task<ChatOutcome> BobRun, Task<ChatOutcome> AliceRun)> PairAsync(SecureSession bob, SecureSession alice)
+    {
+        var bobChat = new ChatDriver();
+        var aliceChat = new ChatDriver();
+        Task<ChatOutcome> bobRun = (await LoopAsync(bob, bobChat, "bob")).RunAsync(default);
+        Task<ChatOutcome> aliceRun = (await LoopAsync(alice, aliceChat, "alice")).RunAsync(default);
+        return (bobChat, aliceChat, bobRun, aliceRun);
     }
 
     /// <summary>A chat loop over <paramref name="session"/> as the apps build it: a terminal's view and input.</summary>
@@ -47,7 +46,7 @@ internal sealed class ChatDriver : IChatInput, IChatEvents
     {
         Conversation conversation = await session.WaitForConversationAsync().WaitAsync(Deadline);
 #pragma warning disable CA2000 // the files live as long as the test's sessions; nothing is open until a transfer
-        var state = new ChatState(conversation, files ?? new FileTransfers(terminal, new FilePolicy(null, ByteSize.DefaultMaxFileSize), NullLogger.Instance, TimeProvider.System));
+        var state = new ChatState(conversation, files ?? new FileTransfers(new TerminalView(terminal), new FilePolicy(null, ByteSize.DefaultMaxFileSize), NullLogger.Instance, TimeProvider.System));
 #pragma warning restore CA2000
         var settings = new ChatLoopSettings(name, receiptWait) { ListRefusedLines = !terminal.IsInteractive };
         return new ChatLoop(session, state, new TerminalInput(terminal), new TerminalView(terminal), settings, NullLogger.Instance);
@@ -61,44 +60,11 @@ internal sealed class ChatDriver : IChatInput, IChatEvents
 
     public async Task<ChatInput?> ReadAsync(CancellationToken cancellationToken) => await _input.Reader.ReadAsync(cancellationToken);
 
-    public void Publish(ChatEvent chatEvent)
-    {
-        lock (_gate)
-        {
-            _events.Add(chatEvent);
-            foreach (var waiter in _waiters.Where(w => w.Match(chatEvent)).ToList())
-            {
-                waiter.Found.TrySetResult(chatEvent);
-                _waiters.Remove(waiter);
-            }
-        }
-    }
+    public void Publish(ChatEvent chatEvent) => _log.Publish(chatEvent);
 
     /// <summary>Waits until an event of type <typeparamref name="T"/> matching <paramref name="match"/> has been published.</summary>
-    public async Task<T> WaitForAsync<T>(Func<T, bool>? match = null)
-        where T : ChatEvent
-    {
-        Func<ChatEvent, bool> matches = e => e is T t && (match is null || match(t));
-        var found = new TaskCompletionSource<ChatEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
-        {
-            if (_events.FirstOrDefault(matches) is { } seen)
-            {
-                return (T)seen;
-            }
-
-            _waiters.Add((matches, found));
-        }
-
-        try
-        {
-            return (T)await found.Task.WaitAsync(Deadline);
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException($"No {typeof(T).Name} matching was published. Published:\n{string.Join("\n", Events)}");
-        }
-    }
+    public Task<T> WaitForAsync<T>(Func<T, bool>? match = null)
+        where T : ChatEvent => _log.WaitForAsync(match);
 
     /// <summary>Waits for the peer's message <paramref name="text"/>.</summary>
     public Task<MessageShown> WaitForIncomingAsync(string text) => WaitForAsync<MessageShown>(m => !m.Own && m.Text == text);

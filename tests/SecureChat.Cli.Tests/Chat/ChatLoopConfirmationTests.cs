@@ -102,7 +102,7 @@ public sealed class ChatLoopConfirmationTests
         {
             var call = new BobCalls();
             (call._bob, Conversation conversation, call.Alice) = await SessionPair.ConnectWhileAliceDecidesAsync(call.Decision.Task);
-            call._state = new ChatState(conversation, new FileTransfers(new FakeTerminal(), new FilePolicy(null, ByteSize.DefaultMaxFileSize), NullLogger.Instance, TimeProvider.System));
+            call._state = new ChatState(conversation, new FileTransfers(new EventLog(), new FilePolicy(null, ByteSize.DefaultMaxFileSize), NullLogger.Instance, TimeProvider.System));
             var settings = new ChatLoopSettings("bob", TimeSpan.FromSeconds(10)) { AwaitsPeerConfirmation = true };
             call.Chat = new ChatLoop(call._bob, call._state, call.View, call.View, settings, NullLogger.Instance).RunAsync(CancellationToken.None);
             return call;

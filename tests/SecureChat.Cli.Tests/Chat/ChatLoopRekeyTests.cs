@@ -13,10 +13,7 @@ public sealed class ChatLoopRekeyTests
         await using (bob)
         await using (alice)
         {
-            var bobChat = new ChatDriver();
-            var aliceChat = new ChatDriver();
-            Task<ChatOutcome> bobRun = (await ChatDriver.LoopAsync(bob, bobChat, "bob")).RunAsync(default);
-            Task<ChatOutcome> aliceRun = (await ChatDriver.LoopAsync(alice, aliceChat, "alice")).RunAsync(default);
+            (ChatDriver bobChat, _, Task<ChatOutcome> bobRun, Task<ChatOutcome> aliceRun) = await ChatDriver.PairAsync(bob, alice);
 
             bobChat.Command("/status");
             KeysDescribed afterStatus = await bobChat.WaitForAsync<KeysDescribed>();
@@ -38,10 +35,7 @@ public sealed class ChatLoopRekeyTests
         await using (bob)
         await using (alice)
         {
-            var bobChat = new ChatDriver();
-            var aliceChat = new ChatDriver();
-            Task<ChatOutcome> bobRun = (await ChatDriver.LoopAsync(bob, bobChat, "bob")).RunAsync(default);
-            Task<ChatOutcome> aliceRun = (await ChatDriver.LoopAsync(alice, aliceChat, "alice")).RunAsync(default);
+            (ChatDriver bobChat, ChatDriver aliceChat, Task<ChatOutcome> bobRun, Task<ChatOutcome> aliceRun) = await ChatDriver.PairAsync(bob, alice);
 
             bobChat.Command("/rekey");
 

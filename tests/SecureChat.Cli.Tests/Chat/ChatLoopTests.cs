@@ -14,10 +14,7 @@ public sealed class ChatLoopTests
         await using (bob)
         await using (alice)
         {
-            var bobChat = new ChatDriver();
-            var aliceChat = new ChatDriver();
-            Task<ChatOutcome> bobRun = (await ChatDriver.LoopAsync(bob, bobChat, "bob")).RunAsync(default);
-            Task<ChatOutcome> aliceRun = (await ChatDriver.LoopAsync(alice, aliceChat, "alice")).RunAsync(default);
+            (ChatDriver bobChat, ChatDriver aliceChat, Task<ChatOutcome> bobRun, Task<ChatOutcome> aliceRun) = await ChatDriver.PairAsync(bob, alice);
 
             bobChat.Type("hi alice");
             (await aliceChat.WaitForIncomingAsync("hi alice")).Name.Should().Be("bob");
@@ -44,10 +41,7 @@ public sealed class ChatLoopTests
         await using (bob)
         await using (alice)
         {
-            var bobChat = new ChatDriver();
-            var aliceChat = new ChatDriver();
-            Task<ChatOutcome> bobRun = (await ChatDriver.LoopAsync(bob, bobChat, "bob")).RunAsync(default);
-            Task<ChatOutcome> aliceRun = (await ChatDriver.LoopAsync(alice, aliceChat, "alice")).RunAsync(default);
+            (ChatDriver bobChat, ChatDriver aliceChat, Task<ChatOutcome> bobRun, Task<ChatOutcome> aliceRun) = await ChatDriver.PairAsync(bob, alice);
 
             bobChat.Command("/dance");
             (await bobChat.WaitForAsync<UnknownCommand>()).Verb.Should().Be("/dance");
@@ -93,10 +87,7 @@ public sealed class ChatLoopTests
         await using (bob)
         await using (alice)
         {
-            var bobChat = new ChatDriver();
-            var aliceChat = new ChatDriver();
-            Task<ChatOutcome> bobRun = (await ChatDriver.LoopAsync(bob, bobChat, "bob")).RunAsync(default);
-            Task<ChatOutcome> aliceRun = (await ChatDriver.LoopAsync(alice, aliceChat, "alice")).RunAsync(default);
+            (ChatDriver bobChat, ChatDriver aliceChat, Task<ChatOutcome> bobRun, Task<ChatOutcome> aliceRun) = await ChatDriver.PairAsync(bob, alice);
             bobChat.Type("one");
             await aliceChat.WaitForIncomingAsync("one");
             aliceChat.Type("two");

@@ -96,6 +96,6 @@ public sealed class IdleInputTests
 
 #pragma warning disable CA2000 // owned by the returned state
     private static ChatState NewState() =>
-        new(new Conversation(), new FileTransfers(new FakeTerminal(), new FilePolicy(null, ByteSize.DefaultMaxFileSize), NullLogger.Instance, TimeProvider.System));
+        new(new Conversation(), new FileTransfers(new EventLog(), new FilePolicy(null, ByteSize.DefaultMaxFileSize), NullLogger.Instance, TimeProvider.System));
 #pragma warning restore CA2000
 }

@@ -1,6 +1,7 @@
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
+using SecureChat.Cli.Chat;
 using SecureChat.Cli.Files;
 using SecureChat.Cli.Tests.Chat;
 using SecureChat.Cli.Tests.Trust;
@@ -26,15 +27,15 @@ public sealed partial class FileTransfersTests
         await using Pair pair = await Pair.StartAsync(new FilePolicy(Received, ByteSize.DefaultMaxFileSize), interactive: true, bobLoop: false);
 
         ulong first = await pair.BobSession.OfferFileAsync("holiday-photo.jpg", content.Length, SHA256.HashData(content));
-        await pair.AliceScreen.WaitForAsync(s => s.Contains("bob offers holiday-photo.jpg", StringComparison.Ordinal));
+        await pair.AliceFiles.WaitForAsync<OfferWaiting>(o => o.Peer == "bob" && o.Name == "holiday-photo.jpg");
         await pair.BobSession.CancelFileAsync(first, "oops");
-        await pair.AliceScreen.WaitForAsync(s => s.Contains("withdrew the offer of holiday-photo.jpg", StringComparison.Ordinal));
+        await pair.AliceFiles.WaitForAsync<OfferWithdrawn>(w => w.Name == "holiday-photo.jpg" && !w.WhileReceiving);
         await pair.BobSession.OfferFileAsync(secondName, content.Length, SHA256.HashData(content));
 
         // Two offers asked about (under the same name the first line would do): the second asks too.
-        await WaitForCountAsync(pair.AliceScreen, s => s.Contains("bob offers ", StringComparison.Ordinal) && s.Contains("Type /accept", StringComparison.Ordinal), 2);
-        pair.AliceScreen.Shown.Should().Contain(s => s.Contains($"bob offers {secondName}", StringComparison.Ordinal));
-        pair.AliceScreen.Shown.Should().NotContain(s => s.Contains("resuming", StringComparison.Ordinal));
+        await pair.AliceFiles.WaitForCountAsync<OfferWaiting>(o => o.Peer == "bob", 2);
+        pair.AliceFiles.Of<OfferWaiting>().Should().Contain(o => o.Name == secondName);
+        pair.AliceFiles.Of<OfferResumed>().Should().BeEmpty();
         Directory.GetFileSystemEntries(Received).Should().BeEmpty("item 1: a re-offer after a cancel is a new offer");
     }
 
@@ -66,15 +67,15 @@ public sealed partial class FileTransfersTests
 
         if (withFolder)
         {
-            await pair.AliceScreen.WaitForAsync(s => s.Contains($"bob offers {secondName}", StringComparison.Ordinal) && s.Contains("accepting into", StringComparison.Ordinal));
+            await pair.AliceFiles.WaitForAsync<OfferAutoAccepted>(o => o.Peer == "bob" && o.Name == secondName);
             FileAccepted accepted = await NextAsync<FileAccepted>(events);
             accepted.File.Should().Be(second, "--accept-files said yes to every offer, this one too");
         }
         else
         {
             (await NextAsync<FileRejected>(events)).File.Should().Be(second);
-            await WaitForCountAsync(pair.AliceScreen, s => s.StartsWith("warning Refused ", StringComparison.Ordinal), 2);
-            pair.AliceScreen.Shown.Should().Contain(s => s.StartsWith($"warning Refused {secondName}", StringComparison.Ordinal));
+            await pair.AliceFiles.WaitForCountAsync<OfferNotAccepted>(null, 2);
+            pair.AliceFiles.Of<OfferNotAccepted>().Should().Contain(o => o.Name == secondName);
             Directory.GetFileSystemEntries(Received).Should().BeEmpty();
             Directory.GetFiles(Directory.GetCurrentDirectory(), secondName).Should().BeEmpty("item 1: nothing in the working folder either");
         }
@@ -90,9 +91,9 @@ public sealed partial class FileTransfersTests
         PartialFile carols = PlantPartial(pair, "shared.bin", content, carolsBytes, peer: "ca201ca201");
 
         await pair.Bob.Files.OfferAsync(path, default);
-        await pair.AliceScreen.WaitForAsync(s => s.StartsWith("system Received shared.bin", StringComparison.Ordinal));
+        await pair.AliceFiles.WaitForAsync<FileSaved>(f => Path.GetFileName(f.Path) == "shared.bin");
 
-        pair.AliceScreen.Shown.Should().NotContain(s => s.StartsWith("system Resuming", StringComparison.Ordinal), "item 7: Bob does not find Carol's partial file");
+        pair.AliceFiles.Of<ReceiveResumed>().Should().BeEmpty("item 7: Bob does not find Carol's partial file");
         var partials = new PartialFiles(new ReceiveFolder(Received));
         partials.List().Should().Equal(carols);
         File.ReadAllBytes(partials.PathOf(carols)).Should().Equal(carolsBytes, "neither truncated nor extended");
@@ -126,10 +127,10 @@ public sealed partial class FileTransfersTests
         }
 
         await pair.Bob.Files.OfferAsync(path, default);
-        await pair.AliceScreen.WaitForAsync(s => s.StartsWith("system Received notes.txt", StringComparison.Ordinal));
+        await pair.AliceFiles.WaitForAsync<FileSaved>(f => Path.GetFileName(f.Path) == "notes.txt");
 
         File.ReadAllText(victim).Should().Be("ssh-ed25519 AAAA mine", "item 2: the link's target is not written");
-        pair.AliceScreen.Shown.Should().Contain(s => s.StartsWith("warning Not resuming notes.txt", StringComparison.Ordinal));
+        pair.AliceFiles.Of<TransferFailed>().Should().Contain(f => f.Name == "notes.txt" && f.Failure == TransferFailure.PartialSetAside);
         File.ReadAllBytes(Path.Combine(Received, "notes.txt")).Should().Equal(content);
         new FileInfo(Path.Combine(Received, "notes.txt")).LinkTarget.Should().BeNull();
     }
@@ -164,7 +165,7 @@ public sealed partial class FileTransfersTests
 
         await using Pair pair = await Pair.StartAsync(new FilePolicy(Received, ByteSize.DefaultMaxFileSize), interactive: false);
         await pair.Bob.Files.OfferAsync(path, default);
-        await pair.AliceScreen.WaitForAsync(s => s.StartsWith("system Received notes (1).txt", StringComparison.Ordinal));
+        await pair.AliceFiles.WaitForAsync<FileSaved>(f => Path.GetFileName(f.Path) == "notes (1).txt");
 
         File.ReadAllText(victim).Should().Be("mine");
         File.Exists(Path.Combine(_root, "not-yet")).Should().BeFalse("a dangling link is not created through");
@@ -180,12 +181,12 @@ public sealed partial class FileTransfersTests
         string b = Write("b.txt", content.Reverse().ToArray());
         await using Pair pair = await Pair.StartAsync(new FilePolicy(Received, ByteSize.DefaultMaxFileSize), interactive: false);
         await pair.Bob.Files.OfferAsync(a, default);
-        await pair.AliceScreen.WaitForAsync(s => s.StartsWith("system Received a.txt", StringComparison.Ordinal));
+        await pair.AliceFiles.WaitForAsync<FileSaved>(f => Path.GetFileName(f.Path) == "a.txt");
         File.GetUnixFileMode(Path.Combine(Received, "a.txt")).Should().Be(OwnerReadWrite, "item 3: not the umask's 0644");
 
         await using Pair shared = await Pair.StartAsync(new FilePolicy(Received, ByteSize.DefaultMaxFileSize) { FileMode = OwnerReadWrite | UnixFileMode.GroupRead }, interactive: false);
         await shared.Bob.Files.OfferAsync(b, default);
-        await shared.AliceScreen.WaitForAsync(s => s.StartsWith("system Received b.txt", StringComparison.Ordinal));
+        await shared.AliceFiles.WaitForAsync<FileSaved>(f => Path.GetFileName(f.Path) == "b.txt");
         File.GetUnixFileMode(Path.Combine(Received, "b.txt")).Should().Be(OwnerReadWrite | UnixFileMode.GroupRead);
     }
 
@@ -198,8 +199,8 @@ public sealed partial class FileTransfersTests
         await using Pair pair = await Pair.StartAsync(new FilePolicy(Received, ByteSize.DefaultMaxFileSize), interactive: false);
 
         await pair.Bob.Files.OfferAsync(path, default);
-        await pair.AliceScreen.WaitForAsync(s => s.Contains("Cannot receive x.bin", StringComparison.Ordinal) && s.Contains($"chmod go-w '{Received}'", StringComparison.Ordinal));
-        await pair.BobScreen.WaitForAsync(s => s.Contains("alice did not take x.bin", StringComparison.Ordinal));
+        await pair.AliceFiles.WaitForAsync<TransferFailed>(f => f.Name == "x.bin" && f.Failure == TransferFailure.CannotStore && f.Detail.Contains($"chmod go-w '{Received}'", StringComparison.Ordinal));
+        await pair.BobFiles.WaitForAsync<FileRefusedByPeer>(r => r.Peer == "alice" && r.Name == "x.bin");
         Directory.GetFileSystemEntries(Received).Should().BeEmpty();
     }
 
@@ -215,9 +216,9 @@ public sealed partial class FileTransfersTests
         PartialFile newer = PlantPartial(pair, "old2.bin", RandomNumberGenerator.GetBytes(5000), new byte[10]);
 
         await pair.Bob.Files.OfferAsync(path, default);
-        await pair.AliceScreen.WaitForAsync(s => s.StartsWith("system Received new.bin", StringComparison.Ordinal));
+        await pair.AliceFiles.WaitForAsync<FileSaved>(f => Path.GetFileName(f.Path) == "new.bin");
 
-        pair.AliceScreen.Shown.Should().Contain(s => s.StartsWith("system Removed 1 older partial file(s) from bob (old1.bin)", StringComparison.Ordinal));
+        pair.AliceFiles.Of<PartialsEvicted>().Should().ContainSingle().Which.Should().Match<PartialsEvicted>(e => e.Peer == "bob" && e.Names.SequenceEqual(new[] { "old1.bin" }) && e.MaxFiles == 2);
         partials.List().Should().Equal(newer);
     }
 
@@ -230,12 +231,12 @@ public sealed partial class FileTransfersTests
         File.SetLastWriteTimeUtc(partials.PathOf(old), DateTime.UtcNow.AddDays(-8));
         (PartialFile recent, var b) = partials.Create("b0b0", "recent.iso", 1000, SHA256.HashData("recent"u8));
         b.Dispose();
-        var screen = new FakeTerminal();
-        using var files = new FileTransfers(screen, new FilePolicy(Received, ByteSize.DefaultMaxFileSize), NullLogger.Instance, TimeProvider.System);
+        var log = new EventLog();
+        using var files = new FileTransfers(log, new FilePolicy(Received, ByteSize.DefaultMaxFileSize), NullLogger.Instance, TimeProvider.System);
 
         files.RemoveStalePartials();
 
-        screen.Shown.Should().Contain(s => s.StartsWith("system Removed 1 partial file(s) untouched for more than 7 days", StringComparison.Ordinal) && s.EndsWith("old.iso.", StringComparison.Ordinal));
+        log.Of<StalePartialsRemoved>().Should().ContainSingle().Which.Should().Match<StalePartialsRemoved>(e => e.Folder == Received && e.Names.SequenceEqual(new[] { old.Name }) && e.MaxAge == TimeSpan.FromDays(7));
         partials.List().Should().Equal(recent);
     }
 
@@ -266,8 +267,8 @@ public sealed partial class FileTransfersTests
         // Keeping each refused offer cost about 380 bytes (11 MiB over 30,000): 25,000 more would add some 9 MiB.
         // The bound leaves room for what tests running alongside hold at the moment of measuring.
         (afterThirtyThousand - afterFiveThousand).Should().BeLessThan(4 * 1024 * 1024, "item 5: memory stays flat while offers are refused");
-        pair.AliceScreen.Shown.Count(s => s.Contains("faster than they can be answered", StringComparison.Ordinal)).Should().Be(1, "one line for a flood, not one per offer");
-        pair.AliceScreen.Shown.Count.Should().BeLessThan(300, "a refused offer past the burst shows nothing");
+        pair.AliceFiles.Of<OfferFlood>().Should().ContainSingle("one line for a flood, not one per offer");
+        pair.AliceFiles.Events.Count.Should().BeLessThan(300, "a refused offer past the burst shows nothing");
     }
 
     // The live heap after a full collection; the least of three looks, so that a buffer another test holds
@@ -289,8 +290,8 @@ public sealed partial class FileTransfersTests
         await pair.AliceScreen.WaitForAsync(s => s == "in bob: done");
 
         pair.Alice.Files.RetainedOffers.Should().Be(16);
-        pair.AliceScreen.Shown.Count(s => s.Contains("Type /accept", StringComparison.Ordinal)).Should().Be(16);
-        pair.AliceScreen.Shown.Should().ContainSingle(s => s.Contains("faster than they can be answered", StringComparison.Ordinal));
+        pair.AliceFiles.Of<OfferWaiting>().Should().HaveCount(16);
+        pair.AliceFiles.Of<OfferFlood>().Should().ContainSingle();
     }
 
     [Fact]
@@ -309,9 +310,9 @@ public sealed partial class FileTransfersTests
             bobPolicy: new FilePolicy(null, ByteSize.DefaultMaxFileSize) { Home = Sent });
 
         pair.BobScreen.Type("/send ~/photo.jpg");
-        await pair.AliceScreen.WaitForAsync(s => s.Contains("bob offers photo.jpg", StringComparison.Ordinal) && s.Contains($"saved into {folder}", StringComparison.Ordinal));
+        await pair.AliceFiles.WaitForAsync<OfferWaiting>(o => o.Name == "photo.jpg" && o.Folder == folder);
         pair.AliceScreen.Type("/accept");
-        await pair.AliceScreen.WaitForAsync(s => s.StartsWith("system Received photo.jpg", StringComparison.Ordinal));
+        await pair.AliceFiles.WaitForAsync<FileSaved>(f => f.Path == Path.Combine(folder, "photo.jpg"));
 
         File.ReadAllBytes(Path.Combine(folder, "photo.jpg")).Should().Equal(content);
         Directory.GetFileSystemEntries(Directory.GetCurrentDirectory()).Should().BeEquivalentTo(before, "item 8: not the current folder");
@@ -327,7 +328,7 @@ public sealed partial class FileTransfersTests
         await using Pair pair = await Pair.StartAsync(new FilePolicy(Received, ByteSize.DefaultMaxFileSize), interactive: true);
 
         pair.BobScreen.Type($"/send {Sent}");
-        await pair.BobScreen.WaitForAsync(s => s == $"warning Not sent: {Sent} is a folder. Send its files one by one, or an archive of it (for example tar or zip).");
+        await pair.BobFiles.WaitForAsync<FileNotSent>(n => n == new FileNotSent(Sent, NotSentReason.Folder));
     }
 
     [Fact]
@@ -342,12 +343,8 @@ public sealed partial class FileTransfersTests
 
         await pair.BobSession.DisposeAsync(); // after the chunk, which arrives first: records keep their order
 
-        await pair.AliceScreen.WaitForAsync(s => s.StartsWith("warning The connection dropped while receiving movie.mkv: 49.15 KB of 147.46 KB is kept", StringComparison.Ordinal)
-            && s.Contains("resumes where it stopped when bob offers it again", StringComparison.Ordinal));
+        await pair.AliceFiles.WaitForAsync<ReceiveInterrupted>(i => i == new ReceiveInterrupted("bob", "movie.mkv", SecureSession.MaxFileChunkBytes, content.Length, Received));
     }
-
-    private static async Task WaitForCountAsync(FakeTerminal screen, Func<string, bool> predicate, int count) =>
-        await screen.WaitForAsync(_ => screen.Shown.Count(predicate) >= count);
 
     private static async Task<T> NextAsync<T>(IAsyncEnumerator<SessionEvent> events)
         where T : SessionEvent

@@ -44,17 +44,17 @@ public sealed partial class FileTransfersTests : IDisposable
         await using Pair pair = await Pair.StartAsync(new FilePolicy(Received, ByteSize.DefaultMaxFileSize), interactive: true);
 
         pair.BobScreen.Type($"/send {path}");
-        await pair.AliceScreen.WaitForAsync(s => s.Contains("bob offers photos.zip", StringComparison.Ordinal) && s.Contains("/accept", StringComparison.Ordinal));
+        await pair.AliceFiles.WaitForAsync<OfferWaiting>(o => o.Peer == "bob" && o.Name == "photos.zip");
         pair.AliceScreen.Type("/accept");
         pair.BobScreen.Type("still chatting");
         await pair.AliceScreen.WaitForAsync(s => s == "in bob: still chatting");
-        await pair.BobScreen.WaitForAsync(s => s.Contains("photos.zip", StringComparison.Ordinal) && s.Contains("arrived at alice: SHA-256 verified", StringComparison.Ordinal));
-        await pair.AliceScreen.WaitForAsync(s => s.StartsWith("system Received photos.zip", StringComparison.Ordinal) && s.EndsWith("SHA-256 verified.", StringComparison.Ordinal));
+        await pair.BobFiles.WaitForAsync<FileVerifiedByPeer>(v => v.Peer == "alice" && v.Name == "photos.zip");
+        await pair.AliceFiles.WaitForAsync<FileSaved>(f => f.Peer == "bob" && f.Path == Path.Combine(Received, "photos.zip"));
 
         File.ReadAllBytes(Path.Combine(Received, "photos.zip")).Should().Equal(content);
         Directory.GetFiles(Received).Should().ContainSingle("the partial file took the final name");
-        pair.AliceScreen.Shown.Should().Contain(s => s.StartsWith("progress photos.zip", StringComparison.Ordinal), "a progress bar at the receiver");
-        pair.BobScreen.Shown.Should().Contain(s => s.StartsWith("progress photos.zip", StringComparison.Ordinal), "and at the sender");
+        pair.AliceFiles.Of<TransferProgressed>().Should().Contain(p => p.Name == "photos.zip" && p.Direction == TransferDirection.Incoming && p.Held == content.Length, "progress at the receiver");
+        pair.BobFiles.Of<TransferProgressed>().Should().Contain(p => p.Name == "photos.zip" && p.Direction == TransferDirection.Outgoing && p.Held == content.Length, "and at the sender");
     }
 
     [Fact]
@@ -66,8 +66,8 @@ public sealed partial class FileTransfersTests : IDisposable
 
         await pair.Bob.Files.OfferAsync(path, default);
 
-        await pair.AliceScreen.WaitForAsync(s => s.StartsWith("system Received notes.txt", StringComparison.Ordinal));
-        pair.AliceScreen.Shown.Should().NotContain(s => s.Contains("Type /accept", StringComparison.Ordinal), "the consent rule is the setting, not whether a person is at the terminal");
+        await pair.AliceFiles.WaitForAsync<FileSaved>(f => Path.GetFileName(f.Path) == "notes.txt");
+        pair.AliceFiles.Of<OfferWaiting>().Should().BeEmpty("the consent rule is the setting, not whether a person is at the terminal");
         File.ReadAllBytes(Path.Combine(Received, "notes.txt")).Should().Equal(content);
     }
 
@@ -78,9 +78,9 @@ public sealed partial class FileTransfersTests : IDisposable
         await using Pair pair = await Pair.StartAsync(new FilePolicy(Received, ByteSize.DefaultMaxFileSize), interactive: true);
 
         pair.BobScreen.Type($"/send {path}");
-        await pair.AliceScreen.WaitForAsync(s => s.Contains("offers x.bin", StringComparison.Ordinal));
+        await pair.AliceFiles.WaitForAsync<OfferWaiting>(o => o.Name == "x.bin");
         pair.AliceScreen.Type("/reject");
-        await pair.BobScreen.WaitForAsync(s => s == "warning alice did not take x.bin: declined");
+        await pair.BobFiles.WaitForAsync<FileRefusedByPeer>(r => r == new FileRefusedByPeer("alice", "x.bin", "declined"));
         Directory.GetFileSystemEntries(Received).Should().BeEmpty();
     }
 
@@ -91,8 +91,8 @@ public sealed partial class FileTransfersTests : IDisposable
         await using Pair pair = await Pair.StartAsync(new FilePolicy(null, ByteSize.DefaultMaxFileSize), interactive: false);
 
         await pair.Bob.Files.OfferAsync(path, default);
-        await pair.AliceScreen.WaitForAsync(s => s.Contains("Refused report.pdf", StringComparison.Ordinal) && s.Contains("--accept-files", StringComparison.Ordinal));
-        await pair.BobScreen.WaitForAsync(s => s.Contains("did not take report.pdf: this side does not accept files", StringComparison.Ordinal));
+        await pair.AliceFiles.WaitForAsync<OfferNotAccepted>(o => o.Name == "report.pdf");
+        await pair.BobFiles.WaitForAsync<FileRefusedByPeer>(r => r.Name == "report.pdf" && r.Reason == "this side does not accept files");
     }
 
     [Fact]
@@ -102,8 +102,8 @@ public sealed partial class FileTransfersTests : IDisposable
         await using Pair pair = await Pair.StartAsync(new FilePolicy(Received, 4096), interactive: false);
 
         await pair.Bob.Files.OfferAsync(path, default);
-        await pair.AliceScreen.WaitForAsync(s => s.Contains("Refused big.iso", StringComparison.Ordinal) && s.Contains("--max-file-size", StringComparison.Ordinal));
-        await pair.BobScreen.WaitForAsync(s => s.Contains("did not take big.iso: too large", StringComparison.Ordinal));
+        await pair.AliceFiles.WaitForAsync<OfferTooLarge>(o => o.Name == "big.iso");
+        await pair.BobFiles.WaitForAsync<FileRefusedByPeer>(r => r.Name == "big.iso" && r.Reason.StartsWith("too large", StringComparison.Ordinal));
         Directory.GetFileSystemEntries(Received).Should().BeEmpty();
     }
 
@@ -119,20 +119,15 @@ public sealed partial class FileTransfersTests : IDisposable
         PlantPartial(pair, "movie.mkv", content, held);
 
         await pair.Bob.Files.OfferAsync(path, default);
-        await pair.AliceScreen.WaitForAsync(s => s.StartsWith("system Received movie.mkv", StringComparison.Ordinal));
-        await pair.BobScreen.WaitForAsync(s => s.Contains("arrived at alice: SHA-256 verified", StringComparison.Ordinal));
+        await pair.AliceFiles.WaitForAsync<FileSaved>(f => Path.GetFileName(f.Path) == "movie.mkv");
+        await pair.BobFiles.WaitForAsync<FileVerifiedByPeer>(v => v.Name == "movie.mkv");
 
         File.ReadAllBytes(Path.Combine(Received, "movie.mkv")).Should().Equal(content);
         Directory.GetFiles(Received).Should().ContainSingle("the partial file became the file, and its sidecar went");
-        pair.AliceScreen.Shown.Should().Contain("system Resuming movie.mkv: 50% is here already.");
-        if (partialMatches)
-        {
-            pair.BobScreen.Shown.Should().Contain("system alice already holds 50% of movie.mkv; sending the rest.");
-        }
-        else
-        {
-            pair.BobScreen.Shown.Should().Contain(s => s.Contains("differs from this file; sending it from the start", StringComparison.Ordinal));
-        }
+        pair.AliceFiles.Of<ReceiveResumed>().Should().Equal(new ReceiveResumed("movie.mkv", held.Length, content.Length));
+        pair.BobFiles.Of<SendingStarted>().Should().Equal(partialMatches
+            ? new SendingStarted("alice", "movie.mkv", content.Length, held.Length, PeerCopyDiffers: false)
+            : new SendingStarted("alice", "movie.mkv", content.Length, 0, PeerCopyDiffers: true));
     }
 
     [Fact]
@@ -144,7 +139,7 @@ public sealed partial class FileTransfersTests : IDisposable
         await using Pair pair = await Pair.StartAsync(new FilePolicy(Received, ByteSize.DefaultMaxFileSize), interactive: false);
 
         await pair.Bob.Files.OfferAsync(path, default);
-        await pair.AliceScreen.WaitForAsync(s => s.StartsWith("system Received notes (1).txt", StringComparison.Ordinal));
+        await pair.AliceFiles.WaitForAsync<FileSaved>(f => Path.GetFileName(f.Path) == "notes (1).txt");
         File.ReadAllText(Path.Combine(Received, "notes.txt")).Should().Be("mine");
         File.ReadAllBytes(Path.Combine(Received, "notes (1).txt")).Should().Equal(content);
     }
@@ -161,7 +156,7 @@ public sealed partial class FileTransfersTests : IDisposable
         await using Pair pair = await Pair.StartAsync(new FilePolicy(Received, ByteSize.DefaultMaxFileSize), interactive: false, bobLoop: false);
 
         await SendRawAsync(pair.BobSession, offered, content, SHA256.HashData(content));
-        await pair.AliceScreen.WaitForAsync(s => s.StartsWith("system Received ", StringComparison.Ordinal));
+        await pair.AliceFiles.WaitForAsync<FileSaved>();
         File.ReadAllBytes(Path.Combine(Received, expected)).Should().Equal(content);
         Directory.GetFileSystemEntries(Received).Should().ContainSingle();
         Directory.GetFileSystemEntries(_root).Select(Path.GetFileName).Should().BeEquivalentTo(["sent", "received"], "nothing is written outside the folder");
@@ -176,7 +171,7 @@ public sealed partial class FileTransfersTests : IDisposable
         FileRejected rejected = await SendRawAsync(pair.BobSession, "data.bin", content, SHA256.HashData([1, 2, 3])) as FileRejected
             ?? throw new InvalidOperationException("expected a rejection");
         rejected.Reason.Should().Contain("did not verify");
-        await pair.AliceScreen.WaitForAsync(s => s.Contains("data.bin from bob did not verify", StringComparison.Ordinal));
+        await pair.AliceFiles.WaitForAsync<FileDiscarded>(d => d == new FileDiscarded("bob", "data.bin"));
         Directory.GetFileSystemEntries(Received).Should().BeEmpty("neither the file nor its partial stays");
     }
 
@@ -227,8 +222,10 @@ public sealed partial class FileTransfersTests : IDisposable
     {
         private readonly List<Task> _loops = [];
 
-        private Pair(SecureSession bob, SecureSession alice, FakeTerminal bobScreen, FakeTerminal aliceScreen, ChatState bobState, ChatState aliceState)
+        private Pair(SecureSession bob, SecureSession alice, FakeTerminal bobScreen, FakeTerminal aliceScreen, ChatState bobState, ChatState aliceState, EventLog bobFiles, EventLog aliceFiles)
         {
+            BobFiles = bobFiles;
+            AliceFiles = aliceFiles;
             BobSession = bob;
             AliceSession = alice;
             BobScreen = bobScreen;
@@ -247,6 +244,12 @@ public sealed partial class FileTransfersTests : IDisposable
 
         public ChatState Bob { get; }
 
+        /// <summary>What Bob's files published.</summary>
+        public EventLog BobFiles { get; }
+
+        /// <summary>What Alice's files published.</summary>
+        public EventLog AliceFiles { get; }
+
         public ChatState Alice { get; }
 
         public static async Task<Pair> StartAsync(FilePolicy alicePolicy, bool interactive, bool bobLoop = true, FilePolicy? bobPolicy = null, bool? ask = null)
@@ -254,11 +257,13 @@ public sealed partial class FileTransfersTests : IDisposable
             (SecureSession bob, SecureSession alice) = await SessionPair.ConnectAsync();
             var bobScreen = new FakeTerminal(interactive);
             var aliceScreen = new FakeTerminal(interactive);
-            var bobFiles = new FileTransfers(bobScreen, (bobPolicy ?? new FilePolicy(null, ByteSize.DefaultMaxFileSize)) with { AskBeforeAccepting = interactive }, NullLogger.Instance, TimeProvider.System);
-            var aliceFiles = new FileTransfers(aliceScreen, alicePolicy with { AskBeforeAccepting = ask ?? interactive }, NullLogger.Instance, TimeProvider.System);
+            var bobLog = new EventLog();
+            var aliceLog = new EventLog();
+            var bobFiles = new FileTransfers(bobLog, (bobPolicy ?? new FilePolicy(null, ByteSize.DefaultMaxFileSize)) with { AskBeforeAccepting = interactive }, NullLogger.Instance, TimeProvider.System);
+            var aliceFiles = new FileTransfers(aliceLog, alicePolicy with { AskBeforeAccepting = ask ?? interactive }, NullLogger.Instance, TimeProvider.System);
             ChatLoop bobChat = await ChatDriver.TerminalLoopAsync(bob, bobScreen, "bob", TimeSpan.FromSeconds(5), bobFiles);
             ChatLoop aliceChat = await ChatDriver.TerminalLoopAsync(alice, aliceScreen, "alice", TimeSpan.FromSeconds(5), aliceFiles);
-            var pair = new Pair(bob, alice, bobScreen, aliceScreen, bobChat.State, aliceChat.State);
+            var pair = new Pair(bob, alice, bobScreen, aliceScreen, bobChat.State, aliceChat.State, bobLog, aliceLog);
             if (bobLoop)
             {
                 pair._loops.Add(bobChat.RunAsync(default));

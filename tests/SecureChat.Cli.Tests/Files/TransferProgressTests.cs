@@ -1,7 +1,10 @@
+using SecureChat.Cli.Chat;
 using SecureChat.Cli.Files;
+using SecureChat.Cli.Views;
 
 namespace SecureChat.Cli.Tests.Files;
 
+/// <summary>A transfer's progress as measured (TransferProgress) and drawn (Views/ProgressText).</summary>
 public sealed class TransferProgressTests
 {
     private readonly ManualClock _clock = new();
@@ -14,7 +17,7 @@ public sealed class TransferProgressTests
         progress.Advance(12_300_000);
 
         // 12,150,000 bytes moved in 1.5 s is 8.1 MB/s; the 14.7 MB left take 1.8 s, shown rounded up.
-        progress.Line().Should().Be("report.pdf  45%  12.3 MB / 27.0 MB  8.1 MB/s  ETA 0:02");
+        Line(progress).Should().Be("report.pdf  45%  12.3 MB / 27.0 MB  8.1 MB/s  ETA 0:02");
     }
 
     [Fact]
@@ -25,7 +28,7 @@ public sealed class TransferProgressTests
         progress.Advance(21_000_000);
 
         // Counting the 20 MB held before the resume would claim 10.5 MB/s and an ETA under a second.
-        progress.Line().Should().Be("big.iso  70%  21.0 MB / 30.0 MB  500.0 KB/s  ETA 0:18");
+        Line(progress).Should().Be("big.iso  70%  21.0 MB / 30.0 MB  500.0 KB/s  ETA 0:18");
     }
 
     [Fact]
@@ -33,7 +36,7 @@ public sealed class TransferProgressTests
     {
         var progress = new TransferProgress("a.bin", 1_000, 0, _clock);
 
-        progress.Line().Should().Be("a.bin   0%  0 B / 1.0 KB  -- B/s  ETA --:--");
+        Line(progress).Should().Be("a.bin   0%  0 B / 1.0 KB  -- B/s  ETA --:--");
     }
 
     [Fact]
@@ -43,7 +46,7 @@ public sealed class TransferProgressTests
         _clock.Advance(TimeSpan.FromSeconds(5));
         progress.Advance(400);
 
-        progress.Line().Should().EndWith("-- B/s  ETA --:--");
+        Line(progress).Should().EndWith("-- B/s  ETA --:--");
     }
 
     [Fact]
@@ -51,7 +54,7 @@ public sealed class TransferProgressTests
     {
         var progress = new TransferProgress("empty.txt", 0, 0, _clock);
 
-        progress.Line().Should().Be("empty.txt 100%  0 B / 0 B  -- B/s  ETA 0:00");
+        Line(progress).Should().Be("empty.txt 100%  0 B / 0 B  -- B/s  ETA 0:00");
     }
 
     [Theory]
@@ -66,7 +69,7 @@ public sealed class TransferProgressTests
         var progress = new TransferProgress("a", 1_000, 0, _clock);
         progress.Advance(held);
 
-        progress.Line().Should().StartWith("a " + percent + "  ");
+        Line(progress).Should().StartWith("a " + percent + "  ");
     }
 
     [Fact]
@@ -75,7 +78,7 @@ public sealed class TransferProgressTests
         var progress = new TransferProgress("a", long.MaxValue, 0, _clock);
         progress.Advance(long.MaxValue / 2);
 
-        progress.Line().Should().StartWith("a  49%");
+        Line(progress).Should().StartWith("a  49%");
     }
 
     [Fact]
@@ -85,7 +88,7 @@ public sealed class TransferProgressTests
         _clock.Advance(TimeSpan.FromSeconds(1));
         progress.Advance(900);
 
-        progress.Line().Should().EndWith("900 B/s  ETA 0:01");
+        Line(progress).Should().EndWith("900 B/s  ETA 0:01");
     }
 
     [Fact]
@@ -95,7 +98,7 @@ public sealed class TransferProgressTests
         _clock.Advance(TimeSpan.FromSeconds(1));
         progress.Advance(1_000_000);
 
-        progress.Line().Should().EndWith("1.0 MB/s  ETA 2:46:39");
+        Line(progress).Should().EndWith("1.0 MB/s  ETA 2:46:39");
     }
 
     [Fact]
@@ -105,13 +108,13 @@ public sealed class TransferProgressTests
         _clock.Advance(TimeSpan.FromSeconds(1));
         progress.Advance(1);
 
-        progress.Line().Should().EndWith("1 B/s  ETA --:--");
+        Line(progress).Should().EndWith("1 B/s  ETA --:--");
     }
 
     [Fact]
     public void Line_LabelWithEscapes_IsShownNotObeyed()
     {
-        new TransferProgress("\u001b[2Jevil\u202e", 1, 0, _clock).Line().Should().StartWith("\\u001b[2Jevil\\u202e ");
+        Line(new TransferProgress("\u001b[2Jevil\u202e", 1, 0, _clock)).Should().StartWith("\\u001b[2Jevil\\u202e ");
     }
 
     [Theory]
@@ -128,7 +131,7 @@ public sealed class TransferProgressTests
     [InlineData(5_000_000_000_000, "5000.0 GB")]
     public void Size_DecimalUnits_NeverShows1000OfAUnit(double bytes, string expected)
     {
-        TransferProgress.Size(bytes).Should().Be(expected);
+        ProgressText.Size(bytes).Should().Be(expected);
     }
 
     [Fact]
@@ -137,7 +140,7 @@ public sealed class TransferProgressTests
         var progress = new TransferProgress("a.bin", 1_000, 0, _clock);
         progress.Advance(500);
 
-        progress.Bar(60).Should().Be("a.bin [######......]  50%  500 B / 1.0 KB  -- B/s  ETA --:--");
+        Bar(progress, 60).Should().Be("a.bin [######......]  50%  500 B / 1.0 KB  -- B/s  ETA --:--");
     }
 
     [Fact]
@@ -146,13 +149,13 @@ public sealed class TransferProgressTests
         var progress = new TransferProgress("a.bin", 1_000, 0, _clock);
         progress.Advance(1_000);
 
-        progress.Bar(60).Should().Contain("[############]");
+        Bar(progress, 60).Should().Contain("[############]");
     }
 
     [Fact]
     public void Bar_EmptyFile_IsFull()
     {
-        new TransferProgress("a.bin", 0, 0, _clock).Bar(60).Should().Contain("[").And.NotContain(".]").And.Contain("#]");
+        Bar(new TransferProgress("a.bin", 0, 0, _clock), 60).Should().Contain("[").And.NotContain(".]").And.Contain("#]");
     }
 
     [Fact]
@@ -162,7 +165,7 @@ public sealed class TransferProgressTests
         var progress = new TransferProgress("\U0001F600.bin", 1_000, 0, _clock);
         progress.Advance(500);
 
-        progress.Bar(60).Should().Be("\U0001F600.bin [######......]  50%  500 B / 1.0 KB  -- B/s  ETA --:--");
+        Bar(progress, 60).Should().Be("\U0001F600.bin [######......]  50%  500 B / 1.0 KB  -- B/s  ETA --:--");
     }
 
     [Fact]
@@ -170,7 +173,7 @@ public sealed class TransferProgressTests
     {
         var progress = new TransferProgress(new string('x', 100) + ".pdf", 1_000, 0, _clock);
 
-        string bar = progress.Bar(80);
+        string bar = Bar(progress, 80);
 
         bar.Should().HaveLength(80).And.StartWith(new string('x', 28) + "\u2026 [..........] ");
     }
@@ -178,7 +181,7 @@ public sealed class TransferProgressTests
     [Fact]
     public void Bar_JustWideEnough_KeepsFourColumnsOfTheLabel()
     {
-        new TransferProgress("report.pdf", 1_000, 0, _clock).Bar(55)
+        Bar(new TransferProgress("report.pdf", 1_000, 0, _clock), 55)
             .Should().Be("rep\u2026 [..........]   0%  0 B / 1.0 KB  -- B/s  ETA --:--");
     }
 
@@ -189,9 +192,9 @@ public sealed class TransferProgressTests
     public void Bar_TooNarrowForABar_IsThePlainLineCutAtTheWidth(int width)
     {
         var progress = new TransferProgress("report.pdf", 1_000, 0, _clock);
-        string line = progress.Line();
+        string line = Line(progress);
 
-        string bar = progress.Bar(width);
+        string bar = Bar(progress, width);
 
         bar.Should().Be(line.Length <= width ? line : line[..width]);
     }
@@ -199,64 +202,9 @@ public sealed class TransferProgressTests
     [Fact]
     public void Bar_ZeroWidth_Throws()
     {
-        Action act = () => new TransferProgress("a", 1, 0, _clock).Bar(0);
+        Action act = () => Bar(new TransferProgress("a", 1, 0, _clock), 0);
 
         act.Should().Throw<ArgumentOutOfRangeException>();
-    }
-
-    [Fact]
-    public void ShouldReport_Periodic_AtMostOncePerSecond()
-    {
-        var progress = new TransferProgress("a.bin", 1_000, 0, _clock);
-        var reported = new List<double>();
-        for (int tenth = 0; tenth <= 35; tenth++)
-        {
-            progress.Advance(tenth * 10);
-            if (progress.ShouldReport(out string line))
-            {
-                line.Should().Be(progress.Line());
-                reported.Add(tenth / 10.0);
-            }
-
-            _clock.Advance(TimeSpan.FromSeconds(0.1));
-        }
-
-        reported.Should().Equal(1.0, 2.0, 3.0);
-    }
-
-    [Fact]
-    public void ShouldReport_NotDue_GivesAnEmptyLine()
-    {
-        var progress = new TransferProgress("a.bin", 1_000, 0, _clock);
-
-        progress.ShouldReport(out string line).Should().BeFalse();
-        line.Should().BeEmpty();
-    }
-
-    [Fact]
-    public void ShouldReport_Complete_ReportsOnceEvenWithinTheSecond()
-    {
-        var progress = new TransferProgress("a.bin", 1_000, 0, _clock);
-        _clock.Advance(TimeSpan.FromSeconds(1));
-        progress.ShouldReport(out _).Should().BeTrue();
-        _clock.Advance(TimeSpan.FromSeconds(0.2));
-        progress.Advance(1_000);
-
-        progress.ShouldReport(out string line).Should().BeTrue();
-        line.Should().StartWith("a.bin 100%");
-        _clock.Advance(TimeSpan.FromSeconds(5));
-        progress.ShouldReport(out _).Should().BeFalse();
-    }
-
-    [Fact]
-    public void ShouldReport_EmptyFile_ReportsAtOnceThenNever()
-    {
-        var progress = new TransferProgress("empty.txt", 0, 0, _clock);
-
-        progress.ShouldReport(out string line).Should().BeTrue();
-        line.Should().Be(progress.Line());
-        _clock.Advance(TimeSpan.FromSeconds(2));
-        progress.ShouldReport(out _).Should().BeFalse();
     }
 
     [Fact]
@@ -276,6 +224,10 @@ public sealed class TransferProgressTests
 
         act.Should().Throw<ArgumentOutOfRangeException>();
     }
+
+    private static string Line(TransferProgress progress) => ProgressText.Line(progress.Snapshot(1, TransferDirection.Incoming));
+
+    private static string Bar(TransferProgress progress, int width) => ProgressText.Bar(progress.Snapshot(1, TransferDirection.Incoming), width);
 
     /// <summary>A monotonic clock that moves only when told (TransferProgress times with timestamps, not wall time).</summary>
     private sealed class ManualClock : TimeProvider
