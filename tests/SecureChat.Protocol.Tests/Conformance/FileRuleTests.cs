@@ -48,7 +48,7 @@ public sealed class FileRuleTests
                 await ReadUntilAsync(bob, "accept");
                 foreach ((long offset, int length) in chunks)
                 {
-                    await bob.SendInnerAsync(Chunk(offset, length));
+                    await bob.SendChunkAsync(1, offset, length);
                 }
             },
             AcceptEveryOffer,
@@ -100,9 +100,9 @@ public sealed class FileRuleTests
                 await bob.SendInnerAsync(Resume);
                 await bob.SendInnerAsync(Offer(10));
                 await ReadUntilAsync(bob, "accept");
-                await bob.SendInnerAsync(Chunk(0, 4));
+                await bob.SendChunkAsync(1, 0, 4);
                 await ReadUntilAsync(bob, "reject");
-                await bob.SendInnerAsync(Chunk(4, 4)); // was on its way when the reject came
+                await bob.SendChunkAsync(1, 4, 4); // was on its way when the reject came
                 await bob.SendInnerAsync("""{"kind":"text","id":1,"sentAt":0,"text":"still here"}""");
             },
             async (alice, e) =>
@@ -151,7 +151,7 @@ public sealed class FileRuleTests
                 await bob.SendInnerAsync(Resume);
                 await bob.SendInnerAsync(Offer(4));
                 await ReadUntilAsync(bob, "accept");
-                await bob.SendInnerAsync(Chunk(0, 4));
+                await bob.SendChunkAsync(1, 0, 4);
                 await ReadUntilAsync(bob, "verified");
                 await bob.SendInnerAsync("""{"kind":"cancel","file":1,"reason":"too late"}""");
                 await bob.SendInnerAsync("""{"kind":"text","id":1,"sentAt":0,"text":"still here"}""");
@@ -177,9 +177,6 @@ public sealed class FileRuleTests
     private static string Offer(long size) => $$"""{"kind":"offer","file":1,"name":"a","size":{{size}},"sha256":"{{Hash}}"}""";
 
     private static string Accept(long offset) => $$"""{"kind":"accept","file":1,"offset":{{offset}},"prefix":"{{Hash}}"}""";
-
-    private static string Chunk(long offset, int length) =>
-        $$"""{"kind":"chunk","file":1,"offset":{{offset}},"data":"{{Convert.ToBase64String(new byte[length])}}"}""";
 
     /// <summary>Reads Alice's records until one of <paramref name="kind"/>; fails if her session ends first.</summary>
     internal static async Task<string> ReadUntilAsync(ScriptedPeer peer, string kind)

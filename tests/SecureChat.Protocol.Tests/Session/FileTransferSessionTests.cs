@@ -213,6 +213,49 @@ public sealed class FileTransferSessionTests
         }
     }
 
+    [Fact]
+    public async Task ReportFileProgress_ReachesTheSenderInOrder_BeforeTheVerdict_AndNeverTwice()
+    {
+        byte[] file = RandomNumberGenerator.GetBytes(10);
+        (SecureSession bob, SecureSession alice) = await SessionHarness.OverPipesAsync();
+        await using (bob)
+        await using (alice)
+        {
+            await using IAsyncEnumerator<SessionEvent> atAlice = alice.ReadEventsAsync().GetAsyncEnumerator();
+            await using IAsyncEnumerator<SessionEvent> atBob = bob.ReadEventsAsync().GetAsyncEnumerator();
+            ulong id = await OfferAndAcceptAsync(bob, atBob, alice, atAlice, "f", file);
+            alice.ReportFileProgress(id, 4); // nothing arrived yet: not sent
+            await bob.SendFileChunkAsync(id, 0, file.AsMemory(0, 4));
+            await Next<FileChunkReceived>(atAlice);
+            alice.ReportFileProgress(id, 4);
+            (await Next<FileProgressConfirmed>(atBob)).Held.Should().Be(4);
+            alice.ReportFileProgress(id, 4); // not above the last report: not sent again
+
+            await bob.SendFileChunkAsync(id, 4, file.AsMemory(4));
+            await Next<FileChunkReceived>(atAlice);
+            alice.ReportFileProgress(id, 10);
+            await alice.ConfirmFileAsync(id);
+
+            // The next file event Bob sees is the report of all 10 bytes, then the verdict: no repeat of 4.
+            SessionEvent next = await NextOf(atBob, e => e is FileProgressConfirmed or FileVerified);
+            next.Should().Be(new FileProgressConfirmed(id, 10));
+            (await Next<FileVerified>(atBob)).File.Should().Be(id);
+        }
+    }
+
+    private static async Task<SessionEvent> NextOf(IAsyncEnumerator<SessionEvent> events, Func<SessionEvent, bool> wanted)
+    {
+        while (await events.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20)))
+        {
+            if (wanted(events.Current))
+            {
+                return events.Current;
+            }
+        }
+
+        throw new InvalidOperationException("The events ended.");
+    }
+
     /// <summary>Bob offers <paramref name="file"/>; Alice accepts it holding <paramref name="held"/> bytes (their hash <paramref name="prefix"/>); both have seen the other's message.</summary>
     private static async Task<ulong> OfferAndAcceptAsync(
         SecureSession bob, IAsyncEnumerator<SessionEvent> atBob, SecureSession alice, IAsyncEnumerator<SessionEvent> atAlice, string name, byte[] file, long held = 0, byte[]? prefix = null)
