@@ -11,8 +11,8 @@ namespace SecureChat.Protocol.Tests.Conformance;
 /// </summary>
 public sealed class ChunkRecordRuleTests
 {
-    private const string Resume = """{"kind":"resume","through":0,"conversation":"q83vEjRWeJCrze8SNFZ4kA==","first":1}""";
-    private const string Hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+    private const string Resume = FileRuleTests.Resume;
+    private const string Hash = FileRuleTests.Hash;
     private const string Offer = $$"""{"kind":"offer","file":1,"name":"a","size":10,"sha256":"{{Hash}}"}""";
 
     /// <summary>Chunk plaintexts that break the header's rules, sealed into an authentic binary record.</summary>

@@ -10,8 +10,11 @@ namespace SecureChat.Protocol.Tests.Conformance;
 /// </summary>
 public sealed class FileRuleTests
 {
-    private const string Resume = """{"kind":"resume","through":0,"conversation":"q83vEjRWeJCrze8SNFZ4kA==","first":1}""";
-    private const string Hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+    /// <summary>Bob's resume of a new conversation, which every script of the file rules starts with.</summary>
+    internal const string Resume = """{"kind":"resume","through":0,"conversation":"q83vEjRWeJCrze8SNFZ4kA==","first":1}""";
+
+    /// <summary>The SHA-256 of nothing, as a byte string: what every offer and accept of these scripts names.</summary>
+    internal const string Hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
 
     /// <summary>Chunks Bob sends for his 10-byte file (100,000 bytes where a chunk must be larger than the limit), once Alice has accepted it at 0.</summary>
     public static TheoryData<string, long, (long Offset, int Length)[]> MisplacedChunks => new()

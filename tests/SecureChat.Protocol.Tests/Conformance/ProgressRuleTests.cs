@@ -9,8 +9,8 @@ namespace SecureChat.Protocol.Tests.Conformance;
 /// </summary>
 public sealed class ProgressRuleTests
 {
-    private const string Resume = """{"kind":"resume","through":0,"conversation":"q83vEjRWeJCrze8SNFZ4kA==","first":1}""";
-    private const string Hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+    private const string Resume = FileRuleTests.Resume;
+    private const string Hash = FileRuleTests.Hash;
     private const string Accept = $$"""{"kind":"accept","file":1,"offset":0,"prefix":"{{Hash}}"}""";
 
     /// <summary>Bob's messages after Alice offered file 1 and (when <c>sent</c> &gt; 0) sent its first bytes.</summary>
