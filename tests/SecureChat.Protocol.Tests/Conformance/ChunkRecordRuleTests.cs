@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using SecureChat.Protocol.Errors;
 using SecureChat.Protocol.Framing;
 using SecureChat.Protocol.Session;
+using static SecureChat.Protocol.Tests.Conformance.FileRuleTests;
 
 namespace SecureChat.Protocol.Tests.Conformance;
 
@@ -11,8 +12,6 @@ namespace SecureChat.Protocol.Tests.Conformance;
 /// </summary>
 public sealed class ChunkRecordRuleTests
 {
-    private const string Resume = FileRuleTests.Resume;
-    private const string Hash = FileRuleTests.Hash;
     private const string Offer = $$"""{"kind":"offer","file":1,"name":"a","size":10,"sha256":"{{Hash}}"}""";
 
     /// <summary>Chunk plaintexts that break the header's rules, sealed into an authentic binary record.</summary>

@@ -1,5 +1,6 @@
 using SecureChat.Protocol.Errors;
 using SecureChat.Protocol.Session;
+using static SecureChat.Protocol.Tests.Conformance.FileRuleTests;
 
 namespace SecureChat.Protocol.Tests.Conformance;
 
@@ -9,8 +10,6 @@ namespace SecureChat.Protocol.Tests.Conformance;
 /// </summary>
 public sealed class ProgressRuleTests
 {
-    private const string Resume = FileRuleTests.Resume;
-    private const string Hash = FileRuleTests.Hash;
     private const string Accept = $$"""{"kind":"accept","file":1,"offset":0,"prefix":"{{Hash}}"}""";
 
     /// <summary>Bob's messages after Alice offered file 1 and (when <c>sent</c> &gt; 0) sent its first bytes.</summary>
