@@ -63,7 +63,7 @@ public sealed partial class ResumeTests(ITestOutputHelper output, PreparedHomes 
         IReadOnlyList<ProxiedFrame> toUser1 = [.. proxy.Frames.Where(f => f.Toward == Toward.Listener)];
         toUser1.Should().HaveCount(FirstChunkFrame + cutChunk, "nothing goes through after the cut frame");
         toUser1[FirstChunkFrame - 2].PayloadLength.Should().BeLessThan(2000, "frame 5 is the offer");
-        toUser1.Skip(FirstChunkFrame - 1).Should().OnlyContain(f => f.Type == "record" && f.PayloadLength > ChunkBytes, "frames 6 on are whole chunks");
+        toUser1.Skip(FirstChunkFrame - 1).Should().OnlyContain(f => f.Type == "binary record" && f.PayloadLength > ChunkBytes, "frames 6 on are whole chunks");
 
         resuming.Should().Be($"Resuming video.bin: {heldPercent} is here already.");
         rest.Should().Be($"User1 already holds {heldPercent} of video.bin; sending the rest.");

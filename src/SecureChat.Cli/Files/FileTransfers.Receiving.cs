@@ -11,6 +11,8 @@ namespace SecureChat.Cli.Files;
 /// <summary>Receiving files.</summary>
 public sealed partial class FileTransfers
 {
+    private static readonly TimeSpan ProgressReportInterval = TimeSpan.FromMilliseconds(250);
+
     /// <summary>At start-up: partial files untouched for longer than the age limit are removed, with a line saying so.</summary>
     public void RemoveStalePartials()
     {
@@ -229,6 +231,7 @@ public sealed partial class FileTransfers
             i.Held = chunk.Offset + chunk.Data.Length;
             i.Progress!.Advance(i.Held);
             _events.Publish(i.Progress.Snapshot(i.Id, TransferDirection.Incoming));
+            ReportHeld(session, i, chunk.Complete);
             if (chunk.Complete)
             {
                 await CompleteAsync(session, i, cancellationToken).ConfigureAwait(false);
@@ -242,6 +245,17 @@ public sealed partial class FileTransfers
             _events.Publish(new TransferFailed(i.SafeName, TransferFailure.StoreFailed, e.Message));
             await TryTellAsync(() => session.RejectFileAsync(i.Id, "the receiver could not store the file", CancellationToken.None)).ConfigureAwait(false);
             CheckIdle();
+        }
+    }
+
+    /// <summary>Tells the sender what we hold, at most four times a second and at the end (docs/protocol.md, "Files").</summary>
+    private void ReportHeld(SecureSession session, IncomingTransfer i, bool complete)
+    {
+        long now = _time.GetTimestamp();
+        if (complete || _time.GetElapsedTime(i.ReportedAt, now) >= ProgressReportInterval)
+        {
+            i.ReportedAt = now;
+            session.ReportFileProgress(i.Id, i.Held);
         }
     }
 

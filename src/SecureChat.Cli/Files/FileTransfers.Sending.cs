@@ -1,5 +1,6 @@
 // The sending half of FileTransfers: once the peer accepts an offer, the file is read from where the
-// peer's held bytes end (if their hash matches ours) and sent in chunks, with progress.
+// peer's held bytes end (if their hash matches ours) and sent in chunks through one reused buffer; the
+// bar shows what the receiver's progress reports confirm it holds (issue 20 item 6).
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 using SecureChat.Cli.Chat;
@@ -42,7 +43,8 @@ public sealed partial class FileTransfers
                 _events.Publish(new SendingStarted(_peer, o.Name, o.Size, 0, PeerCopyDiffers: false));
             }
 
-            var progress = new TransferProgress(o.Name, o.Size, start, _time);
+            // The bar shows what the receiver confirms holding (OnProgressConfirmed), not what the socket took.
+            o.Progress = new TransferProgress(o.Name, o.Size, start, _time);
             byte[] buffer = new byte[ReadBuffer];
             long offset = start;
             do
@@ -59,8 +61,6 @@ public sealed partial class FileTransfers
 
                 await session.SendFileChunkAsync(id, offset, buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 offset += read;
-                progress.Advance(offset);
-                _events.Publish(progress.Snapshot(id, TransferDirection.Outgoing));
             }
             while (offset < o.Size);
 
@@ -82,6 +82,16 @@ public sealed partial class FileTransfers
         catch (Exception e) when (e is SessionException or InvalidOperationException or OperationCanceledException)
         {
             // The session ended or the peer stopped the transfer: what happens next is decided elsewhere.
+        }
+    }
+
+    /// <summary>The receiver holds <paramref name="confirmed"/>'s bytes of our file: the sender's bar moves to there.</summary>
+    private void OnProgressConfirmed(OutgoingTransfer o, FileProgressConfirmed confirmed)
+    {
+        if (o.Progress is { } progress && confirmed.Held <= o.Size)
+        {
+            progress.Advance(confirmed.Held);
+            _events.Publish(progress.Snapshot(confirmed.File, TransferDirection.Outgoing));
         }
     }
 }

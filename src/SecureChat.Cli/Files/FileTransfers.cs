@@ -262,6 +262,9 @@ public sealed partial class FileTransfers : IDisposable
                 Log.Transfer(_logger, "out", verified.File, "verified", o.Size);
                 Finish(o);
                 return true;
+            case FileProgressConfirmed confirmed when FindOutgoingTransfer(confirmed.File) is { } o:
+                OnProgressConfirmed(o, confirmed);
+                return true;
             case FileChunkReceived chunk when FindIncoming(chunk.File) is { } i:
                 await OnChunkAsync(i, chunk, cancellationToken).ConfigureAwait(false);
                 return true;
@@ -274,7 +277,7 @@ public sealed partial class FileTransfers : IDisposable
                 CheckIdle();
                 return true;
             default:
-                return item is FileAccepted or FileRejected or FileVerified or FileChunkReceived or FileCancelled;
+                return item is FileAccepted or FileRejected or FileVerified or FileChunkReceived or FileCancelled or FileProgressConfirmed;
         }
     }
 

@@ -58,6 +58,9 @@ internal sealed class IncomingTransfer(ulong id, string peer, string offeredName
 
     public TransferProgress? Progress { get; set; }
 
+    /// <summary>When we last told the sender how much we hold (a timestamp of the transfers' TimeProvider).</summary>
+    public long ReportedAt { get; set; }
+
     /// <summary>Accepted: from now on its chunks are written.</summary>
     /// <exception cref="InvalidOperationException">It is not an offer waiting for an answer.</exception>
     public void StartReceiving()

@@ -45,6 +45,9 @@ internal sealed class OutgoingTransfer(string path, string name, long size) : ID
 
     public byte[] Sha256 { get; set; } = [];
 
+    /// <summary>What the receiver confirmed holding, while it is being sent (its <c>progress</c> reports), for the bar.</summary>
+    public TransferProgress? Progress { get; set; }
+
     /// <summary>Where it stands; changed only through the methods below, under the caller's lock.</summary>
     public OutgoingState State { get; private set; } = OutgoingState.Hashing;
 

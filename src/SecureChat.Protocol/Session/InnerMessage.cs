@@ -5,20 +5,19 @@ namespace SecureChat.Protocol.Session;
 /// "Inner messages"). Absent fields are left out on the wire; <see cref="Present"/> says which are there,
 /// so that each kind is checked for exactly its own set.
 /// </summary>
-/// <param name="Kind">text, receipt, ping, pong, bye, resume, offer, accept, reject, chunk, cancel, verified, rekey or rekey-reply.</param>
+/// <param name="Kind">text, receipt, ping, pong, bye, resume, offer, accept, reject, progress, cancel, verified, rekey or rekey-reply (a chunk is no inner message: see <see cref="ChunkPlaintext"/>).</param>
 /// <param name="Id">text: the message id, 1, 2, 3… in this conversation and direction.</param>
 /// <param name="SentAt">text: the sender's clock, Unix milliseconds.</param>
 /// <param name="Text">text: the message.</param>
 /// <param name="Through">receipt, resume: every text with an id up to this one has arrived.</param>
 /// <param name="Conversation">resume: the conversation's 16-byte id, chosen by the initiator.</param>
 /// <param name="First">resume: the lowest text id its sender may still send (its oldest unconfirmed text, or its next id).</param>
-/// <param name="File">offer, accept, reject, chunk, cancel, verified: the offering side's transfer id.</param>
+/// <param name="File">offer, accept, reject, progress, cancel, verified: the offering side's transfer id.</param>
 /// <param name="Name">offer: the file's name as the sender knows it (never a path at the receiver).</param>
 /// <param name="Size">offer: the file's size in bytes.</param>
 /// <param name="Sha256">offer: the SHA-256 of the whole file.</param>
-/// <param name="Offset">accept: the bytes the receiver holds already; chunk: where its data starts.</param>
+/// <param name="Offset">accept: the bytes the receiver holds already; progress: the bytes it holds now.</param>
 /// <param name="Prefix">accept: the SHA-256 of the first <paramref name="Offset"/> bytes the receiver holds.</param>
-/// <param name="Data">chunk: 1 to <see cref="SecureSession.MaxFileChunkBytes"/> bytes of the file.</param>
 /// <param name="Reason">reject, cancel: a short sentence for the other user.</param>
 /// <param name="Ephemeral">rekey, rekey-reply: a fresh P-256 public key, 65 bytes uncompressed.</param>
 /// <param name="KemKey">rekey: a fresh ML-KEM-768 encapsulation key, 1184 bytes.</param>
@@ -37,7 +36,6 @@ internal sealed record InnerMessage(
     byte[]? Sha256 = null,
     long? Offset = null,
     byte[]? Prefix = null,
-    byte[]? Data = null,
     string? Reason = null,
     byte[]? Ephemeral = null,
     byte[]? KemKey = null,
@@ -52,7 +50,7 @@ internal sealed record InnerMessage(
     public const string OfferKind = "offer";
     public const string AcceptKind = "accept";
     public const string RejectKind = "reject";
-    public const string ChunkKind = "chunk";
+    public const string ProgressKind = "progress";
     public const string CancelKind = "cancel";
     public const string VerifiedKind = "verified";
     public const string RekeyKind = "rekey";
@@ -65,7 +63,7 @@ internal sealed record InnerMessage(
         | (Through is null ? 0 : InnerFields.Through) | (Conversation is null ? 0 : InnerFields.Conversation)
         | (First is null ? 0 : InnerFields.First) | (File is null ? 0 : InnerFields.File) | (Name is null ? 0 : InnerFields.Name)
         | (Size is null ? 0 : InnerFields.Size) | (Sha256 is null ? 0 : InnerFields.Sha256) | (Offset is null ? 0 : InnerFields.Offset)
-        | (Prefix is null ? 0 : InnerFields.Prefix) | (Data is null ? 0 : InnerFields.Data) | (Reason is null ? 0 : InnerFields.Reason)
+        | (Prefix is null ? 0 : InnerFields.Prefix) | (Reason is null ? 0 : InnerFields.Reason)
         | (Ephemeral is null ? 0 : InnerFields.Ephemeral) | (KemKey is null ? 0 : InnerFields.KemKey) | (KemCiphertext is null ? 0 : InnerFields.KemCiphertext);
 
     /// <summary>The exact set of members each kind carries; null for a kind this version does not know.</summary>
@@ -78,7 +76,7 @@ internal sealed record InnerMessage(
         OfferKind => InnerFields.File | InnerFields.Name | InnerFields.Size | InnerFields.Sha256,
         AcceptKind => InnerFields.File | InnerFields.Offset | InnerFields.Prefix,
         RejectKind or CancelKind => InnerFields.File | InnerFields.Reason,
-        ChunkKind => InnerFields.File | InnerFields.Offset | InnerFields.Data,
+        ProgressKind => InnerFields.File | InnerFields.Offset,
         VerifiedKind => InnerFields.File,
         RekeyKind => InnerFields.Ephemeral | InnerFields.KemKey,
         RekeyReplyKind => InnerFields.Ephemeral | InnerFields.KemCiphertext,
@@ -103,7 +101,6 @@ internal enum InnerFields
     Sha256 = 1 << 9,
     Offset = 1 << 10,
     Prefix = 1 << 11,
-    Data = 1 << 12,
     Reason = 1 << 13,
     Ephemeral = 1 << 14,
     KemKey = 1 << 15,

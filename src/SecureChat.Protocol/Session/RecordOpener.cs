@@ -1,6 +1,7 @@
 // Opens incoming records. Exactly the next sequence number is accepted: anything else (a replay, a
 // reordering, a drop) ends the session. The chain advances before the tag is checked, which is safe
-// only because any failure ends the session: there is never a second try with the same chain.
+// only because any failure ends the session: there is never a second try with the same chain. A JSON
+// record frame holds a JSON inner message, a binary one a chunk (docs/protocol.md, "Chunk records").
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -36,42 +37,85 @@ internal sealed class RecordOpener : IDisposable
             throw new ProtocolViolationException($"Expected a record, got a {PeerText.Quote(record.Type)} frame.");
         }
 
-        ulong expected = _chain.Index;
-        if (record.Seq != expected)
-        {
-            throw new IntegrityException(record.Seq < expected
-                ? $"Record {record.Seq} arrived again after record {expected - 1}: a replay. The session is ended."
-                : $"Record {record.Seq} arrived where record {expected} was due: records were dropped or reordered. The session is ended.");
-        }
-
-        int padded = record.Sealed.Length - MessageProtection.IvSize - MessageProtection.TagSize;
-        if (padded < MessageProtection.DefaultPaddingBucket || padded % MessageProtection.DefaultPaddingBucket != 0)
-        {
-            // Version 1 pads every record to a whole bucket, at least one: IV ‖ C ‖ tag is 48 + 160·k bytes
-            // with k ≥ 1, so at least 208. An authentic record of another size cannot exist.
-            throw new ProtocolViolationException(
-                $"Record {expected} is {record.Sealed.Length} bytes, not 48 + {MessageProtection.DefaultPaddingBucket}·k with k ≥ 1: not padded to the bucket.");
-        }
-
-        Span<byte> header = stackalloc byte[RecordHeader.Size];
-        RecordHeader.Write(header, _protection.Suite, _direction, expected);
         byte[] plaintext = ArrayPool<byte>.Shared.Rent(Math.Max(1, record.Sealed.Length));
         try
         {
-            _chain.Next(_messageKey);
-            if (!_protection.TryOpen(_messageKey, header, record.Sealed, plaintext, out int written))
+            int written = OpenSealed(record.Seq, record.Sealed, plaintext);
+            if (written > 0 && plaintext[0] == ChunkPlaintext.Tag)
             {
-                throw new IntegrityException(
-                    $"Record {expected} failed its integrity check: it was changed, spliced from another session or sent back to us. The session is ended.");
+                throw new ProtocolViolationException("A chunk arrived in a JSON record frame; chunks travel in binary record frames only.");
             }
 
             return ParseInner(plaintext.AsSpan(0, written));
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(_messageKey);
             CryptographicOperations.ZeroMemory(plaintext);
             ArrayPool<byte>.Shared.Return(plaintext);
+        }
+    }
+
+    /// <summary>
+    /// Opens the binary record frame in <paramref name="payload"/>, which must hold a chunk. The chunk's data
+    /// stays in a pooled buffer that the returned chunk owns: whoever holds it last calls <see cref="OpenedChunk.Return"/>.
+    /// </summary>
+    /// <exception cref="IntegrityException">The record is out of sequence or fails its tag.</exception>
+    /// <exception cref="ProtocolViolationException">The frame is too short, or its plaintext is not a chunk.</exception>
+    public OpenedChunk OpenChunk(ReadOnlySpan<byte> payload)
+    {
+        ulong seq = BinaryRecordFrame.ReadSequence(payload);
+        ReadOnlySpan<byte> sealedBytes = payload[BinaryRecordFrame.HeaderSize..];
+        byte[] plaintext = ArrayPool<byte>.Shared.Rent(Math.Max(1, sealedBytes.Length));
+        try
+        {
+            int written = OpenSealed(seq, sealedBytes, plaintext);
+            (ulong file, long offset) = ChunkPlaintext.Read(plaintext.AsSpan(0, written));
+            return new OpenedChunk(file, offset, plaintext, written - ChunkPlaintext.HeaderSize);
+        }
+        catch
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+            ArrayPool<byte>.Shared.Return(plaintext);
+            throw;
+        }
+    }
+
+    /// <summary>Checks the sequence number and size, takes the next key, checks the tag and decrypts; returns the plaintext's length.</summary>
+    private int OpenSealed(ulong seq, ReadOnlySpan<byte> sealedBytes, Span<byte> plaintext)
+    {
+        ulong expected = _chain.Index;
+        if (seq != expected)
+        {
+            throw new IntegrityException(seq < expected
+                ? $"Record {seq} arrived again after record {expected - 1}: a replay. The session is ended."
+                : $"Record {seq} arrived where record {expected} was due: records were dropped or reordered. The session is ended.");
+        }
+
+        int padded = sealedBytes.Length - MessageProtection.IvSize - MessageProtection.TagSize;
+        if (padded < MessageProtection.DefaultPaddingBucket || padded % MessageProtection.DefaultPaddingBucket != 0)
+        {
+            // Every record is padded to a whole bucket, at least one: IV ‖ C ‖ tag is 48 + 160·k bytes
+            // with k ≥ 1, so at least 208. An authentic record of another size cannot exist.
+            throw new ProtocolViolationException(
+                $"Record {expected} is {sealedBytes.Length} bytes, not 48 + {MessageProtection.DefaultPaddingBucket}·k with k ≥ 1: not padded to the bucket.");
+        }
+
+        Span<byte> header = stackalloc byte[RecordHeader.Size];
+        RecordHeader.Write(header, _protection.Suite, _direction, expected);
+        try
+        {
+            _chain.Next(_messageKey);
+            if (!_protection.TryOpen(_messageKey, header, sealedBytes, plaintext, out int written))
+            {
+                throw new IntegrityException(
+                    $"Record {expected} failed its integrity check: it was changed, spliced from another session or sent back to us. The session is ended.");
+            }
+
+            return written;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(_messageKey);
         }
     }
 

@@ -86,6 +86,50 @@ internal sealed class RecordSealer : IDisposable
         }
     }
 
+    /// <summary>
+    /// The binary record frame carrying one file chunk (docs/protocol.md, "Chunk records"): the plaintext is
+    /// built in a pooled buffer and sealed straight into the pooled frame, so a chunk allocates nothing.
+    /// </summary>
+    public PooledFrame SealChunkPooled(ulong file, long offset, ReadOnlySpan<byte> data)
+    {
+        int plaintextLength = ChunkPlaintext.HeaderSize + data.Length;
+        byte[] plaintext = ArrayPool<byte>.Shared.Rent(plaintextLength);
+        try
+        {
+            ChunkPlaintext.Write(plaintext.AsSpan(0, plaintextLength), file, offset, data);
+            return SealBinaryPlaintextPooled(plaintext.AsSpan(0, plaintextLength));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext.AsSpan(0, plaintextLength));
+            ArrayPool<byte>.Shared.Return(plaintext);
+        }
+    }
+
+    /// <summary>Seals plaintext bytes as they are into a binary record frame (tests use it for what no chunk would be).</summary>
+    internal PooledFrame SealBinaryPlaintextPooled(ReadOnlySpan<byte> plaintext)
+    {
+        ulong sequence = _chain.Index;
+        Span<byte> header = stackalloc byte[RecordHeader.Size];
+        RecordHeader.Write(header, _sealer.Protection.Suite, _direction, sequence);
+        PooledFrame frame = BinaryRecordFrame.Rent(sequence, _sealer.GetSealedLength(plaintext.Length), out Memory<byte> sealedPart);
+        try
+        {
+            _chain.Next(_messageKey);
+            _sealer.Seal(_messageKey, header, plaintext, sealedPart.Span);
+            return frame;
+        }
+        catch
+        {
+            frame.Return();
+            throw;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(_messageKey);
+        }
+    }
+
     /// <summary>Mixes a rekey's fresh secret into the sending chain: the next record and all later ones use the new chain.</summary>
     public void MixIn(ReadOnlySpan<byte> secret, string label, ReadOnlySpan<byte> context) => _chain.MixIn(secret, label, context);
 

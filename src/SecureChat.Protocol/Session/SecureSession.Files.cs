@@ -1,8 +1,10 @@
 // Files travel inside the session as ordinary records (docs/protocol.md, "Files"): an offer with the
 // name, size and SHA-256; the receiver's accept (saying how much it holds already, proved by the hash of
-// those bytes) or reject; chunks in order; and the receiver's verdict once it has checked the hash.
-// Each message takes the write lock on its own, so texts interleave with a transfer's chunks.
+// those bytes) or reject; chunks in order, as binary records; the receiver's progress, from the background
+// flush; and the receiver's verdict once it has checked the hash. Each message takes the write lock on its
+// own, so texts interleave with a transfer's chunks.
 using System.Text;
+using SecureChat.Protocol.Framing;
 using SecureChat.Protocol.Errors;
 
 namespace SecureChat.Protocol.Session;
@@ -10,6 +12,9 @@ namespace SecureChat.Protocol.Session;
 public sealed partial class SecureSession
 {
     private const int Sha256Size = 32;
+
+    // Our progress on the peer's files, per transfer: the latest report, waiting for the background flush.
+    private readonly Dictionary<ulong, long> _progressDue = [];
 
     /// <summary>Offers a file to the peer; returns our id for the transfer, which the peer's answer names.</summary>
     /// <exception cref="ArgumentException">The name, size or hash is not valid.</exception>
@@ -64,16 +69,36 @@ public sealed partial class SecureSession
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Sends the next bytes of an accepted file. An empty chunk is allowed only to end the file at its size.</summary>
+    /// <summary>
+    /// Sends the next bytes of an accepted file, as a binary chunk record sealed straight from
+    /// <paramref name="data"/> (no copy is kept: the caller may reuse its buffer once this returns). An empty
+    /// chunk is allowed only to end the file at its size.
+    /// </summary>
     public async ValueTask SendFileChunkAsync(ulong file, long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
-        await WriteFileMessageAsync(
+        await WriteFileFrameAsync(
             () =>
             {
                 _transfers.Chunk(file, offset, data.Length);
-                return (file, new InnerMessage(InnerMessage.ChunkKind, File: file, Offset: offset, Data: data.ToArray()));
+                return (file, _sealer.SealChunkPooled(file, offset, data.Span));
             },
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Tells the peer, from the background flush (never blocking the caller), that we hold the first
+    /// <paramref name="held"/> bytes of its file <paramref name="file"/>. Reports that do not move forward,
+    /// run ahead of what arrived, or come after the transfer ended are not sent.
+    /// </summary>
+    public void ReportFileProgress(ulong file, long held)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(held);
+        lock (_progressDue)
+        {
+            _progressDue[file] = held;
+        }
+
+        ScheduleFlush();
     }
 
     /// <summary>Stops sending one of our files. Nothing is sent if it is over already.</summary>
@@ -98,7 +123,17 @@ public sealed partial class SecureSession
     }
 
     /// <summary>Checks (in the ledger) and writes one file message under the write lock; null writes nothing.</summary>
-    private async ValueTask<ulong> WriteFileMessageAsync(Func<(ulong File, InnerMessage? Message)> prepare, CancellationToken cancellationToken)
+    private ValueTask<ulong> WriteFileMessageAsync(Func<(ulong File, InnerMessage? Message)> prepare, CancellationToken cancellationToken) =>
+        WriteFileFrameAsync(
+            () =>
+            {
+                (ulong file, InnerMessage? message) = prepare();
+                return (file, message is null ? null : _sealer.SealPooled(message));
+            },
+            cancellationToken);
+
+    /// <summary>Checks (in the ledger) and seals one file record under the write lock, then writes it; null writes nothing.</summary>
+    private async ValueTask<ulong> WriteFileFrameAsync(Func<(ulong File, PooledFrame? Frame)> prepare, CancellationToken cancellationToken)
     {
         ThrowIfUnusable();
         await WaitUntilResumedAsync(cancellationToken).ConfigureAwait(false);
@@ -107,10 +142,13 @@ public sealed partial class SecureSession
         try
         {
             ThrowIfUnusable();
-            (ulong file, InnerMessage? message) = prepare();
-            if (message is not null)
+
+            // Our progress on a transfer goes before our verdict on it, which closes it: the sender's bar ends full.
+            await WriteDueProgressLockedAsync().ConfigureAwait(false);
+            (ulong file, PooledFrame? frame) = prepare();
+            if (frame is { } sealedFrame)
             {
-                await WriteRecordLockedAsync(message).ConfigureAwait(false);
+                await WriteFrameLockedAsync(sealedFrame).ConfigureAwait(false);
                 _sealer.PrepareNext();
             }
 
@@ -156,11 +194,10 @@ public sealed partial class SecureSession
                 }
 
                 break;
-            case InnerMessage.ChunkKind:
-                byte[] data = message.Data!;
-                if (_transfers.OnChunk(file, message.Offset!.Value, data.Length, out bool complete))
+            case InnerMessage.ProgressKind:
+                if (_transfers.OnProgress(file, message.Offset!.Value))
                 {
-                    item = new FileChunkReceived(file, message.Offset!.Value, data, complete);
+                    item = new FileProgressConfirmed(file, message.Offset!.Value);
                 }
 
                 break;
@@ -186,6 +223,56 @@ public sealed partial class SecureSession
         if (item is not null)
         {
             await PublishAsync(item).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Acts on the peer's chunk (on the pump): its pooled buffer goes to the application, or back at once.</summary>
+    private async ValueTask ReceiveChunkAsync(OpenedChunk chunk)
+    {
+        bool lent = false;
+        try
+        {
+            if (_carriesConversation && !_resumeApplied)
+            {
+                throw new ProtocolViolationException("The peer sent a chunk before its resume.");
+            }
+
+            if (_transfers.OnChunk(chunk.File, chunk.Offset, chunk.Length, out bool complete))
+            {
+                lent = true;
+                await PublishAsync(new FileChunkReceived(chunk.File, chunk.Offset, chunk.Data, complete) { Lease = chunk }).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (!lent)
+            {
+                chunk.Return();
+            }
+        }
+    }
+
+    /// <summary>The progress reports due, taken for the flush to write (under the write lock).</summary>
+    private async Task WriteDueProgressLockedAsync()
+    {
+        KeyValuePair<ulong, long>[] due;
+        lock (_progressDue)
+        {
+            if (_progressDue.Count == 0)
+            {
+                return;
+            }
+
+            due = [.. _progressDue];
+            _progressDue.Clear();
+        }
+
+        foreach ((ulong file, long held) in due)
+        {
+            if (_transfers.Progress(file, held))
+            {
+                await WriteRecordLockedAsync(new InnerMessage(InnerMessage.ProgressKind, File: file, Offset: held)).ConfigureAwait(false);
+            }
         }
     }
 

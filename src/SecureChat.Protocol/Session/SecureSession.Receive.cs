@@ -27,6 +27,14 @@ public sealed partial class SecureSession
                 Volatile.Write(ref _lastReceivedAt, Environment.TickCount64);
                 _heardFromPeer = true;
                 ReadOnlyMemory<byte> payload = frame.Value.Payload;
+                if (BinaryRecordFrame.Is(payload.Span))
+                {
+                    ApplyDueReceiveMix();
+                    await ReceiveChunkAsync(_opener.OpenChunk(payload.Span)).ConfigureAwait(false);
+                    _opener.PrepareNext();
+                    continue;
+                }
+
                 string type = FrameJson.ReadType(payload.Span);
                 if (type == AbortFrame.TypeName)
                 {

@@ -109,7 +109,7 @@ public sealed partial class SecureSession
         }
     }
 
-    /// <summary>Writes whatever receipts, pongs and pings are due, in one turn at the write lock.</summary>
+    /// <summary>Writes whatever receipts, pongs, pings and file progress reports are due, in one turn at the write lock.</summary>
     private async Task FlushControlAsync()
     {
         try
@@ -140,6 +140,8 @@ public sealed partial class SecureSession
                     _receiptSent = due;
                     await WriteRecordLockedAsync(new InnerMessage(InnerMessage.ReceiptKind, Through: due)).ConfigureAwait(false);
                 }
+
+                await WriteDueProgressLockedAsync().ConfigureAwait(false);
             }
             finally
             {

@@ -61,9 +61,21 @@ public sealed record FileRejected(ulong File, string Reason) : SessionEvent;
 /// <summary>Bytes of a file we accepted, in order; the last chunk has <paramref name="Complete"/> set.</summary>
 /// <param name="File">The peer's id for the transfer.</param>
 /// <param name="Offset">Where the data goes. The first chunk starts where we said we were, or at 0 (start over).</param>
-/// <param name="Data">The bytes.</param>
+/// <param name="Data">
+/// The bytes, lent from a pooled buffer: valid until the next event is read from
+/// <see cref="SecureSession.ReadEventsAsync"/> (or the reading ends). Copy them to keep them.
+/// </param>
 /// <param name="Complete">Whether the file is now whole: verify it, then confirm or reject.</param>
-public sealed record FileChunkReceived(ulong File, long Offset, ReadOnlyMemory<byte> Data, bool Complete) : SessionEvent;
+public sealed record FileChunkReceived(ulong File, long Offset, ReadOnlyMemory<byte> Data, bool Complete) : SessionEvent
+{
+    /// <summary>The pooled buffer behind <see cref="Data"/>, given back once the application has moved on.</summary>
+    internal OpenedChunk? Lease { get; init; }
+}
+
+/// <summary>The peer holds the first <paramref name="Held"/> bytes of our file (its <c>progress</c>): what a sender's bar shows.</summary>
+/// <param name="File">Our id for the transfer.</param>
+/// <param name="Held">The bytes the receiver holds, above its previous report and at most what we sent.</param>
+public sealed record FileProgressConfirmed(ulong File, long Held) : SessionEvent;
 
 /// <summary>The peer stopped sending its file.</summary>
 /// <param name="File">The peer's id for the transfer.</param>

@@ -1,5 +1,5 @@
 // The file-transfer rules of a session (docs/protocol.md, "Files"): which transfer each offer, answer,
-// chunk and verdict belongs to, and whether it may come now. Messages that can cross on the wire (our
+// chunk, progress report and verdict belongs to, and whether it may come now. Messages that can cross on the wire (our
 // reject and the peer's next chunk, our cancel and the peer's accept) are tolerated; anything no honest
 // peer could send is a violation that ends the session. The bytes themselves are the application's:
 // the ledger only counts them, so that no chunk runs past the size that was offered (and accepted).
@@ -11,7 +11,7 @@ using SecureChat.Protocol.Errors;
 
 namespace SecureChat.Protocol.Session;
 
-internal sealed class TransferLedger
+internal sealed partial class TransferLedger
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<ulong, Transfer> _outgoing = [];
@@ -360,5 +360,8 @@ internal sealed class TransferLedger
 
         /// <summary>The next byte due, or -1 before the first chunk.</summary>
         public long Next { get; set; } = -1;
+
+        /// <summary>The receiver's last progress report (0 before the first: a report says at least 1 byte).</summary>
+        public long Reported { get; set; }
     }
 }

@@ -48,10 +48,14 @@ internal sealed class FakeTerminal(bool interactive = false) : IChatTerminal
 
     public void ShowSystem(string line) => Record($"system {line}");
 
+    /// <summary>Called with each progress line as it is shown, before it is recorded: a test samples the other side there.</summary>
+    public Action<string>? OnProgress { get; init; }
+
     public void ShowProgress(string? line)
     {
         if (line is not null)
         {
+            OnProgress?.Invoke(line);
             Record($"progress {line}");
         }
     }

@@ -46,6 +46,19 @@ internal static class SessionPair
         return (bob, conversation, alice);
     }
 
+    /// <summary>Bob dials <paramref name="port"/> (a relay such as the link simulator); Alice answers on <paramref name="listener"/>.</summary>
+    public static async Task<(SecureSession Bob, SecureSession Alice)> ConnectAcrossAsync(TcpListener listener, int port)
+    {
+        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        Task connecting = client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
+        Socket server = await listener.AcceptSocketAsync();
+        await connecting;
+        TrustDecision trustAll = (_, _) => ValueTask.FromResult(true);
+        Task<SecureSession> alice = SecureSession.RespondAsync(new NetworkStream(server, ownsSocket: true), new SessionOptions { Identity = Alice.Value, Name = "alice", TrustPeer = trustAll, HandshakeTimeout = TimeSpan.FromMinutes(1), ResolveConversation = (_, id) => new Conversation(id.Span) });
+        Task<SecureSession> bob = SecureSession.InitiateAsync(new NetworkStream(client, ownsSocket: true), new SessionOptions { Identity = Bob.Value, Name = "bob", TrustPeer = trustAll, HandshakeTimeout = TimeSpan.FromMinutes(1) }, new Conversation());
+        return (await bob, await alice);
+    }
+
     private static async Task<(Socket Client, Socket Server)> SocketPairAsync()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -273,6 +273,11 @@ public sealed class FaultProxy : LoopbackRelay
 
     private static string TypeOf(byte[] wire)
     {
+        if (wire.Length > 4 && wire[4] == 0x00)
+        {
+            return "binary record"; // a chunk (docs/protocol.md, "binary record")
+        }
+
         try
         {
             using JsonDocument json = JsonDocument.Parse(wire.AsMemory(4));

@@ -39,7 +39,7 @@ public sealed class AbortOnViolationTests
         { "offer.size = -1", [Resume, """{"kind":"offer","file":1,"name":"a","size":-1,"sha256":"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="}"""] },
         { "offer.size = 2^63", [Resume, """{"kind":"offer","file":1,"name":"a","size":9223372036854775808,"sha256":"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="}"""] },
         { "accept of a file never offered", [Resume, """{"kind":"accept","file":18446744073709551615,"offset":9223372036854775807,"prefix":"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="}"""] },
-        { "chunk at offset 2^63 - 1", [Resume, """{"kind":"chunk","file":1,"offset":9223372036854775807,"data":""}"""] },
+        { "chunk at offset 2^63 - 1", [Resume, "chunk:1:9223372036854775807:0"] },
         { "record seq = 2^64 - 1", ["frame:{\"type\":\"record\",\"seq\":18446744073709551615,\"sealed\":\"AAAA\"}"] },
     };
 

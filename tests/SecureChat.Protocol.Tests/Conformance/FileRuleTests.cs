@@ -10,8 +10,11 @@ namespace SecureChat.Protocol.Tests.Conformance;
 /// </summary>
 public sealed class FileRuleTests
 {
-    private const string Resume = """{"kind":"resume","through":0,"conversation":"q83vEjRWeJCrze8SNFZ4kA==","first":1}""";
-    private const string Hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+    /// <summary>Bob's resume of a new conversation, which every script of the file rules starts with.</summary>
+    internal const string Resume = """{"kind":"resume","through":0,"conversation":"q83vEjRWeJCrze8SNFZ4kA==","first":1}""";
+
+    /// <summary>The SHA-256 of nothing, as a byte string: what every offer and accept of these scripts names.</summary>
+    internal const string Hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
 
     /// <summary>Chunks Bob sends for his 10-byte file (100,000 bytes where a chunk must be larger than the limit), once Alice has accepted it at 0.</summary>
     public static TheoryData<string, long, (long Offset, int Length)[]> MisplacedChunks => new()
@@ -48,7 +51,7 @@ public sealed class FileRuleTests
                 await ReadUntilAsync(bob, "accept");
                 foreach ((long offset, int length) in chunks)
                 {
-                    await bob.SendInnerAsync(Chunk(offset, length));
+                    await bob.SendChunkAsync(1, offset, length);
                 }
             },
             AcceptEveryOffer,
@@ -100,9 +103,9 @@ public sealed class FileRuleTests
                 await bob.SendInnerAsync(Resume);
                 await bob.SendInnerAsync(Offer(10));
                 await ReadUntilAsync(bob, "accept");
-                await bob.SendInnerAsync(Chunk(0, 4));
+                await bob.SendChunkAsync(1, 0, 4);
                 await ReadUntilAsync(bob, "reject");
-                await bob.SendInnerAsync(Chunk(4, 4)); // was on its way when the reject came
+                await bob.SendChunkAsync(1, 4, 4); // was on its way when the reject came
                 await bob.SendInnerAsync("""{"kind":"text","id":1,"sentAt":0,"text":"still here"}""");
             },
             async (alice, e) =>
@@ -151,7 +154,7 @@ public sealed class FileRuleTests
                 await bob.SendInnerAsync(Resume);
                 await bob.SendInnerAsync(Offer(4));
                 await ReadUntilAsync(bob, "accept");
-                await bob.SendInnerAsync(Chunk(0, 4));
+                await bob.SendChunkAsync(1, 0, 4);
                 await ReadUntilAsync(bob, "verified");
                 await bob.SendInnerAsync("""{"kind":"cancel","file":1,"reason":"too late"}""");
                 await bob.SendInnerAsync("""{"kind":"text","id":1,"sentAt":0,"text":"still here"}""");
@@ -177,9 +180,6 @@ public sealed class FileRuleTests
     private static string Offer(long size) => $$"""{"kind":"offer","file":1,"name":"a","size":{{size}},"sha256":"{{Hash}}"}""";
 
     private static string Accept(long offset) => $$"""{"kind":"accept","file":1,"offset":{{offset}},"prefix":"{{Hash}}"}""";
-
-    private static string Chunk(long offset, int length) =>
-        $$"""{"kind":"chunk","file":1,"offset":{{offset}},"data":"{{Convert.ToBase64String(new byte[length])}}"}""";
 
     /// <summary>Reads Alice's records until one of <paramref name="kind"/>; fails if her session ends first.</summary>
     internal static async Task<string> ReadUntilAsync(ScriptedPeer peer, string kind)

@@ -47,7 +47,7 @@ public sealed class InnerMessageRuleTests
         { "offer: `file` must be one more than the peer's previous offer", Resume + "\n" + $$"""{"kind":"offer","file":2,"name":"a","size":1,"sha256":"{{Hash}}"}""" },
         { "an `offer` … with a negative size", Resume + "\n" + $$"""{"kind":"offer","file":1,"name":"a","size":-1,"sha256":"{{Hash}}"}""" },
         { "an `offer` … with a hash that is not 32 bytes", Resume + "\n" + """{"kind":"offer","file":1,"name":"a","size":1,"sha256":"AAAA"}""" },
-        { "a `chunk` for a file it never accepted", Resume + "\n" + $$"""{"kind":"offer","file":1,"name":"a","size":1,"sha256":"{{Hash}}"}""" + "\n" + """{"kind":"chunk","file":1,"offset":0,"data":"AA=="}""" },
+        { "a `chunk` for a file it never accepted", Resume + "\n" + $$"""{"kind":"offer","file":1,"name":"a","size":1,"sha256":"{{Hash}}"}""" + "\n" + "chunk:1:0:1" },
         { "any file message naming a file never offered", Resume + "\n" + $$"""{"kind":"accept","file":1,"offset":0,"prefix":"{{Hash}}"}""" },
     };
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using SecureChat.Protocol.Errors;
 using SecureChat.Protocol.Framing;
@@ -10,7 +11,8 @@ namespace SecureChat.Protocol.Tests.Conformance;
 /// Plays a script of steps from a <see cref="ScriptedPeer"/> against a real session that behaves as the
 /// apps do (it waits for the conversation, reads every event, and closes the moment it fails), and
 /// reports what came back. A step is an inner message as raw JSON, or <c>frame:</c> and a frame's JSON
-/// payload, or <c>raw:</c> and hex bytes written as they are.
+/// payload, or <c>raw:</c> and hex bytes written as they are, or <c>chunk:FILE:OFFSET:LENGTH</c> (a real
+/// chunk of zero bytes), or <c>binary:</c> and a hex plaintext sealed into a binary record frame.
 /// </summary>
 internal static class ScriptRun
 {
@@ -91,6 +93,9 @@ internal static class ScriptRun
     public static Task SendAsync(ScriptedPeer peer, string step) => step switch
     {
         _ when step.StartsWith("raw:", StringComparison.Ordinal) => peer.SendRawAsync(Convert.FromHexString(step[4..])),
+        _ when step.StartsWith("binary:", StringComparison.Ordinal) => peer.SendBinaryAsync(Convert.FromHexString(step[7..])),
+        _ when step.StartsWith("chunk:", StringComparison.Ordinal) && step[6..].Split(':') is [string file, string offset, string length] =>
+            peer.SendChunkAsync(ulong.Parse(file, CultureInfo.InvariantCulture), long.Parse(offset, CultureInfo.InvariantCulture), int.Parse(length, CultureInfo.InvariantCulture)),
         _ when step.StartsWith("frame:", StringComparison.Ordinal) => peer.SendRawAsync(FrameCodec.Encode(Encoding.UTF8.GetBytes(step[6..]))),
         _ => peer.SendInnerAsync(step),
     };

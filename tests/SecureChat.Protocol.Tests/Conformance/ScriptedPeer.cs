@@ -68,9 +68,10 @@ internal sealed class ScriptedPeer : IAsyncDisposable
     }
 
     /// <summary>Seals <paramref name="json"/> exactly as given, as the next record.</summary>
-    public async Task SendInnerAsync(string json)
+    public Task SendInnerAsync(string json) => WriteAsync(_sealer.SealPlaintextPooled(Encoding.UTF8.GetBytes(json)));
+
+    private async Task WriteAsync(PooledFrame frame)
     {
-        PooledFrame frame = _sealer.SealPlaintextPooled(Encoding.UTF8.GetBytes(json));
         try
         {
             await _writer.WriteFrameAsync(frame.Wire, CancellationToken.None);
@@ -80,6 +81,26 @@ internal sealed class ScriptedPeer : IAsyncDisposable
             frame.Return();
         }
     }
+
+    /// <summary>Sends a real chunk of <paramref name="length"/> zero bytes as the next record (a binary record frame).</summary>
+    public Task SendChunkAsync(ulong file, long offset, int length) => WriteAsync(_sealer.SealChunkPooled(file, offset, new byte[length]));
+
+    /// <summary>The wire bytes of a real chunk as the next record, not sent: a test sends it, changed, twice or late.</summary>
+    public byte[] SealChunk(ulong file, long offset, int length)
+    {
+        PooledFrame frame = _sealer.SealChunkPooled(file, offset, new byte[length]);
+        try
+        {
+            return frame.Wire.ToArray();
+        }
+        finally
+        {
+            frame.Return();
+        }
+    }
+
+    /// <summary>Seals <paramref name="plaintext"/> exactly as given into a binary record frame, as the next record.</summary>
+    public Task SendBinaryAsync(byte[] plaintext) => WriteAsync(_sealer.SealBinaryPlaintextPooled(plaintext));
 
     /// <summary>
     /// Seals <paramref name="json"/> with PKCS#7 padding instead of the 0x80 marker: 159 bytes of plaintext
@@ -108,6 +129,15 @@ internal sealed class ScriptedPeer : IAsyncDisposable
     public async Task<string?> ReadInnerAsync()
     {
         Frame? frame = await _reader.ReadFrameAsync(FrameCodec.DefaultMaxSessionPayload, FrameTimeout, CancellationToken.None);
+        if (frame is { } binary && BinaryRecordFrame.Is(binary.Payload.Span))
+        {
+            // A chunk, described in the shape of an inner message so that a script can wait for it by kind.
+            OpenedChunk chunk = _opener.OpenChunk(binary.Payload.Span);
+            _opener.PrepareNext();
+            chunk.Return();
+            return $$"""{"kind":"chunk","file":{{chunk.File}},"offset":{{chunk.Offset}},"length":{{chunk.Length}}}""";
+        }
+
         if (frame is not { } f || FrameJson.ReadType(f.Payload.Span) != RecordFrame.TypeName)
         {
             return null;
@@ -141,7 +171,7 @@ internal sealed class ScriptedPeer : IAsyncDisposable
                 return null;
             }
 
-            if (FrameJson.ReadType(f.Payload.Span) == AbortFrame.TypeName)
+            if (!BinaryRecordFrame.Is(f.Payload.Span) && FrameJson.ReadType(f.Payload.Span) == AbortFrame.TypeName)
             {
                 return System.Text.Json.JsonDocument.Parse(f.Payload).RootElement.GetProperty("reason").GetString();
             }

@@ -62,21 +62,17 @@ public sealed class FileTransferSessionTests
     }
 
     [Fact]
-    public async Task Resume_PrefixDoesNotMatch_SenderStartsOverAtZero_ReceiverIsToldByTheFirstChunk()
-    {
-        byte[] file = RandomNumberGenerator.GetBytes(5000);
-        (SecureSession bob, SecureSession alice) = await SessionHarness.OverPipesAsync();
-        await using (bob)
-        await using (alice)
-        {
-            await using IAsyncEnumerator<SessionEvent> atAlice = alice.ReadEventsAsync().GetAsyncEnumerator();
-            await using IAsyncEnumerator<SessionEvent> atBob = bob.ReadEventsAsync().GetAsyncEnumerator();
-            ulong id = await OfferAndAcceptAsync(bob, atBob, alice, atAlice, "f", file, held: 2000, prefix: SHA256.HashData(new byte[2000]));
-            await bob.SendFileChunkAsync(id, 0, file); // Bob's first 2000 bytes hash differently: from the start
-            FileChunkReceived chunk = await Next<FileChunkReceived>(atAlice);
-            chunk.Should().Match<FileChunkReceived>(c => c.Offset == 0 && c.Complete);
-        }
-    }
+    public Task Resume_PrefixDoesNotMatch_SenderStartsOverAtZero_ReceiverIsToldByTheFirstChunk() =>
+        AfterOfferAcceptedAsync(
+            RandomNumberGenerator.GetBytes(5000),
+            async (bob, atBob, alice, atAlice, id, file) =>
+            {
+                await bob.SendFileChunkAsync(id, 0, file); // Bob's first 2000 bytes hash differently: from the start
+                FileChunkReceived chunk = await Next<FileChunkReceived>(atAlice);
+                chunk.Should().Match<FileChunkReceived>(c => c.Offset == 0 && c.Complete);
+            },
+            held: 2000,
+            prefix: SHA256.HashData(new byte[2000]));
 
     [Fact]
     public async Task Reject_DuringTheTransfer_ChunksAlreadyOnTheirWayAreDropped_ChatGoesOn()
@@ -211,6 +207,61 @@ public sealed class FileTransferSessionTests
             Func<Task> unknown = async () => await alice.AcceptFileAsync(99, 0, new byte[32]);
             await unknown.Should().ThrowAsync<InvalidOperationException>();
         }
+    }
+
+    [Fact]
+    public Task ReportFileProgress_ReachesTheSenderInOrder_BeforeTheVerdict_AndNeverTwice() =>
+        AfterOfferAcceptedAsync(
+            RandomNumberGenerator.GetBytes(10),
+            async (bob, atBob, alice, atAlice, id, file) =>
+            {
+                alice.ReportFileProgress(id, 4); // nothing arrived yet: not sent
+                await bob.SendFileChunkAsync(id, 0, file.AsMemory(0, 4));
+                await Next<FileChunkReceived>(atAlice);
+                alice.ReportFileProgress(id, 4);
+                (await Next<FileProgressConfirmed>(atBob)).Held.Should().Be(4);
+                alice.ReportFileProgress(id, 4); // not above the last report: not sent again
+
+                await bob.SendFileChunkAsync(id, 4, file.AsMemory(4));
+                await Next<FileChunkReceived>(atAlice);
+                alice.ReportFileProgress(id, 10);
+                await alice.ConfirmFileAsync(id);
+
+                // The next file event Bob sees is the report of all 10 bytes, then the verdict: no repeat of 4.
+                SessionEvent next = await NextOf(atBob, e => e is FileProgressConfirmed or FileVerified);
+                next.Should().Be(new FileProgressConfirmed(id, 10));
+                (await Next<FileVerified>(atBob)).File.Should().Be(id);
+            });
+
+    /// <summary>A session pair over pipes where Bob offered <paramref name="file"/> and Alice accepted it; then <paramref name="body"/>.</summary>
+    private static async Task AfterOfferAcceptedAsync(
+        byte[] file,
+        Func<SecureSession, IAsyncEnumerator<SessionEvent>, SecureSession, IAsyncEnumerator<SessionEvent>, ulong, byte[], Task> body,
+        long held = 0,
+        byte[]? prefix = null)
+    {
+        (SecureSession bob, SecureSession alice) = await SessionHarness.OverPipesAsync();
+        await using (bob)
+        await using (alice)
+        {
+            await using IAsyncEnumerator<SessionEvent> atAlice = alice.ReadEventsAsync().GetAsyncEnumerator();
+            await using IAsyncEnumerator<SessionEvent> atBob = bob.ReadEventsAsync().GetAsyncEnumerator();
+            ulong id = await OfferAndAcceptAsync(bob, atBob, alice, atAlice, "f", file, held, prefix);
+            await body(bob, atBob, alice, atAlice, id, file);
+        }
+    }
+
+    private static async Task<SessionEvent> NextOf(IAsyncEnumerator<SessionEvent> events, Func<SessionEvent, bool> wanted)
+    {
+        while (await events.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20)))
+        {
+            if (wanted(events.Current))
+            {
+                return events.Current;
+            }
+        }
+
+        throw new InvalidOperationException("The events ended.");
     }
 
     /// <summary>Bob offers <paramref name="file"/>; Alice accepts it holding <paramref name="held"/> bytes (their hash <paramref name="prefix"/>); both have seen the other's message.</summary>
