@@ -225,12 +225,30 @@ public sealed partial class SecureSession
         {
             try
             {
-                await _writer.TryWriteAbortAsync(r).ConfigureAwait(false);
+                // After what is gathered behind a pending write, or not at all: an abort written beside that
+                // write would land inside its frames.
+                if (await IsDrainedAsync().ConfigureAwait(false))
+                {
+                    await _writer.TryWriteAbortAsync(r).ConfigureAwait(false);
+                }
             }
             finally
             {
                 _writeLock.Release();
             }
+        }
+    }
+
+    private async Task<bool> IsDrainedAsync()
+    {
+        try
+        {
+            await _output.DrainAsync().WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is SessionException or OperationCanceledException or TimeoutException)
+        {
+            return false;
         }
     }
 
@@ -269,6 +287,7 @@ public sealed partial class SecureSession
             {
                 _sealer.Dispose();
                 _opener.Dispose();
+                _output.Dispose();
                 ChainsWiped = true;
             }
             finally
