@@ -2,6 +2,7 @@
 // reordering, a drop) ends the session. The chain advances before the tag is checked, which is safe
 // only because any failure ends the session: there is never a second try with the same chain.
 using System.Buffers;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text.Json;
 using SecureChat.Crypto.Derivation;
@@ -36,30 +37,61 @@ internal sealed class RecordOpener : IDisposable
             throw new ProtocolViolationException($"Expected a record, got a {PeerText.Quote(record.Type)} frame.");
         }
 
-        ulong expected = _chain.Index;
-        if (record.Seq != expected)
-        {
-            throw new IntegrityException(record.Seq < expected
-                ? $"Record {record.Seq} arrived again after record {expected - 1}: a replay. The session is ended."
-                : $"Record {record.Seq} arrived where record {expected} was due: records were dropped or reordered. The session is ended.");
-        }
+        CheckSequence(record.Seq);
+        return OpenSealed(record.Sealed);
+    }
 
-        int padded = record.Sealed.Length - MessageProtection.IvSize - MessageProtection.TagSize;
+    /// <summary>As <see cref="Open(ReadOnlySpan{byte})"/> for a frame <see cref="CanonicalRecordFrame"/> has read: no parser, no array.</summary>
+    public InnerMessage Open(ulong sequence, ReadOnlySpan<byte> sealedBase64)
+    {
+        CheckSequence(sequence);
+        int length = CanonicalRecordFrame.DecodedLength(sealedBase64);
+        byte[] sealedBytes = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
+        try
+        {
+            if (Base64.DecodeFromUtf8(sealedBase64, sealedBytes, out _, out int written) != OperationStatus.Done || written != length)
+            {
+                throw new ProtocolViolationException("A frame is malformed: its sealed bytes are not valid base64.");
+            }
+
+            return OpenSealed(sealedBytes.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(sealedBytes);
+        }
+    }
+
+    private void CheckSequence(ulong sequence)
+    {
+        ulong expected = _chain.Index;
+        if (sequence != expected)
+        {
+            throw new IntegrityException(sequence < expected
+                ? $"Record {sequence} arrived again after record {expected - 1}: a replay. The session is ended."
+                : $"Record {sequence} arrived where record {expected} was due: records were dropped or reordered. The session is ended.");
+        }
+    }
+
+    private InnerMessage OpenSealed(ReadOnlySpan<byte> sealedBytes)
+    {
+        ulong expected = _chain.Index;
+        int padded = sealedBytes.Length - MessageProtection.IvSize - MessageProtection.TagSize;
         if (padded < MessageProtection.DefaultPaddingBucket || padded % MessageProtection.DefaultPaddingBucket != 0)
         {
             // Version 1 pads every record to a whole bucket, at least one: IV ‖ C ‖ tag is 48 + 160·k bytes
             // with k ≥ 1, so at least 208. An authentic record of another size cannot exist.
             throw new ProtocolViolationException(
-                $"Record {expected} is {record.Sealed.Length} bytes, not 48 + {MessageProtection.DefaultPaddingBucket}·k with k ≥ 1: not padded to the bucket.");
+                $"Record {expected} is {sealedBytes.Length} bytes, not 48 + {MessageProtection.DefaultPaddingBucket}·k with k ≥ 1: not padded to the bucket.");
         }
 
         Span<byte> header = stackalloc byte[RecordHeader.Size];
         RecordHeader.Write(header, _protection.Suite, _direction, expected);
-        byte[] plaintext = ArrayPool<byte>.Shared.Rent(Math.Max(1, record.Sealed.Length));
+        byte[] plaintext = ArrayPool<byte>.Shared.Rent(Math.Max(1, sealedBytes.Length));
         try
         {
             _chain.Next(_messageKey);
-            if (!_protection.TryOpen(_messageKey, header, record.Sealed, plaintext, out int written))
+            if (!_protection.TryOpen(_messageKey, header, sealedBytes, plaintext, out int written))
             {
                 throw new IntegrityException(
                     $"Record {expected} failed its integrity check: it was changed, spliced from another session or sent back to us. The session is ended.");

@@ -26,20 +26,7 @@ public sealed partial class SecureSession
 
                 Volatile.Write(ref _lastReceivedAt, Environment.TickCount64);
                 _heardFromPeer = true;
-                ReadOnlyMemory<byte> payload = frame.Value.Payload;
-                string type = FrameJson.ReadType(payload.Span);
-                if (type == AbortFrame.TypeName)
-                {
-                    throw FrameJson.ParseAbort(payload.Span);
-                }
-
-                if (type != RecordFrame.TypeName)
-                {
-                    throw new ProtocolViolationException($"Expected a record, got a {PeerText.Quote(type)} frame.");
-                }
-
-                ApplyDueReceiveMix();
-                if (await DispatchAsync(_opener.Open(payload.Span)).ConfigureAwait(false))
+                if (await DispatchAsync(OpenRecord(frame.Value.Payload.Span)).ConfigureAwait(false))
                 {
                     break;
                 }
@@ -63,6 +50,30 @@ public sealed partial class SecureSession
             // peer's violation: it must end the session with an abort, never kill the pump in silence.
             Break(new ProtocolViolationException($"The peer's input could not be handled ({e.GetType().Name}).", e));
         }
+    }
+
+    /// <summary>Opens the record a frame carries (an abort frame ends the session with the peer's reason).</summary>
+    private InnerMessage OpenRecord(ReadOnlySpan<byte> payload)
+    {
+        if (CanonicalRecordFrame.TryRead(payload, out ulong sequence, out ReadOnlySpan<byte> sealedBase64))
+        {
+            ApplyDueReceiveMix();
+            return _opener.Open(sequence, sealedBase64);
+        }
+
+        string type = FrameJson.ReadType(payload);
+        if (type == AbortFrame.TypeName)
+        {
+            throw FrameJson.ParseAbort(payload);
+        }
+
+        if (type != RecordFrame.TypeName)
+        {
+            throw new ProtocolViolationException($"Expected a record, got a {PeerText.Quote(type)} frame.");
+        }
+
+        ApplyDueReceiveMix();
+        return _opener.Open(payload);
     }
 
     /// <summary>Acts on one authenticated message; true when it was the peer's goodbye.</summary>
