@@ -11,12 +11,6 @@ namespace SecureChat.Protocol.Session;
 
 internal static class CanonicalRecordFrame
 {
-    private static ReadOnlySpan<byte> Prefix => "{\"type\":\"record\",\"seq\":"u8;
-
-    private static ReadOnlySpan<byte> SealedMember => ",\"sealed\":\""u8;
-
-    private static ReadOnlySpan<byte> Suffix => "\"}"u8;
-
     /// <summary>
     /// Whether <paramref name="payload"/> is a record frame in our own canonical spelling; then its sequence
     /// number and the base64 text of its sealed bytes (canonical, checked).
@@ -25,14 +19,14 @@ internal static class CanonicalRecordFrame
     {
         sequence = 0;
         sealedBase64 = default;
-        if (!payload.StartsWith(Prefix) || !payload.EndsWith(Suffix))
+        if (!payload.StartsWith(RecordFrameWriter.Prefix) || !payload.EndsWith(RecordFrameWriter.Suffix))
         {
             return false;
         }
 
-        ReadOnlySpan<byte> rest = payload[Prefix.Length..^Suffix.Length];
+        ReadOnlySpan<byte> rest = payload[RecordFrameWriter.Prefix.Length..^RecordFrameWriter.Suffix.Length];
         int digits = rest.IndexOfAnyExceptInRange((byte)'0', (byte)'9');
-        if (digits <= 0 || (digits > 1 && rest[0] == (byte)'0') || !rest[digits..].StartsWith(SealedMember))
+        if (digits <= 0 || (digits > 1 && rest[0] == (byte)'0') || !rest[digits..].StartsWith(RecordFrameWriter.SealedMember))
         {
             return false;
         }
@@ -42,7 +36,7 @@ internal static class CanonicalRecordFrame
             return false; // more than a ulong holds: the parser gives the precise error
         }
 
-        sealedBase64 = rest[(digits + SealedMember.Length)..];
+        sealedBase64 = rest[(digits + RecordFrameWriter.SealedMember.Length)..];
         return CanonicalBase64Converter.IsCanonical(sealedBase64);
     }
 

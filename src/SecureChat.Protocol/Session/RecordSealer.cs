@@ -21,6 +21,7 @@ internal sealed class RecordSealer : IDisposable
     // The inner message's JSON goes into one buffer kept across records (wiped after each) rather than a
     // new array per record; one that grew for a large message is let go, so no session holds it idle.
     private const int KeptPlaintextCapacity = 16 * 1024;
+    private const int SmallMessageChars = 4096;
     private ArrayBufferWriter<byte> _plaintext = new(1024);
     private readonly Utf8JsonWriter _json = new(Stream.Null);
 
@@ -60,6 +61,21 @@ internal sealed class RecordSealer : IDisposable
     /// </summary>
     public PooledFrame SealPooled(InnerMessage message)
     {
+        if ((message.Text?.Length ?? 0) > SmallMessageChars || (message.Data?.Length ?? 0) > SmallMessageChars)
+        {
+            // A large text or chunk would grow the kept buffer step by step, copying each time: the
+            // serialiser's one exact array costs less (and is wiped the same way).
+            byte[] plaintext = JsonSerializer.SerializeToUtf8Bytes(message, ProtocolJsonContext.Default.InnerMessage);
+            try
+            {
+                return SealPlaintextPooled(plaintext);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(plaintext);
+            }
+        }
+
         _json.Reset(_plaintext);
         try
         {
