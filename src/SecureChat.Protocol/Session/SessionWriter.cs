@@ -71,7 +71,21 @@ internal sealed class SessionWriter : IDisposable
             // Runs on this thread until the socket cannot take the bytes at once; then it goes on in the
             // background and this sender carries on (write-behind).
             Task flush = FlushAsync();
-            return flush.IsCompleted ? new ValueTask(flush) : ValueTask.CompletedTask;
+            if (!flush.IsCompleted)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            if (flush.IsFaulted)
+            {
+                return new ValueTask(flush); // what the stream threw beyond the failures FrameWriter names
+            }
+
+            lock (_gate)
+            {
+                // The write failed at once: this sender hears it (and the session has been broken).
+                return _failure is null ? ValueTask.CompletedTask : ValueTask.FromException(_failure);
+            }
         }
 
         return overfull ? new ValueTask(DrainAsync()) : ValueTask.CompletedTask;
@@ -146,7 +160,9 @@ internal sealed class SessionWriter : IDisposable
                     _broken(failure);
                 }
 
-                throw;
+                // Not rethrown: nobody awaits a flush that went on in the background. Every later write
+                // and drain reports the failure.
+                return;
             }
         }
     }

@@ -83,6 +83,19 @@ public sealed class SessionWriterTests
         await later.Should().ThrowAsync<ConnectionLostException>();
     }
 
+    [Fact]
+    public async Task WriteAsync_WriteFailsAtOnce_ThatSenderHearsItAndTheSessionBreaks()
+    {
+        var stream = new GatedWriteStream { FailWith = new IOException("broken pipe") };
+        SessionException? reported = null;
+        using var writer = new SessionWriter(new FrameWriter(stream), e => reported = e, CancellationToken.None);
+
+        Func<Task> write = async () => await writer.WriteAsync(Frame(1));
+
+        await write.Should().ThrowAsync<ConnectionLostException>();
+        reported.Should().BeOfType<ConnectionLostException>();
+    }
+
     private static byte[] Frame(int seq) => FrameCodec.Encode(System.Text.Encoding.UTF8.GetBytes($$"""{"type":"record","seq":{{seq}},"sealed":"AAEC"}"""));
 
     /// <summary>A stream whose writes can be held pending, as a socket holds them when the peer is slow.</summary>
@@ -92,6 +105,8 @@ public sealed class SessionWriterTests
         private TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public bool HoldWrites { get; set; }
+
+        public Exception? FailWith { get; set; }
 
         public TaskCompletionSource WriteStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -122,6 +137,11 @@ public sealed class SessionWriterTests
 
         public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
+            if (FailWith is { } failure)
+            {
+                throw failure;
+            }
+
             lock (_writes)
             {
                 _writes.Add(buffer.ToArray());
