@@ -108,17 +108,14 @@ public sealed class SoakTests(ITestOutputHelper output, PreparedHomes homes) : E
 
         public static SoakProcess Start(ChatApp app, IEnumerable<string> args)
         {
-            var info = new ProcessStartInfo(ChatApps.DotnetHost)
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                StandardInputEncoding = new UTF8Encoding(false),
-                StandardOutputEncoding = Encoding.UTF8,
-                WorkingDirectory = Path.GetTempPath(),
-            };
-            info.ArgumentList.Add(ChatApps.DllPath(app));
+            ProcessStartInfo info = ChatApps.StartInfo(app);
+            info.RedirectStandardInput = true;
+            info.RedirectStandardOutput = true;
+            info.RedirectStandardError = true;
+            info.UseShellExecute = false;
+            info.StandardInputEncoding = new UTF8Encoding(false);
+            info.StandardOutputEncoding = Encoding.UTF8;
+            info.WorkingDirectory = Path.GetTempPath();
             foreach (string arg in args)
             {
                 info.ArgumentList.Add(arg);

@@ -13,13 +13,16 @@ public static class AppInvocation
     {
         ArgumentNullException.ThrowIfNull(environment);
         string? process = Environment.ProcessPath;
-        string? entry = Assembly.GetEntryAssembly()?.Location;
+        // Not Assembly.Location: empty in a single-file or NativeAOT app (issue 19's build-once path), where the
+        // dotnet host is not involved anyway; under the host the entry dll sits in the base directory.
+        string? entryName = Assembly.GetEntryAssembly()?.GetName().Name;
+        string? entry = entryName is null ? null : Path.Combine(AppContext.BaseDirectory, entryName + ".dll");
         if (process is null)
         {
             return programName;
         }
 
-        if (Path.GetFileNameWithoutExtension(process) == "dotnet" && !string.IsNullOrEmpty(entry))
+        if (Path.GetFileNameWithoutExtension(process) == "dotnet" && entry is not null && File.Exists(entry))
         {
             return $"{Command(process, environment)} {ShellWord(entry)}"; // 'dotnet User1.dll'
         }

@@ -10,11 +10,14 @@ namespace SecureChat.Protocol.Session;
 
 internal static class RecordFrameWriter
 {
-    private static ReadOnlySpan<byte> Prefix => "{\"type\":\"record\",\"seq\":"u8;
+    /// <summary>The frame up to the sequence number (CanonicalRecordFrame reads the same spelling).</summary>
+    internal static ReadOnlySpan<byte> Prefix => "{\"type\":\"record\",\"seq\":"u8;
 
-    private static ReadOnlySpan<byte> SealedMember => ",\"sealed\":\""u8;
+    /// <summary>Between the sequence number and the base64 of the sealed bytes.</summary>
+    internal static ReadOnlySpan<byte> SealedMember => ",\"sealed\":\""u8;
 
-    private static ReadOnlySpan<byte> Suffix => "\"}"u8;
+    /// <summary>After the base64.</summary>
+    internal static ReadOnlySpan<byte> Suffix => "\"}"u8;
 
     /// <summary>The frame carrying <paramref name="sealedBytes"/> as record <paramref name="sequence"/>.</summary>
     public static PooledFrame Write(ulong sequence, ReadOnlySpan<byte> sealedBytes)

@@ -3,6 +3,7 @@
 // only because any failure ends the session: there is never a second try with the same chain. A JSON
 // record frame holds a JSON inner message, a binary one a chunk (docs/protocol.md, "Chunk records").
 using System.Buffers;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text.Json;
 using SecureChat.Crypto.Derivation;
@@ -37,10 +38,36 @@ internal sealed class RecordOpener : IDisposable
             throw new ProtocolViolationException($"Expected a record, got a {PeerText.Quote(record.Type)} frame.");
         }
 
-        byte[] plaintext = ArrayPool<byte>.Shared.Rent(Math.Max(1, record.Sealed.Length));
+        return OpenInner(record.Seq, record.Sealed);
+    }
+
+    /// <summary>As <see cref="Open(ReadOnlySpan{byte})"/> for a frame <see cref="CanonicalRecordFrame"/> has read: no parser, no array.</summary>
+    public InnerMessage Open(ulong sequence, ReadOnlySpan<byte> sealedBase64)
+    {
+        int length = CanonicalRecordFrame.DecodedLength(sealedBase64);
+        byte[] sealedBytes = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
         try
         {
-            int written = OpenSealed(record.Seq, record.Sealed, plaintext);
+            if (Base64.DecodeFromUtf8(sealedBase64, sealedBytes, out _, out int written) != OperationStatus.Done || written != length)
+            {
+                throw new ProtocolViolationException("A frame is malformed: its sealed bytes are not valid base64.");
+            }
+
+            return OpenInner(sequence, sealedBytes.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(sealedBytes);
+        }
+    }
+
+    /// <summary>Opens a JSON record frame's sealed bytes, which must hold an inner message (never a chunk).</summary>
+    private InnerMessage OpenInner(ulong seq, ReadOnlySpan<byte> sealedBytes)
+    {
+        byte[] plaintext = ArrayPool<byte>.Shared.Rent(Math.Max(1, sealedBytes.Length));
+        try
+        {
+            int written = OpenSealed(seq, sealedBytes, plaintext);
             if (written > 0 && plaintext[0] == ChunkPlaintext.Tag)
             {
                 throw new ProtocolViolationException("A chunk arrived in a JSON record frame; chunks travel in binary record frames only.");

@@ -18,6 +18,13 @@ internal sealed class RecordSealer : IDisposable
     private readonly Direction _direction;
     private readonly byte[] _messageKey = GC.AllocateUninitializedArray<byte>(ChainKey.MessageKeySize, pinned: true);
 
+    // The inner message's JSON goes into one buffer kept across records (wiped after each) rather than a
+    // new array per record; one that grew for a large message is let go, so no session holds it idle.
+    private const int KeptPlaintextCapacity = 16 * 1024;
+    private const int SmallMessageChars = 4096;
+    private ArrayBufferWriter<byte> _plaintext = new(1024);
+    private readonly Utf8JsonWriter _json = new(Stream.Null);
+
     public RecordSealer(ChainKey chain, MessageSuite suite, Direction direction, HandshakeEntropy entropy)
     {
         _chain = chain;
@@ -54,14 +61,36 @@ internal sealed class RecordSealer : IDisposable
     /// </summary>
     public PooledFrame SealPooled(InnerMessage message)
     {
-        byte[] plaintext = JsonSerializer.SerializeToUtf8Bytes(message, ProtocolJsonContext.Default.InnerMessage);
+        if ((message.Text?.Length ?? 0) > SmallMessageChars)
+        {
+            // A large text would grow the kept buffer step by step, copying each time: the
+            // serialiser's one exact array costs less (and is wiped the same way).
+            byte[] plaintext = JsonSerializer.SerializeToUtf8Bytes(message, ProtocolJsonContext.Default.InnerMessage);
+            try
+            {
+                return SealPlaintextPooled(plaintext);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(plaintext);
+            }
+        }
+
+        _json.Reset(_plaintext);
         try
         {
-            return SealPlaintextPooled(plaintext);
+            // The serialiser's bytes exactly (the writer's default options are the context's).
+            JsonSerializer.Serialize(_json, message, ProtocolJsonContext.Default.InnerMessage);
+            return SealPlaintextPooled(_plaintext.WrittenSpan);
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(plaintext);
+            _json.Reset(Stream.Null);
+            _plaintext.Clear(); // zeroes what was written
+            if (_plaintext.Capacity > KeptPlaintextCapacity)
+            {
+                _plaintext = new ArrayBufferWriter<byte>(1024);
+            }
         }
     }
 
@@ -143,5 +172,6 @@ internal sealed class RecordSealer : IDisposable
     {
         _chain.Dispose();
         _sealer.Dispose();
+        _json.Dispose();
     }
 }

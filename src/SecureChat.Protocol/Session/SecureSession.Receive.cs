@@ -35,19 +35,7 @@ public sealed partial class SecureSession
                     continue;
                 }
 
-                string type = FrameJson.ReadType(payload.Span);
-                if (type == AbortFrame.TypeName)
-                {
-                    throw FrameJson.ParseAbort(payload.Span);
-                }
-
-                if (type != RecordFrame.TypeName)
-                {
-                    throw new ProtocolViolationException($"Expected a record, got a {PeerText.Quote(type)} frame.");
-                }
-
-                ApplyDueReceiveMix();
-                if (await DispatchAsync(_opener.Open(payload.Span)).ConfigureAwait(false))
+                if (await DispatchAsync(OpenRecord(payload.Span)).ConfigureAwait(false))
                 {
                     break;
                 }
@@ -71,6 +59,30 @@ public sealed partial class SecureSession
             // peer's violation: it must end the session with an abort, never kill the pump in silence.
             Break(new ProtocolViolationException($"The peer's input could not be handled ({e.GetType().Name}).", e));
         }
+    }
+
+    /// <summary>Opens the record a frame carries (an abort frame ends the session with the peer's reason).</summary>
+    private InnerMessage OpenRecord(ReadOnlySpan<byte> payload)
+    {
+        if (CanonicalRecordFrame.TryRead(payload, out ulong sequence, out ReadOnlySpan<byte> sealedBase64))
+        {
+            ApplyDueReceiveMix();
+            return _opener.Open(sequence, sealedBase64);
+        }
+
+        string type = FrameJson.ReadType(payload);
+        if (type == AbortFrame.TypeName)
+        {
+            throw FrameJson.ParseAbort(payload);
+        }
+
+        if (type != RecordFrame.TypeName)
+        {
+            throw new ProtocolViolationException($"Expected a record, got a {PeerText.Quote(type)} frame.");
+        }
+
+        ApplyDueReceiveMix();
+        return _opener.Open(payload);
     }
 
     /// <summary>Acts on one authenticated message; true when it was the peer's goodbye.</summary>
@@ -233,12 +245,30 @@ public sealed partial class SecureSession
         {
             try
             {
-                await _writer.TryWriteAbortAsync(r).ConfigureAwait(false);
+                // After what is gathered behind a pending write, or not at all: an abort written beside that
+                // write would land inside its frames.
+                if (await IsDrainedAsync().ConfigureAwait(false))
+                {
+                    await _writer.TryWriteAbortAsync(r).ConfigureAwait(false);
+                }
             }
             finally
             {
                 _writeLock.Release();
             }
+        }
+    }
+
+    private async Task<bool> IsDrainedAsync()
+    {
+        try
+        {
+            await _output.DrainAsync().WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is SessionException or OperationCanceledException or TimeoutException)
+        {
+            return false;
         }
     }
 
@@ -277,6 +307,7 @@ public sealed partial class SecureSession
             {
                 _sealer.Dispose();
                 _opener.Dispose();
+                _output.Dispose();
                 ChainsWiped = true;
             }
             finally

@@ -47,6 +47,7 @@ public sealed partial class SecureSession : IAsyncDisposable
     private readonly SessionOptions _options;
     private readonly FrameReader _reader;
     private readonly FrameWriter _writer;
+    private readonly SessionWriter _output;
     private readonly RecordSealer _sealer;
     private readonly RecordOpener _opener;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -116,6 +117,7 @@ public sealed partial class SecureSession : IAsyncDisposable
         _options = options;
         _reader = reader;
         _writer = writer;
+        _output = new SessionWriter(writer, Break, _lifetime.Token);
         Role = handshake.Role;
         Suite = handshake.Suite;
         Peer = handshake.Peer;
@@ -360,6 +362,9 @@ public sealed partial class SecureSession : IAsyncDisposable
 
                 await WriteRecordLockedAsync(new InnerMessage(InnerMessage.ByeKind)).ConfigureAwait(false);
                 _byeSent = true;
+
+                // Said means written: records gathered behind a slow write go out before we wait for the answer.
+                await _output.DrainAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -371,13 +376,19 @@ public sealed partial class SecureSession : IAsyncDisposable
     /// <summary>Seals and writes one record; the caller holds the write lock. A failed write breaks the session.</summary>
     private Task WriteRecordLockedAsync(InnerMessage message) => WriteFrameLockedAsync(_sealer.SealPooled(message));
 
-    /// <summary>Writes one sealed record and gives its buffer back; the caller holds the write lock. A failed write breaks the session.</summary>
+    /// <summary>
+    /// Writes one sealed record (or gathers it behind a write still pending: <see cref="SessionWriter"/>) and
+    /// gives its buffer back; the caller holds the write lock. A failed write breaks the session.
+    /// </summary>
     private async Task WriteFrameLockedAsync(PooledFrame frame)
     {
         try
         {
             // Never the caller's token: a frame abandoned half-written would desynchronise the stream.
-            await _writer.WriteFrameAsync(frame.Wire, _lifetime.Token).ConfigureAwait(false);
+            ValueTask written = _output.WriteAsync(frame.Wire.Span);
+            frame.Return(); // copied by the writer
+            frame = default;
+            await written.ConfigureAwait(false);
             Volatile.Write(ref _lastSentAt, Environment.TickCount64);
             CountSentRecord();
         }
@@ -392,7 +403,10 @@ public sealed partial class SecureSession : IAsyncDisposable
         }
         finally
         {
-            frame.Return();
+            if (frame.Buffer is not null)
+            {
+                frame.Return();
+            }
         }
     }
 }

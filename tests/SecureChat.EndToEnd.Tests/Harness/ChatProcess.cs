@@ -102,21 +102,18 @@ public sealed class ChatProcess : IDisposable
         }
     }
 
-    /// <summary>Starts <c>dotnet UserN.dll args</c> with redirected streams and <paramref name="environment"/> added.</summary>
+    /// <summary>Starts <c>dotnet UserN.dll args</c> (or the published app, <see cref="ChatApps.StartInfo"/>) with redirected streams and <paramref name="environment"/> added.</summary>
     public static ChatProcess Start(string label, ChatApp app, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo(ChatApps.DotnetHost)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardInputEncoding = Utf8NoBom,
-            StandardOutputEncoding = Utf8NoBom,
-            StandardErrorEncoding = Utf8NoBom,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        info.ArgumentList.Add(ChatApps.DllPath(app));
+        ProcessStartInfo info = ChatApps.StartInfo(app);
+        info.RedirectStandardInput = true;
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
+        info.StandardInputEncoding = Utf8NoBom;
+        info.StandardOutputEncoding = Utf8NoBom;
+        info.StandardErrorEncoding = Utf8NoBom;
+        info.WorkingDirectory = Path.GetTempPath();
         foreach (string arg in args)
         {
             info.ArgumentList.Add(arg);
