@@ -12,6 +12,7 @@ using SecureChat.Cli.Network;
 using SecureChat.Cli.Trust;
 using SecureChat.Cli.Views;
 using SecureChat.Cli.Views.Line;
+using SecureChat.Cli.Views.Screen;
 using SecureChat.Protocol.Handshake;
 using SecureChat.Protocol.Session;
 
@@ -198,7 +199,10 @@ public sealed partial class ChatRunner : IDisposable
         IChatTerminal view = _terminal.IsInteractive && _trust.IsUnverified(session.Peer.Fingerprint)
             ? new UnverifiedSpeakerTerminal(_terminal, UnverifiedSpeakerTerminal.Shorten(session.Peer.Fingerprint.ToString()))
             : _terminal;
-        var loop = new ChatLoop(session, state, new TerminalInput(view), new TerminalView(view), new ChatLoopSettings(_settings.Name, _settings.ReceiptWait)
+        // The full screen renders the events itself (delivery marks in place) and shows the peer in its status line.
+        var screen = _terminal as ScreenView;
+        screen?.ShowSession(session.Peer.Name, session.Peer.Fingerprint.ToString(), verified: view == _terminal, SuiteNames.ToWireName(session.Suite));
+        var loop = new ChatLoop(session, state, new TerminalInput(view), screen ?? (IChatEvents)new TerminalView(view), new ChatLoopSettings(_settings.Name, _settings.ReceiptWait)
         {
             Resumable = resumable,
             StartupFiles = _settings.SendFiles,

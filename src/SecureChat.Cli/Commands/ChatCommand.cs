@@ -6,6 +6,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SecureChat.Cli.Views;
 using SecureChat.Cli.Views.Line;
+using SecureChat.Cli.Views.Screen;
 using SecureChat.Cli.Views.Script;
 using SecureChat.Cli.Files;
 using SecureChat.Cli.Home;
@@ -333,10 +334,13 @@ internal sealed partial class ChatCommand : RootCommand
     {
         ChatSettings settings = ToSettings(result) with { Invocation = console.Invocation ?? AppInvocation.Detect(ProgramName, console.Environment) };
         using ILoggerFactory loggers = CreateLoggers(settings.Verbosity);
-        IChatTerminal terminal = console.IsInteractive
+        // At a terminal the full screen, unless it declines (NO_COLOR, TERM=dumb, too small): then the line view.
+        using ScreenView? screen = console.IsInteractive ? ScreenView.TryCreate($"{settings.Name}> ", settings.Role == ChatRole.Listener, console.Environment, console.Out) : null;
+        IChatTerminal terminal = (IChatTerminal?)screen ?? (console.IsInteractive
             ? new InteractiveTerminal(console.Out, $"{settings.Name}> ", console.UseColour)
-            : new ScriptedTerminal(console.In, console.Out, console.Error);
+            : new ScriptedTerminal(console.In, console.Out, console.Error));
+        using var leaving = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, screen?.Leaving ?? CancellationToken.None);
         using var runner = new ChatRunner(settings, terminal, loggers.CreateLogger("SecureChat"), console.Environment);
-        return await runner.RunAsync(cancellationToken).ConfigureAwait(false);
+        return await runner.RunAsync(leaving.Token).ConfigureAwait(false);
     }
 }
