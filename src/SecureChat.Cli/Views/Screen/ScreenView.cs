@@ -129,7 +129,7 @@ public sealed partial class ScreenView : IChatTerminal, IChatEvents, IDisposable
     public async Task<TrustChoice> AskAsync(TrustQuestion question, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(question);
-        var shown = new TaskCompletionSource<TrustDialog>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var shown = new TaskCompletionSource<TrustDialog>(); // the dialog's own answer leaves the UI thread
         OnUiThread(() => shown.TrySetResult(_screen.Ask(question)));
         TrustDialog dialog = await shown.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         await using (cancellationToken.Register(() => OnUiThread(dialog.Withdraw)).ConfigureAwait(false))
