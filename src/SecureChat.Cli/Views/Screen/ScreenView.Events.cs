@@ -41,10 +41,12 @@ public sealed partial class ScreenView
                 }
 
                 ShowSystem(ChatSentences.PeerLeft(left));
+                KeepForTerminal(new ChatLine(LineKind.System, ChatSentences.PeerLeft(left))); // it may be why the app ends
                 break;
             case SessionFailed failed:
                 ShowConnection(ConnectionState.Disconnected);
                 ShowWarning(ChatSentences.SessionFailed(failed));
+                KeepForTerminal(new ChatLine(LineKind.Warning, ChatSentences.SessionFailed(failed)));
                 break;
             case WeLeft:
                 StartLeaving();

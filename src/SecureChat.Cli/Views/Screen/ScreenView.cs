@@ -191,6 +191,18 @@ public sealed partial class ScreenView : IChatTerminal, IChatEvents, IDisposable
         }
     }
 
+    /// <summary>Keeps <paramref name="line"/> to write to the terminal when the screen closes, unless it is kept already.</summary>
+    private void KeepForTerminal(ChatLine line)
+    {
+        lock (_gate)
+        {
+            if (!_leaving && !_closed)
+            {
+                _saidWhileLeaving.AddRange(line.DisplayLines());
+            }
+        }
+    }
+
     private void ShowQueued()
     {
         int queued = _lines.Reader.Count;

@@ -162,4 +162,14 @@ public sealed class ScreenInputTests
         written.Should().Contain("You left the conversation.").And.Contain("unconfirmed line");
         written.Should().NotContain("before leaving", "the screen showed it; only what was said while leaving is repeated");
     }
+
+    [Fact]
+    public void PeerLeft_IsWrittenToTheTerminalWhenTheScreenCloses_SoTheUserSeesWhyTheAppEnded()
+    {
+        var harness = new ScreenHarness();
+        harness.View.Publish(new PeerLeft("Bob"));
+        harness.Dispose();
+
+        harness.Afterwards.ToString().Should().Contain("* Bob left the conversation.");
+    }
 }
