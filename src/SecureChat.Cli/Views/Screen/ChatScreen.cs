@@ -112,11 +112,7 @@ public sealed class ChatScreen : Runnable
         {
             Pane.Scroll(page);
         }
-        else if (key == Key.Home.WithCtrl)
-        {
-            Pane.Scroll(-Pane.Rows.Count);
-        }
-        else if (key == Key.End.WithCtrl || key == Key.Esc)
+        else if (key == Key.Esc)
         {
             // Esc is the library's quit key; here it only returns to the newest line, so no stray press ends a chat.
             Pane.ScrollToBottom();
