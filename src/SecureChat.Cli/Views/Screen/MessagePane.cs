@@ -34,20 +34,11 @@ public sealed class MessagePane : ListView
     public int Append(ChatLine line)
     {
         ArgumentNullException.ThrowIfNull(line);
-        bool following = IsAtBottom();
-        _lines.Add(line);
-        _firstRows.Add(_rows.Count);
-        foreach (string row in RowsOf(line))
+        KeepingTheBottomInView(() =>
         {
-            _rows.Add(row);
-        }
-
-        if (following)
-        {
-            ScrollToBottom();
-        }
-
-        SetNeedsDraw();
+            _lines.Add(line);
+            AddRows(line);
+        });
         return _lines.Count - 1;
     }
 
@@ -108,20 +99,31 @@ public sealed class MessagePane : ListView
         }
     }
 
-    private void Rebuild()
+    private void Rebuild() => KeepingTheBottomInView(() =>
     {
-        bool following = IsAtBottom();
         _rows.Clear();
         _firstRows.Clear();
         foreach (ChatLine line in _lines)
         {
-            _firstRows.Add(_rows.Count);
-            foreach (string row in RowsOf(line))
-            {
-                _rows.Add(row);
-            }
+            AddRows(line);
         }
+    });
 
+    /// <summary>Adds the rows of <paramref name="line"/> at the bottom, remembering where they start.</summary>
+    private void AddRows(ChatLine line)
+    {
+        _firstRows.Add(_rows.Count);
+        foreach (string row in RowsOf(line))
+        {
+            _rows.Add(row);
+        }
+    }
+
+    /// <summary>Makes <paramref name="change"/>; if the newest row was in view, it still is after.</summary>
+    private void KeepingTheBottomInView(Action change)
+    {
+        bool following = IsAtBottom();
+        change();
         if (following)
         {
             ScrollToBottom();
