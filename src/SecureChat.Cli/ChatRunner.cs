@@ -12,6 +12,7 @@ using SecureChat.Cli.Network;
 using SecureChat.Cli.Trust;
 using SecureChat.Cli.Views;
 using SecureChat.Cli.Views.Line;
+using SecureChat.Cli.Views.Screen;
 using SecureChat.Protocol.Handshake;
 using SecureChat.Protocol.Session;
 
@@ -40,7 +41,8 @@ public sealed partial class ChatRunner : IDisposable
         _logger = logger;
         _environment = environment;
         var input = new TerminalInput(terminal);
-        var view = new TerminalView(terminal);
+        // A view that renders events itself (the full screen) gets them as events; the others as sentences.
+        IChatEvents view = terminal as IChatEvents ?? new TerminalView(terminal);
         _idle = new IdleInput(input, view, settings.Role == ChatRole.Listener ? IdleActivity.Listening : IdleActivity.Reconnecting);
         _trust = new TrustPrompt(settings, terminal, input, view, _idle.HoldAsync);
         _guesses = new GuessLimiter(settings.Listener, TimeProvider.System);
@@ -227,7 +229,7 @@ public sealed partial class ChatRunner : IDisposable
             MaxPartialFiles = _settings.MaxPartialFiles,
             MaxPartialBytes = _settings.MaxPartialBytes,
         };
-        var files = new FileTransfers(new TerminalView(_terminal), policy, _logger, TimeProvider.System);
+        var files = new FileTransfers(_terminal as IChatEvents ?? new TerminalView(_terminal), policy, _logger, TimeProvider.System);
         files.RemoveStalePartials();
         return new ChatState(conversation, files);
     }
@@ -242,7 +244,10 @@ public sealed partial class ChatRunner : IDisposable
         IChatTerminal view = _terminal.IsInteractive && _trust.IsUnverified(session.Peer.Fingerprint)
             ? new UnverifiedSpeakerTerminal(_terminal, UnverifiedSpeakerTerminal.Shorten(session.Peer.Fingerprint.ToString()))
             : _terminal;
-        var loop = new ChatLoop(session, state, new TerminalInput(view), new TerminalView(view), new ChatLoopSettings(_settings.Name, _settings.ReceiptWait)
+        // The full screen renders the events itself (delivery marks in place) and shows the peer in its status line.
+        var screen = _terminal as ScreenView;
+        screen?.ShowSession(session.Peer.Name, session.Peer.Fingerprint.ToString(), verified: view == _terminal, SuiteNames.ToWireName(session.Suite));
+        var loop = new ChatLoop(session, state, new TerminalInput(view), screen ?? (IChatEvents)new TerminalView(view), new ChatLoopSettings(_settings.Name, _settings.ReceiptWait)
         {
             Resumable = resumable,
             StartupFiles = _settings.SendFiles,

@@ -6,6 +6,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SecureChat.Cli.Views;
 using SecureChat.Cli.Views.Line;
+using SecureChat.Cli.Views.Screen;
 using SecureChat.Cli.Views.Script;
 using SecureChat.Cli.Files;
 using SecureChat.Cli.Home;
@@ -345,13 +346,15 @@ internal sealed partial class ChatCommand : RootCommand
         using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         ViewKind view = ChooseView(result);
 
-        // The screen view plugs in here; until it is merged, the screen falls back to the line view.
-        using InteractiveTerminal? line = view is ViewKind.Line or ViewKind.Screen
+        // The full screen where ViewChoice allows it and its driver starts; otherwise the line view.
+        using ScreenView? screen = view is ViewKind.Screen ? ScreenView.TryCreate($"{settings.Name}> ", settings.Role == ChatRole.Listener, console.Environment, console.Out) : null;
+        using InteractiveTerminal? line = screen is null && view is ViewKind.Line or ViewKind.Screen
             ? new InteractiveTerminal(console.Out, $"{settings.Name}> ", console.UseColour) { Interrupt = interrupted.Cancel, OwnsConsole = console.OwnsConsole }
             : null;
-        IChatTerminal terminal = line ?? (IChatTerminal)new ScriptedTerminal(console.In, console.Out, console.Error);
+        IChatTerminal terminal = (IChatTerminal?)screen ?? (IChatTerminal?)line ?? new ScriptedTerminal(console.In, console.Out, console.Error);
+        using var leaving = CancellationTokenSource.CreateLinkedTokenSource(interrupted.Token, screen?.Leaving ?? CancellationToken.None);
         using var runner = new ChatRunner(settings, terminal, loggers.CreateLogger("SecureChat"), console.Environment);
-        return await runner.RunAsync(interrupted.Token).ConfigureAwait(false);
+        return await runner.RunAsync(leaving.Token).ConfigureAwait(false);
     }
 
     /// <summary>The view this run uses (<see cref="ViewChoice"/> has the rules).</summary>
