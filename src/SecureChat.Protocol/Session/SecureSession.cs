@@ -372,41 +372,4 @@ public sealed partial class SecureSession : IAsyncDisposable
             _writeLock.Release();
         }
     }
-
-    /// <summary>Seals and writes one record; the caller holds the write lock. A failed write breaks the session.</summary>
-    private Task WriteRecordLockedAsync(InnerMessage message) => WriteFrameLockedAsync(_sealer.SealPooled(message));
-
-    /// <summary>
-    /// Writes one sealed record (or gathers it behind a write still pending: <see cref="SessionWriter"/>) and
-    /// gives its buffer back; the caller holds the write lock. A failed write breaks the session.
-    /// </summary>
-    private async Task WriteFrameLockedAsync(PooledFrame frame)
-    {
-        try
-        {
-            // Never the caller's token: a frame abandoned half-written would desynchronise the stream.
-            ValueTask written = _output.WriteAsync(frame.Wire.Span);
-            frame.Return(); // copied by the writer
-            frame = default;
-            await written.ConfigureAwait(false);
-            Volatile.Write(ref _lastSentAt, Environment.TickCount64);
-            CountSentRecord();
-        }
-        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
-        {
-            throw Failure?.Again() ?? new ConnectionLostException("The session was closed while a frame was being written.");
-        }
-        catch (SessionException e)
-        {
-            Break(e);
-            throw Failure?.Again() ?? e;
-        }
-        finally
-        {
-            if (frame.Buffer is not null)
-            {
-                frame.Return();
-            }
-        }
-    }
 }
