@@ -34,7 +34,7 @@ internal static class SessionHarness
         Stream initiatorStream, Stream responderStream, SessionOptions initiator, SessionOptions responder)
     {
         Task<SecureSession> responding = Task.Run(() => SecureSession.RespondAsync(responderStream, responder));
-        Task<SecureSession> initiating = Task.Run(() => SecureSession.InitiateAsync(initiatorStream, initiator));
+        Task<SecureSession> initiating = Task.Run(() => SecureSession.InitiateAsync(initiatorStream, initiator, new Conversation()));
         return (await initiating, await responding);
     }
 
