@@ -331,7 +331,7 @@ public sealed class ListenerAdmissionTests
         };
         try
         {
-            await using SecureSession session = await SecureSession.InitiateAsync(stream, options, stop);
+            await using SecureSession session = await SecureSession.InitiateAsync(stream, options, new Conversation(), stop);
         }
         catch (Exception e) when (e is OperationCanceledException or SessionException)
         {

@@ -24,7 +24,7 @@ internal sealed class SecureChatTransport : IChatTransport
 
     /// <inheritdoc />
     public async Task<IConversationEnd> ConnectAsync(NetworkStream stream, CancellationToken cancellationToken) =>
-        new SecureChatEnd(await SecureSession.InitiateAsync(stream, Options(_client, "bench-client", _server.Fingerprint), cancellationToken).ConfigureAwait(false));
+        new SecureChatEnd(await SecureSession.InitiateAsync(stream, Options(_client, "bench-client", _server.Fingerprint), new Conversation(), cancellationToken).ConfigureAwait(false));
 
     /// <inheritdoc />
     public async Task<IConversationEnd> AcceptAsync(NetworkStream stream, CancellationToken cancellationToken) =>

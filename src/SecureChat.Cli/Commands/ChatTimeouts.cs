@@ -40,7 +40,7 @@ public sealed record ChatTimeouts
     internal SessionOptions ToSessionOptions(IdentityKey identity, string name, Secret? psk, IReadOnlyList<MessageSuite> suites, TrustDecision trust, Func<PeerIdentity, ReadOnlyMemory<byte>, Conversation>? resolveConversation = null, Func<PeerIdentity, bool>? expectResponder = null) => new()
     {
         ExpectResponder = expectResponder,
-        ResolveConversation = resolveConversation,
+        ResolveConversation = resolveConversation ?? SessionOptions.NewConversation,
         Identity = identity,
         Name = name,
         PreSharedKey = psk,

@@ -232,7 +232,7 @@ public sealed partial class SecureSession
         bool lent = false;
         try
         {
-            if (_carriesConversation && !_resumeApplied)
+            if (!_resumeApplied)
             {
                 throw new ProtocolViolationException("The peer sent a chunk before its resume.");
             }

@@ -10,23 +10,16 @@ namespace SecureChat.Protocol.Session;
 public sealed partial class SecureSession
 {
     /// <summary>
-    /// Runs the handshake as the initiator (the side that connected) and returns the established session.
-    /// The session owns <paramref name="stream"/> from now on and closes it on failure.
-    /// </summary>
-    /// <exception cref="SessionException">The handshake failed; the type says how.</exception>
-    public static Task<SecureSession> InitiateAsync(Stream stream, SessionOptions options, CancellationToken cancellationToken = default) =>
-        InitiateAsync(stream, options, conversation: null, cancellationToken);
-
-    /// <summary>
-    /// Runs the handshake as the initiator and, with a <paramref name="conversation"/>, starts or continues
-    /// it: our <c>resume</c> goes out at once, and sending waits for the peer's (which resends what it
+    /// Runs the handshake as the initiator and starts or continues <paramref name="conversation"/> (a new
+    /// <see cref="Conversation"/> starts one): our <c>resume</c> goes out at once, and sending waits for the peer's (which resends what it
     /// missed). The session owns <paramref name="stream"/> from now on and closes it on failure.
     /// </summary>
     /// <exception cref="SessionException">The handshake failed; the type says how.</exception>
-    public static async Task<SecureSession> InitiateAsync(Stream stream, SessionOptions options, Conversation? conversation, CancellationToken cancellationToken = default)
+    public static async Task<SecureSession> InitiateAsync(Stream stream, SessionOptions options, Conversation conversation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(conversation);
         options.Validate();
         using var handshake = new InitiatorHandshake(options.Identity, options.Name, options.Suites, options.PreSharedKey, options.Entropy, options.ExpectResponder);
         return await EstablishAsync(
@@ -52,8 +45,9 @@ public sealed partial class SecureSession
     }
 
     /// <summary>
-    /// Runs the handshake as the responder (the side that listened) and returns the established session.
-    /// The session owns <paramref name="stream"/> from now on and closes it on failure.
+    /// Runs the handshake as the responder (the side that listened) and returns the established session,
+    /// whose conversation <see cref="SessionOptions.ResolveConversation"/> finds when the initiator's
+    /// <c>resume</c> names it. The session owns <paramref name="stream"/> from now on and closes it on failure.
     /// </summary>
     /// <exception cref="SessionException">The handshake failed; the type says how.</exception>
     public static Task<SecureSession> RespondAsync(Stream stream, SessionOptions options, CancellationToken cancellationToken = default) =>
@@ -133,7 +127,7 @@ public sealed partial class SecureSession
 
             await DecideTrustAsync(result, options, cancellationToken).ConfigureAwait(false);
             var session = new SecureSession(stream, options, result, reader, writer, conversation);
-            if (conversation is not null)
+            if (conversation is not null) // the initiator's; the responder's comes with the peer's resume
             {
                 await session.SendResumeAsync(cancellationToken).ConfigureAwait(false);
             }

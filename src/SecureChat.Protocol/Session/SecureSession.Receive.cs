@@ -93,8 +93,8 @@ public sealed partial class SecureSession
             throw new ProtocolViolationException($"The peer sent a {PeerText.Quote(message.Kind)} message that this version does not know, or with the wrong fields.");
         }
 
-        // With a conversation, the peer's resume comes before anything that needs the numbering.
-        if (_carriesConversation && !_resumeApplied
+        // The peer's resume comes before anything that needs the numbering.
+        if (!_resumeApplied
             && message.Kind is not (InnerMessage.ResumeKind or InnerMessage.PingKind or InnerMessage.PongKind or InnerMessage.ByeKind
                 or InnerMessage.RekeyKind or InnerMessage.RekeyReplyKind))
         {
@@ -115,7 +115,7 @@ public sealed partial class SecureSession
                 }
 
                 Interlocked.Exchange(ref _receiptDeliveredThrough, (long)through);
-                IReadOnlyList<PendingText> confirmed = _conversation?.Confirm(through) ?? [];
+                IReadOnlyList<PendingText> confirmed = _conversation!.Confirm(through); // receipts come after resume
                 await PublishAsync(new MessagesDelivered(through) { Confirmed = confirmed }).ConfigureAwait(false);
                 return false;
             case InnerMessage.PingKind:
@@ -152,22 +152,16 @@ public sealed partial class SecureSession
             throw new ProtocolViolationException($"The peer numbered a message {id}; ids are 1 to 2^63 − 1.");
         }
 
-        if (_conversation is { } conversation)
+        // Texts come after resume, so the conversation is known. A resent text the peer could not know had
+        // arrived is dropped: each line is shown once.
+        if (!_conversation!.Receive(id, out ulong expected))
         {
-            // A resent text the peer could not know had arrived is dropped: each line is shown once.
-            if (!conversation.Receive(id, out ulong expected))
-            {
-                return;
-            }
-
-            if (id != expected)
-            {
-                throw new ProtocolViolationException($"The peer numbered a message {id}; {expected} was next.");
-            }
+            return;
         }
-        else if (id != _lastReceivedId + 1)
+
+        if (id != expected)
         {
-            throw new ProtocolViolationException($"The peer numbered a message {id}; {_lastReceivedId + 1} was next.");
+            throw new ProtocolViolationException($"The peer numbered a message {id}; {expected} was next.");
         }
 
         if (text.Length == 0 || Encoding.UTF8.GetByteCount(text) > MaxTextBytes)
@@ -180,7 +174,6 @@ public sealed partial class SecureSession
             throw new ProtocolViolationException("The peer's timestamp is outside the calendar.");
         }
 
-        _lastReceivedId = id;
         var received = new MessageReceived(id, text, DateTimeOffset.FromUnixTimeMilliseconds(sentAtMilliseconds), _options.Entropy.Now());
         if (!_skewReported && received.ClockSkew.Duration() > ClockSkewWarningThreshold)
         {

@@ -18,7 +18,7 @@ public sealed partial class SecureSession
     /// (the responder learns which one from the initiator's).
     /// </summary>
     /// <exception cref="SessionException">The session failed first.</exception>
-    /// <exception cref="InvalidOperationException">The session carries no conversation.</exception>
+    /// <exception cref="InvalidOperationException">We closed the session before the conversation resumed.</exception>
     public async Task<Conversation> WaitForConversationAsync(CancellationToken cancellationToken = default)
     {
         await _resumed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -27,10 +27,10 @@ public sealed partial class SecureSession
             throw failure.Again();
         }
 
-        return _resumeApplied ? _conversation! : throw new InvalidOperationException("This session carries no conversation.");
+        return _resumeApplied ? _conversation! : throw new InvalidOperationException("The session closed before the conversation resumed.");
     }
 
-    /// <summary>Waits until the session may send (at once without a conversation); fails as the session does.</summary>
+    /// <summary>Waits until the session may send (once resume has been exchanged); fails as the session does.</summary>
     private async ValueTask WaitUntilResumedAsync(CancellationToken cancellationToken)
     {
         if (!_resumed.Task.IsCompleted)
@@ -69,7 +69,7 @@ public sealed partial class SecureSession
     /// <summary>Applies the peer's <c>resume</c> (on the pump) and starts the answer and the resends.</summary>
     private async ValueTask ReceiveResumeAsync(InnerMessage message)
     {
-        if (_resumeApplied || !_carriesConversation)
+        if (_resumeApplied)
         {
             throw new ProtocolViolationException("The peer sent a resume that was not expected here.");
         }
@@ -90,7 +90,7 @@ public sealed partial class SecureSession
         }
         else
         {
-            conversation = _options.ResolveConversation!(Peer, id);
+            conversation = _options.ResolveConversation(Peer, id);
             if (!conversation.HasId(id))
             {
                 throw new InvalidOperationException("ResolveConversation returned a conversation with another id.");
@@ -108,7 +108,6 @@ public sealed partial class SecureSession
         IReadOnlyList<PendingText> resend = conversation.ApplyPeerResume(through, first);
         Volatile.Write(ref _lastSentId, conversation.LastSentId);
         Interlocked.Exchange(ref _receiptDeliveredThrough, (long)through);
-        _lastReceivedId = conversation.LastReceivedId;
         _resumeApplied = true;
         _ = Task.Run(() => AnswerAndResendAsync(conversation, resend));
         await PublishAsync(new ConversationResumed(continued, resend)).ConfigureAwait(false);

@@ -78,11 +78,10 @@ public sealed partial class SecureSession : IAsyncDisposable
 
     // Completed once the abort a failure calls for has been written, or could not be: closing waits for it.
     private readonly TaskCompletionSource _abortSettled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Every session carries a conversation: the initiator is given one; the responder learns which from the
+    // initiator's resume (null until then). The peer's first record must be resume, and nothing is sent
+    // before it has been applied.
     private Conversation? _conversation;
-
-    // Whether the session carries a conversation: the initiator was given one, or the responder resolves
-    // them. Then the peer's first record must be resume, and nothing is sent before it has been applied.
-    private readonly bool _carriesConversation;
     private SessionException? _failure;
     private int _closing;
     private int _shutDown;
@@ -91,7 +90,6 @@ public sealed partial class SecureSession : IAsyncDisposable
     private ulong _lastSentId;
     private ulong _receiptSent;
     private long _receiptDeliveredThrough;
-    private ulong _lastReceivedId;
     private bool _skewReported;
     private long _receiptDue;
     private int _pongDue;
@@ -107,12 +105,6 @@ public sealed partial class SecureSession : IAsyncDisposable
     private SecureSession(Stream stream, SessionOptions options, HandshakeResult handshake, FrameReader reader, FrameWriter writer, Conversation? conversation)
     {
         _conversation = conversation;
-        _carriesConversation = conversation is not null || (handshake.Role == Role.Responder && options.ResolveConversation is not null);
-        if (!_carriesConversation)
-        {
-            _resumed.SetResult(); // a session without a conversation numbers its texts from 1 and may send at once
-        }
-
         _stream = stream;
         _options = options;
         _reader = reader;
@@ -183,7 +175,7 @@ public sealed partial class SecureSession : IAsyncDisposable
         {
             ThrowIfUnusable();
             long sentAt = _options.Entropy.Now().ToUnixTimeMilliseconds();
-            ulong id = _conversation is { } conversation ? conversation.Add(text, sentAt).Id : _lastSentId + 1;
+            ulong id = _conversation!.Add(text, sentAt).Id; // set once resumed, which sending waited for
 
             // Counted before the write: the peer's receipt can come back before WriteAsync returns.
             Volatile.Write(ref _lastSentId, id);

@@ -77,10 +77,14 @@ public sealed class SessionOptions
     /// <summary>
     /// The responder's side of conversations that survive a dropped connection: given the peer and the
     /// conversation id its <c>resume</c> names, returns the conversation we hold with that id for that
-    /// peer, or a new one with that id. When set, the initiator's first record must be <c>resume</c>, and
-    /// nothing is sent (but pings, pongs and a goodbye) until it has come. When null, <c>resume</c> is refused.
+    /// peer, or a new one with that id. Every session carries a conversation: the initiator's first record
+    /// is <c>resume</c>, and nothing is sent (but pings, pongs and a goodbye) until it has come. By default
+    /// each session starts a new conversation with the id the initiator gave (nothing is kept across sessions).
     /// </summary>
-    public Func<PeerIdentity, ReadOnlyMemory<byte>, Conversation>? ResolveConversation { get; init; }
+    public Func<PeerIdentity, ReadOnlyMemory<byte>, Conversation> ResolveConversation { get; init; } = NewConversation;
+
+    /// <summary>The default <see cref="ResolveConversation"/>: a new conversation with the id the initiator gave.</summary>
+    public static Func<PeerIdentity, ReadOnlyMemory<byte>, Conversation> NewConversation { get; } = (_, id) => new Conversation(id.Span);
 
     /// <summary>Randomness and clock; replaced only by the deterministic example's test.</summary>
     internal HandshakeEntropy Entropy { get; init; } = HandshakeEntropy.System;
@@ -89,6 +93,7 @@ public sealed class SessionOptions
     {
         ArgumentNullException.ThrowIfNull(Identity);
         ArgumentNullException.ThrowIfNull(TrustPeer);
+        ArgumentNullException.ThrowIfNull(ResolveConversation);
         PeerName.Validate(Name, nameof(Name));
         if (Suites.Count == 0 || Suites.Distinct().Count() != Suites.Count || Suites.Any(s => !Enum.IsDefined(s)))
         {

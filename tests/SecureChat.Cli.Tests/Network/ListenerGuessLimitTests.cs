@@ -96,7 +96,7 @@ public sealed class ListenerGuessLimitTests
         };
         try
         {
-            SecureSession session = await SecureSession.InitiateAsync(stream, options);
+            SecureSession session = await SecureSession.InitiateAsync(stream, options, new Conversation());
             await session.DisposeAsync();
         }
         catch (PeerAbortedException e) when (e.Reason == AbortReason.Busy)

@@ -39,7 +39,7 @@ public sealed class HandshakeRuleTests
                 },
             };
             Task<SecureSession> responding = Task.Run(() => SecureSession.RespondAsync(r, alice));
-            Task<SecureSession> initiating = Task.Run(() => SecureSession.InitiateAsync(i, SessionHarness.BobOptions()));
+            Task<SecureSession> initiating = Task.Run(() => SecureSession.InitiateAsync(i, SessionHarness.BobOptions(), new Conversation()));
 
             Func<Task> respond = () => responding;
             (await respond.Should().ThrowAsync<ProtocolViolationException>()).Which.Message.Should().Contain("canonical");
@@ -69,7 +69,7 @@ public sealed class HandshakeRuleTests
         await using (relay)
         {
             Task<SecureSession> responding = Task.Run(() => SecureSession.RespondAsync(r, SessionHarness.AliceOptions()));
-            Func<Task> initiate = () => SecureSession.InitiateAsync(i, SessionHarness.BobOptions());
+            Func<Task> initiate = () => SecureSession.InitiateAsync(i, SessionHarness.BobOptions(), new Conversation());
             (await initiate.Should().ThrowAsync<PeerAbortedException>()).Which.Reason.Should().Be(AbortReason.UnsupportedVersion);
             Func<Task> respond = () => responding;
             await respond.Should().ThrowAsync<ProtocolViolationException>();
@@ -86,7 +86,7 @@ public sealed class HandshakeRuleTests
         await using (relay)
         {
             Task<SecureSession> responding = Task.Run(() => SecureSession.RespondAsync(r, SessionHarness.AliceOptions()));
-            Func<Task> initiate = () => SecureSession.InitiateAsync(i, SessionHarness.BobOptions());
+            Func<Task> initiate = () => SecureSession.InitiateAsync(i, SessionHarness.BobOptions(), new Conversation());
             (await initiate.Should().ThrowAsync<PeerAbortedException>()).Which.Reason.Should().Be(AbortReason.HandshakeFailed);
             Func<Task> respond = () => responding;
             await respond.Should().ThrowAsync<ProtocolViolationException>();
@@ -103,7 +103,7 @@ public sealed class HandshakeRuleTests
             : [f.Wire]);
         await using (relay)
         {
-            Task<SecureSession> initiating = Task.Run(() => SecureSession.InitiateAsync(i, SessionHarness.BobOptions()));
+            Task<SecureSession> initiating = Task.Run(() => SecureSession.InitiateAsync(i, SessionHarness.BobOptions(), new Conversation()));
             Func<Task> respond = () => SecureSession.RespondAsync(r, SessionHarness.AliceOptions());
             await respond.Should().ThrowAsync<ProtocolViolationException>();
             Func<Task> initiate = () => initiating;
@@ -121,7 +121,7 @@ public sealed class HandshakeRuleTests
             : [f.Wire]);
         await using (relay)
         {
-            Task<SecureSession> initiating = Task.Run(() => SecureSession.InitiateAsync(i, SessionHarness.BobOptions()));
+            Task<SecureSession> initiating = Task.Run(() => SecureSession.InitiateAsync(i, SessionHarness.BobOptions(), new Conversation()));
             Func<Task> respond = () => SecureSession.RespondAsync(r, SessionHarness.AliceOptions());
             (await respond.Should().ThrowAsync<PeerAbortedException>()).Which.Reason.Should().Be(AbortReason.Refused);
             Func<Task> initiate = () => initiating;

@@ -25,7 +25,7 @@ public sealed class HybridHandshakeRuleTests
         await using (relay)
         {
             Task<SecureSession> responding = Task.Run(() => SecureSession.RespondAsync(r, SessionHarness.AliceOptions()));
-            Func<Task> initiate = () => SecureSession.InitiateAsync(i, SessionHarness.BobOptions());
+            Func<Task> initiate = () => SecureSession.InitiateAsync(i, SessionHarness.BobOptions(), new Conversation());
             (await initiate.Should().ThrowAsync<PeerAbortedException>()).Which.Reason.Should().Be(AbortReason.UnsupportedVersion);
             Func<Task> respond = () => responding;
             (await respond.Should().ThrowAsync<ProtocolViolationException>()).Which.Message.Should().Contain("version 2");
@@ -46,7 +46,7 @@ public sealed class HybridHandshakeRuleTests
         await using (relay)
         {
             Task<SecureSession> responding = Task.Run(() => SecureSession.RespondAsync(r, SessionHarness.AliceOptions()));
-            Func<Task> initiate = () => SecureSession.InitiateAsync(i, SessionHarness.BobOptions());
+            Func<Task> initiate = () => SecureSession.InitiateAsync(i, SessionHarness.BobOptions(), new Conversation());
             (await initiate.Should().ThrowAsync<PeerAbortedException>()).Which.Reason.Should().Be(AbortReason.HandshakeFailed);
             Func<Task> respond = () => responding;
             (await respond.Should().ThrowAsync<ProtocolViolationException>()).Which.Message.Should().Contain("modulus check");
@@ -67,7 +67,7 @@ public sealed class HybridHandshakeRuleTests
         await using (relay)
         {
             Task<SecureSession> responding = Task.Run(() => SecureSession.RespondAsync(r, SessionHarness.AliceOptions()));
-            Task<SecureSession> initiating = Task.Run(() => SecureSession.InitiateAsync(i, SessionHarness.BobOptions()));
+            Task<SecureSession> initiating = Task.Run(() => SecureSession.InitiateAsync(i, SessionHarness.BobOptions(), new Conversation()));
             Func<Task> violator = frame == 1 ? () => responding : () => initiating;
             (await violator.Should().ThrowAsync<ProtocolViolationException>()).Which.Message.Should().Contain($"not {(frame == 1 ? 1184 : 1088)}");
             Func<Task> other = frame == 1 ? () => initiating : () => responding;
@@ -86,7 +86,7 @@ public sealed class HybridHandshakeRuleTests
             : [f.Wire]);
         await using (relay)
         {
-            Task<SecureSession> initiating = Task.Run(() => SecureSession.InitiateAsync(i, SessionHarness.BobOptions()));
+            Task<SecureSession> initiating = Task.Run(() => SecureSession.InitiateAsync(i, SessionHarness.BobOptions(), new Conversation()));
             Func<Task> respond = () => SecureSession.RespondAsync(r, SessionHarness.AliceOptions());
             await respond.Should().ThrowAsync<IntegrityException>();
             Func<Task> initiate = () => initiating;
@@ -107,7 +107,7 @@ public sealed class HybridHandshakeRuleTests
             : [f.Wire]);
         await using (relay)
         {
-            Task<SecureSession> initiating = Task.Run(() => SecureSession.InitiateAsync(i, SessionHarness.BobOptions()));
+            Task<SecureSession> initiating = Task.Run(() => SecureSession.InitiateAsync(i, SessionHarness.BobOptions(), new Conversation()));
             Func<Task> respond = () => SecureSession.RespondAsync(r, SessionHarness.AliceOptions());
             await respond.Should().ThrowAsync<IntegrityException>();
             Func<Task> initiate = () => initiating;

@@ -52,7 +52,7 @@ internal sealed class ScriptedPeer : IAsyncDisposable
     }
 
     /// <summary>A scripted responder (Alice) against a real initiating session (Bob, carrying <paramref name="conversation"/>).</summary>
-    public static async Task<(ScriptedPeer Alice, SecureSession Bob)> AgainstInitiatorAsync(Conversation? conversation)
+    public static async Task<(ScriptedPeer Alice, SecureSession Bob)> AgainstInitiatorAsync(Conversation conversation)
     {
         (DuplexStream ours, DuplexStream theirs) = DuplexStream.CreatePair();
         Task<SecureSession> initiating = Task.Run(() => SecureSession.InitiateAsync(theirs, SessionHarness.BobOptions(), conversation));

@@ -35,6 +35,9 @@ internal sealed class CapturedConversation
 
     private static readonly DateTimeOffset Clock = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The conversation's id is fixed too: it travels in the first record, so a random one would keep a replay from matching.</summary>
+    private static readonly byte[] ConversationId = [.. Enumerable.Range(0xc0, Conversation.IdSize).Select(b => (byte)b)];
+
     private CapturedConversation(byte[] initiatorPkcs8, byte[] responderPkcs8, byte[] psk, FixedEntropy initiatorEntropy, FixedEntropy responderEntropy)
     {
         InitiatorPkcs8 = initiatorPkcs8;
@@ -61,10 +64,10 @@ internal sealed class CapturedConversation
 
     public FixedEntropy ResponderEntropy { get; }
 
-    /// <summary>Every frame the initiator wrote, in order: hello, key, finish, then its records.</summary>
+    /// <summary>Every frame the initiator wrote, in order: hello, key, finish, then its records (its resume first).</summary>
     public List<byte[]> ToResponder { get; } = [];
 
-    /// <summary>Every frame the responder wrote, in order: hello, finish, then its records.</summary>
+    /// <summary>Every frame the responder wrote, in order: hello, finish, then its records (its resume first).</summary>
     public List<byte[]> ToInitiator { get; } = [];
 
     public byte[] Frame1 => ToResponder[0];
@@ -139,7 +142,7 @@ internal sealed class CapturedConversation
         using Secret alicePsk = Secret.Copy(Psk);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         Task<SecureSession> responding = Task.Run(() => SecureSession.RespondAsync(aliceStream, Options(false, alicePsk, ResponderEntropy), deadline.Token));
-        SecureSession bob = await SecureSession.InitiateAsync(bobStream, Options(true, bobPsk, InitiatorEntropy), deadline.Token).ConfigureAwait(false);
+        SecureSession bob = await SecureSession.InitiateAsync(bobStream, Options(true, bobPsk, InitiatorEntropy), new Conversation(ConversationId), deadline.Token).ConfigureAwait(false);
         SecureSession alice = await responding.ConfigureAwait(false);
         await using (bob.ConfigureAwait(false))
         await using (alice.ConfigureAwait(false))

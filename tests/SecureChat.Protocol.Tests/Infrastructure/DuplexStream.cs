@@ -7,6 +7,7 @@ internal sealed class DuplexStream : Stream
 {
     private readonly Stream _reading;
     private readonly Stream _writing;
+    private int _disposed;
 
     private DuplexStream(Stream reading, Stream writing)
     {
@@ -42,17 +43,42 @@ internal sealed class DuplexStream : Stream
 
     public override int Read(byte[] buffer, int offset, int count) => _reading.Read(buffer, offset, count);
 
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-        _writing.WriteAsync(buffer, cancellationToken);
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _writing.WriteAsync(buffer, cancellationToken);
+        }
+        catch (InvalidOperationException e) when (Volatile.Read(ref _disposed) == 1)
+        {
+            throw Disposed(e);
+        }
+    }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        _writing.WriteAsync(buffer, offset, count, cancellationToken);
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override void Write(byte[] buffer, int offset, int count) => _writing.Write(buffer, offset, count);
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => _writing.FlushAsync(cancellationToken);
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _writing.FlushAsync(cancellationToken);
+        }
+        catch (InvalidOperationException e) when (Volatile.Read(ref _disposed) == 1)
+        {
+            throw Disposed(e);
+        }
+    }
 
     public override void Flush() => _writing.Flush();
+
+    /// <summary>
+    /// A pipe whose writer was completed by our own Dispose says InvalidOperationException; a socket stream
+    /// says ObjectDisposedException, which is what the session expects when a write races its own close.
+    /// </summary>
+    private static ObjectDisposedException Disposed(InvalidOperationException e) => new("The stream was disposed while writing.", e);
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
@@ -62,6 +88,7 @@ internal sealed class DuplexStream : Stream
     {
         if (disposing)
         {
+            Volatile.Write(ref _disposed, 1);
             _writing.Dispose();
             _reading.Dispose();
         }

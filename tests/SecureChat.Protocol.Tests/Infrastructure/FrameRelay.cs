@@ -47,6 +47,18 @@ internal sealed class FrameRelay : IAsyncDisposable
     /// <inheritdoc cref="HandshakeFramesTowardResponder"/>
     public const int HandshakeFramesTowardInitiator = 2;
 
+    /// <summary>
+    /// Every session carries a conversation, so each side's first record is its <c>resume</c>: Bob's first
+    /// text is the second record toward the responder, and the frame after it.
+    /// </summary>
+    public const int FirstTextRecordTowardResponder = ResumeTowardResponder + 1;
+
+    /// <summary>Bob's <c>resume</c>: the first record toward the responder.</summary>
+    public const int ResumeTowardResponder = HandshakeFramesTowardResponder + 1;
+
+    /// <summary>Alice's <c>resume</c>: the first record toward the initiator, which Bob waits for before he sends a text.</summary>
+    public const int ResumeTowardInitiator = HandshakeFramesTowardInitiator + 1;
+
     public Func<RelayedFrame, IEnumerable<byte[]>> Tamper { get; set; }
 
     /// <summary>A pause before each piece after the first that <see cref="Tamper"/> returns for one frame: a slow link.</summary>

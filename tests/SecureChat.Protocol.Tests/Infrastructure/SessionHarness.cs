@@ -34,22 +34,48 @@ internal static class SessionHarness
         Stream initiatorStream, Stream responderStream, SessionOptions initiator, SessionOptions responder)
     {
         Task<SecureSession> responding = Task.Run(() => SecureSession.RespondAsync(responderStream, responder));
-        Task<SecureSession> initiating = Task.Run(() => SecureSession.InitiateAsync(initiatorStream, initiator));
+        Task<SecureSession> initiating = Task.Run(() => SecureSession.InitiateAsync(initiatorStream, initiator, new Conversation()));
         return (await initiating, await responding);
     }
 
-    /// <summary>A session pair over an in-memory duplex pipe.</summary>
-    public static Task<(SecureSession Initiator, SecureSession Responder)> OverPipesAsync(SessionOptions? initiator = null, SessionOptions? responder = null)
+    /// <summary>A session pair over an in-memory duplex pipe, its conversation resumed (see <see cref="TakeResumeAsync"/>).</summary>
+    public static async Task<(SecureSession Initiator, SecureSession Responder)> OverPipesAsync(SessionOptions? initiator = null, SessionOptions? responder = null)
     {
         (DuplexStream a, DuplexStream b) = DuplexStream.CreatePair();
-        return ConnectAsync(a, b, initiator ?? BobOptions(), responder ?? AliceOptions());
+        (SecureSession bob, SecureSession alice) = await ConnectAsync(a, b, initiator ?? BobOptions(), responder ?? AliceOptions());
+        await TakeResumeAsync(bob, alice);
+        return (bob, alice);
     }
 
-    /// <summary>A session pair over a real loopback TCP connection.</summary>
+    /// <summary>A session pair over a real loopback TCP connection, its conversation resumed (see <see cref="TakeResumeAsync"/>).</summary>
     public static async Task<(SecureSession Initiator, SecureSession Responder)> OverTcpAsync(SessionOptions? initiator = null, SessionOptions? responder = null)
     {
         (Stream client, Stream server) = await TcpPairAsync();
-        return await ConnectAsync(client, server, initiator ?? BobOptions(), responder ?? AliceOptions());
+        (SecureSession bob, SecureSession alice) = await ConnectAsync(client, server, initiator ?? BobOptions(), responder ?? AliceOptions());
+        await TakeResumeAsync(bob, alice);
+        return (bob, alice);
+    }
+
+    /// <summary>
+    /// Every session begins with a resume each way, and each side's first event is <see cref="ConversationResumed"/>.
+    /// Waits (bounded) for that event on both sides and takes it, so that a test reads each session's
+    /// events from its first text on. Fails if a session's first event is anything else.
+    /// </summary>
+    public static Task TakeResumeAsync(SecureSession initiator, SecureSession responder) =>
+        Task.WhenAll(TakeResumedEventAsync(initiator), TakeResumedEventAsync(responder)).WaitAsync(HandshakePatience);
+
+    private static async Task TakeResumedEventAsync(SecureSession session)
+    {
+        await using IAsyncEnumerator<SessionEvent> events = session.ReadEventsAsync().GetAsyncEnumerator();
+        if (!await events.MoveNextAsync())
+        {
+            throw new InvalidOperationException("The session's events ended before its conversation resumed.");
+        }
+
+        if (events.Current is not ConversationResumed)
+        {
+            throw new InvalidOperationException($"The session's first event was {events.Current.GetType().Name}, not its conversation's resume.");
+        }
     }
 
     /// <summary>Two ends of a loopback TCP connection, each owning its socket.</summary>

@@ -170,7 +170,7 @@ public sealed class FileTransferSessionTests
         {
             relay.Tamper = f =>
             {
-                if (f.Toward == Toward.Responder && !FrameRelay.IsHandshake(f))
+                if (f.Toward == Toward.Responder && f.Number > FrameRelay.ResumeTowardResponder) // after Bob's resume
                 {
                     seenWithIdKnown.Add(Interlocked.Read(ref known) >= 0);
                 }

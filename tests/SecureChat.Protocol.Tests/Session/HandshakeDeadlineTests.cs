@@ -56,7 +56,7 @@ public sealed class HandshakeDeadlineTests
         {
             var stopwatch = Stopwatch.StartNew();
 
-            Func<Task> act = () => SecureSession.InitiateAsync(near, WithHandshake(SessionHarness.BobOptions(), 1)).WaitAsync(Patience);
+            Func<Task> act = () => SecureSession.InitiateAsync(near, WithHandshake(SessionHarness.BobOptions(), 1), new Conversation()).WaitAsync(Patience);
 
             SessionTimeoutException failure = (await act.Should().ThrowAsync<SessionTimeoutException>()).Which;
             failure.Message.Should().Be("No answer from the peer within 1 s.");
@@ -77,7 +77,7 @@ public sealed class HandshakeDeadlineTests
         {
             Task<SecureSession> responding = SecureSession.RespondAsync(aliceStream, SessionHarness.AliceOptions());
 
-            Func<Task> act = () => SecureSession.InitiateAsync(bobStream, WithHandshake(SessionHarness.BobOptions(), 1)).WaitAsync(Patience);
+            Func<Task> act = () => SecureSession.InitiateAsync(bobStream, WithHandshake(SessionHarness.BobOptions(), 1), new Conversation()).WaitAsync(Patience);
 
             SessionTimeoutException failure = (await act.Should().ThrowAsync<SessionTimeoutException>()).Which;
             failure.SlowLink.Should().BeTrue(failure.Message);

@@ -78,7 +78,7 @@ public sealed class PinBeforeProofTests
                 return types;
             }
         });
-        return (SecureSession.InitiateAsync(client, initiator), captured);
+        return (SecureSession.InitiateAsync(client, initiator, new Conversation()), captured);
     }
 
     private static string AbortName(Frame frame) => FrameJson.ParseAbort(frame.Payload.Span).Reason switch

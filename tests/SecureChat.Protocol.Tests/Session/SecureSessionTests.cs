@@ -34,7 +34,9 @@ public sealed class SecureSessionTests
 
             await using IAsyncEnumerator<SessionEvent> bobEvents = bob.ReadEventsAsync().GetAsyncEnumerator();
             (await bobEvents.MoveNextAsync()).Should().BeTrue();
-            bobEvents.Current.Should().Be(new MessagesDelivered(id));
+            MessagesDelivered delivered = bobEvents.Current.Should().BeOfType<MessagesDelivered>().Which;
+            delivered.ThroughId.Should().Be(id);
+            delivered.Confirmed.Select(t => t.Text).Should().Equal("hello alice");
 
             await bob.CloseAsync();
             (await aliceEvents.MoveNextAsync()).Should().BeTrue();

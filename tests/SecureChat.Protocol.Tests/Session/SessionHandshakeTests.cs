@@ -120,10 +120,10 @@ public sealed class SessionHandshakeTests
         (DuplexStream malloryFacingAlice, DuplexStream aliceEnd) = DuplexStream.CreatePair();
         SessionOptions mallory = SessionHarness.Options(TestIdentities.Mallory, "alice");
 
-        Task<SecureSession> bob = SecureSession.InitiateAsync(bobEnd, Pinned(SessionHarness.BobOptions(), TestIdentities.Alice.PublicKey));
+        Task<SecureSession> bob = SecureSession.InitiateAsync(bobEnd, Pinned(SessionHarness.BobOptions(), TestIdentities.Alice.PublicKey), new Conversation());
         Task<SecureSession> alice = SecureSession.RespondAsync(aliceEnd, Pinned(SessionHarness.AliceOptions(), TestIdentities.Bob.PublicKey));
         Task<SecureSession> malloryToBob = SecureSession.RespondAsync(malloryFacingBob, mallory);
-        Task<SecureSession> malloryToAlice = SecureSession.InitiateAsync(malloryFacingAlice, SessionHarness.Options(TestIdentities.Mallory, "bob"));
+        Task<SecureSession> malloryToAlice = SecureSession.InitiateAsync(malloryFacingAlice, SessionHarness.Options(TestIdentities.Mallory, "bob"), new Conversation());
 
         await FluentActions.Awaiting(() => bob).Should().ThrowAsync<IdentityRefusedException>();
         await FluentActions.Awaiting(() => alice).Should().ThrowAsync<IdentityRefusedException>();
@@ -173,7 +173,7 @@ public sealed class SessionHandshakeTests
         (DuplexStream bobEnd, DuplexStream aliceEnd) = DuplexStream.CreatePair();
 
         Task<SecureSession> responding = SecureSession.RespondAsync(aliceEnd, refusing);
-        await using SecureSession bob = await SecureSession.InitiateAsync(bobEnd, SessionHarness.BobOptions());
+        await using SecureSession bob = await SecureSession.InitiateAsync(bobEnd, SessionHarness.BobOptions(), new Conversation());
 
         await FluentActions.Awaiting(() => responding).Should().ThrowAsync<IdentityRefusedException>().WithMessage("*bob*");
         (await Drain.EventsAsync(bob)).Failure.Should().BeOfType<PeerAbortedException>().Which.Reason.Should().Be(AbortReason.Refused);
@@ -197,7 +197,7 @@ public sealed class SessionHandshakeTests
         (DuplexStream bobEnd, DuplexStream aliceEnd) = DuplexStream.CreatePair();
 
         Task<SecureSession> responding = SecureSession.RespondAsync(aliceEnd, SessionHarness.AliceOptions());
-        await FluentActions.Awaiting(() => SecureSession.InitiateAsync(bobEnd, refusing)).Should().ThrowAsync<IdentityRefusedException>();
+        await FluentActions.Awaiting(() => SecureSession.InitiateAsync(bobEnd, refusing, new Conversation())).Should().ThrowAsync<IdentityRefusedException>();
         await using SecureSession alice = await responding;
 
         seen.Peer!.Fingerprint.Should().Be(TestIdentities.Alice.Fingerprint);
@@ -263,7 +263,7 @@ public sealed class SessionHandshakeTests
         await using (relay)
         {
             Task<SecureSession> responding = SecureSession.RespondAsync(aliceStream, alice);
-            Task<SecureSession> initiating = SecureSession.InitiateAsync(bobStream, bob);
+            Task<SecureSession> initiating = SecureSession.InitiateAsync(bobStream, bob, new Conversation());
             Exception? bobFailure = await FailureOf(initiating);
             Exception? aliceFailure = await FailureOf(responding);
             return (bobFailure, aliceFailure);

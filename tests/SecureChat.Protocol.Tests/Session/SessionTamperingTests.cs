@@ -9,11 +9,12 @@ namespace SecureChat.Protocol.Tests.Session;
 /// <summary>
 /// A man in the middle of an established session: every change to the stream of records ends the session
 /// with an integrity error on the side that received it, and the changed content is never delivered.
-/// Frames toward the responder are numbered 1 (hello), 2 (key), 3 (finish), then 4, 5, 6… for Bob's records.
+/// Frames toward the responder are numbered 1 (hello), 2 (key), 3 (finish), 4 (Bob's resume), then 5, 6, 7…
+/// for Bob's texts.
 /// </summary>
 public sealed class SessionTamperingTests
 {
-    private const int FirstRecord = FrameRelay.HandshakeFramesTowardResponder + 1;
+    private const int FirstRecord = FrameRelay.FirstTextRecordTowardResponder;
 
     [Theory]
     [InlineData(Transport.Pipes)]
@@ -78,10 +79,11 @@ public sealed class SessionTamperingTests
     [InlineData(Transport.Tcp)]
     public async Task Receive_OwnRecordReflectedBack_EndsWithIntegrityError(Transport transport)
     {
-        // Alice's own records never reach Bob; Bob's first record is sent back to him with the sequence
-        // number he expects from Alice (0), so only the direction in the header can give it away.
+        // Alice's own records after her resume never reach Bob; Bob's first text (his record 1, after his
+        // resume) is sent back to him with the sequence number he expects from Alice (1), so only the
+        // direction in the header can give it away. Alice's resume must pass: Bob sends no text before it.
         (Stream bobStream, Stream aliceStream, FrameRelay relay) = await FrameRelay.CreateAsync(transport, f =>
-            f.Toward == Toward.Initiator && f.Number > 2 ? [] : [f.Wire]);
+            f.Toward == Toward.Initiator && f.Number > FrameRelay.ResumeTowardInitiator ? [] : [f.Wire]);
         await using (relay)
         {
             (SecureSession bob, SecureSession alice) = await SessionHarness.ConnectAsync(bobStream, aliceStream, SessionHarness.BobOptions(), SessionHarness.AliceOptions());
@@ -89,7 +91,7 @@ public sealed class SessionTamperingTests
             await using (alice)
             {
                 await bob.SendAsync("look at me");
-                RelayedFrame record = await NextRecordAsync(relay, Toward.Responder);
+                RelayedFrame record = await NextTextRecordAsync(relay, Toward.Responder);
                 await relay.InjectAsync(Toward.Initiator, record.Wire);
 
                 Drain.Result result = await Drain.EventsAsync(bob);
@@ -105,7 +107,7 @@ public sealed class SessionTamperingTests
     [InlineData(Transport.Tcp)]
     public async Task Receive_RecordSplicedFromAnotherSession_EndsWithIntegrityError(Transport transport)
     {
-        // Session one: capture Bob's first record.
+        // Session one: capture Bob's first text (the record after his resume).
         byte[] foreign;
         (Stream bob1Stream, Stream alice1Stream, FrameRelay relay1) = await FrameRelay.CreateAsync(transport);
         await using (relay1)
@@ -115,7 +117,7 @@ public sealed class SessionTamperingTests
             await using (alice1)
             {
                 await bob1.SendAsync("from session one");
-                foreign = (await NextRecordAsync(relay1, Toward.Responder)).Wire;
+                foreign = (await NextTextRecordAsync(relay1, Toward.Responder)).Wire;
             }
         }
 
@@ -262,14 +264,21 @@ public sealed class SessionTamperingTests
         }
     }
 
-    private static async Task<RelayedFrame> NextRecordAsync(FrameRelay relay, Toward toward)
+    /// <summary>The first record relayed <paramref name="toward"/> after that side's resume (its record 0).</summary>
+    private static async Task<RelayedFrame> NextTextRecordAsync(FrameRelay relay, Toward toward)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        bool resumeSeen = false;
         await foreach (RelayedFrame frame in relay.Seen.Reader.ReadAllAsync(timeout.Token))
         {
             if (frame.Toward == toward && Encoding.UTF8.GetString(frame.Wire).Contains("\"record\"", StringComparison.Ordinal))
             {
-                return frame;
+                if (resumeSeen)
+                {
+                    return frame;
+                }
+
+                resumeSeen = true;
             }
         }
 
