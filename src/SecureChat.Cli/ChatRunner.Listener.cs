@@ -2,7 +2,6 @@
 // conversation, new or kept from a dropped connection, and what follows it is decided: listen on, keep the
 // conversation for the peer's return, or stop (--once, /quit, Ctrl+C).
 using SecureChat.Cli.Chat;
-using SecureChat.Cli.Views;
 using SecureChat.Cli.Home;
 using SecureChat.Cli.Logging;
 using SecureChat.Cli.Network;
@@ -17,12 +16,12 @@ public sealed partial class ChatRunner
     private readonly ConversationSlot _slot = new();
     private ConversationKeeper? _keeper;
 
-    private ConversationKeeper Keeper => _keeper ??= new ConversationKeeper(_terminal, NewChatState);
+    private ConversationKeeper Keeper => _keeper ??= new ConversationKeeper(_terminal, _events, NewChatState);
 
     private async Task<int> ListenAsync(ChatIdentity identity, CancellationToken cancellationToken)
     {
         SessionOptions options = _trust.Options(identity, peer => [PeerLabel.Name(peer.Name)], _slot, Keeper.Resolve);
-        var listener = new Listener(_settings, _terminal, _logger, _guesses, _slot);
+        var listener = new Listener(_settings, _terminal, _events, _logger, _guesses, _slot);
 
         // At a terminal the user's input is read while no caller is there: /quit leaves at once (issue 17 item 2).
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _idle.QuitToken);
@@ -39,7 +38,7 @@ public sealed partial class ChatRunner
         catch (UnreachableException e)
         {
             Failure failure = Failures.Classify(e);
-            _terminal.ShowWarning(failure.Sentence);
+            _events.Publish(new FailureNoticed(failure.Sentence));
             return failure.ExitCode;
         }
         finally
@@ -68,7 +67,7 @@ public sealed partial class ChatRunner
                     // Ended before the conversation began (the caller refused us, or went away): as a conversation's failure.
                     Log.FailureDetail(_logger, e);
                     Failure failure = Failures.Classify(e, session.Peer.Name);
-                    _terminal.ShowWarning(failure.Sentence);
+                    _events.Publish(new FailureNoticed(failure.Sentence));
                     return _settings.Once || cancellationToken.IsCancellationRequested ? failure.ExitCode : null;
                 }
 
@@ -108,8 +107,7 @@ public sealed partial class ChatRunner
 
             Keeper.Keep(session.Peer.Fingerprint, state, session.Peer.Name);
             int waiting = state.Conversation.Unconfirmed.Count + state.Conversation.Unsent.Count;
-            _terminal.ShowSystem($"Still listening on port {_settings.Port}. If {SafeText.ForTerminal(session.Peer.Name)} reconnects, the conversation resumes" +
-                (waiting > 0 ? $" and {waiting} unconfirmed message(s) are resent." : "."));
+            _events.Publish(new ListeningForReturn(_settings.Port, session.Peer.Name, waiting));
             return null;
         }
 
@@ -119,7 +117,7 @@ public sealed partial class ChatRunner
         }
 
         _terminal.DiscardPendingInput(); // nothing typed for this conversation goes to the next caller
-        _terminal.ShowSystem($"Still listening on port {_settings.Port}. Waiting for User2…");
+        _events.Publish(new ListeningAgain(_settings.Port));
         return null;
     }
 }

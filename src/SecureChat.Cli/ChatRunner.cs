@@ -26,6 +26,7 @@ public sealed partial class ChatRunner : IDisposable
 
     private readonly ChatSettings _settings;
     private readonly IChatTerminal _terminal;
+    private readonly IChatEvents _events;
     private readonly ILogger _logger;
     private readonly Func<string, string?> _environment;
     private readonly TrustPrompt _trust;
@@ -43,6 +44,7 @@ public sealed partial class ChatRunner : IDisposable
         var input = new TerminalInput(terminal);
         // A view that renders events itself (the full screen) gets them as events; the others as sentences.
         IChatEvents view = terminal as IChatEvents ?? new TerminalView(terminal);
+        _events = view;
         _idle = new IdleInput(input, view, settings.Role == ChatRole.Listener ? IdleActivity.Listening : IdleActivity.Reconnecting);
         _trust = new TrustPrompt(settings, terminal, input, view, _idle.HoldAsync);
         _guesses = new GuessLimiter(settings.Listener, TimeProvider.System);
@@ -67,20 +69,20 @@ public sealed partial class ChatRunner : IDisposable
             catch (Exception e)
             {
                 Failure failure = Failures.Classify(e);
-                _terminal.ShowWarning(failure.Sentence);
+                _events.Publish(new FailureNoticed(failure.Sentence));
                 return failure.ExitCode;
             }
 
             if (identity.Created)
             {
                 Log.KeyCreated(_logger, identity.Key.Fingerprint.ToString(), identity.Home.IdentityKeyPath);
-                _terminal.ShowSystem($"Created your identity key {identity.Key.Fingerprint} in {identity.Home.IdentityKeyPath}");
+                _events.Publish(new IdentityCreated(identity.Key.Fingerprint.ToString(), identity.Home.IdentityKeyPath));
             }
 
             // An unsafe --accept-files folder is refused now, not at the first offer.
             if (_settings.AcceptFilesInto is { } into && CheckFolder(into) is { } refused)
             {
-                _terminal.ShowWarning(refused.Sentence);
+                _events.Publish(new FailureNoticed(refused.Sentence));
                 return refused.ExitCode;
             }
 
@@ -148,7 +150,7 @@ public sealed partial class ChatRunner : IDisposable
         using ChatState state = NewChatState(new Conversation());
         state.UnreadInput = () => TakeUnreadInput(cancellationToken); // User2's conversation ends with the app
         SessionOptions options = _trust.Options(identity, peer => [PeerLabel.Address(_settings.Host, _settings.Port), PeerLabel.Name(peer.Name)], slot: null, resolveConversation: null);
-        var dialer = new Dialer(_settings, _terminal, _logger);
+        var dialer = new Dialer(_settings, _events, _logger);
         DialOutcome dialled = await dialer.ConnectAsync(options, state.Conversation, cancellationToken).ConfigureAwait(false);
         while (dialled.Session is { } session)
         {
@@ -186,7 +188,7 @@ public sealed partial class ChatRunner : IDisposable
         if (dialled.GaveUpAfter is { } attempts)
         {
             // Reconnecting failed for good: say so, and list everything that never reached the peer.
-            _terminal.ShowWarning($"Gave up reconnecting to {_settings.Host}:{_settings.Port} after {attempts} attempt(s).");
+            _events.Publish(new GaveUpReconnecting(_settings.Host, _settings.Port, attempts));
             UndeliveredList.Show(_terminal, state.Undelivered(), state.UnfinishedFiles(), TakeUnreadInput(cancellationToken));
         }
 

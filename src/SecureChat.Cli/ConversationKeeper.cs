@@ -10,7 +10,7 @@ using SecureChat.Protocol.Session;
 namespace SecureChat.Cli;
 
 /// <summary>The listener's conversations kept for their peers' return.</summary>
-internal sealed class ConversationKeeper(IChatTerminal terminal, Func<Conversation, ChatState> newState)
+internal sealed class ConversationKeeper(IChatTerminal terminal, IChatEvents events, Func<Conversation, ChatState> newState)
 {
     private readonly KeptConversations<ChatState> _kept = new();
     private volatile QueueTarget? _newest;
@@ -73,14 +73,11 @@ internal sealed class ConversationKeeper(IChatTerminal terminal, Func<Conversati
     /// <summary>A kept conversation that will not resume: list what it never delivered.</summary>
     private void GiveUp(ChatState kept)
     {
-        IReadOnlyList<string> undelivered = [.. kept.Undelivered(), .. kept.UnfinishedFiles().Select(FileSentences.Unfinished)];
-        if (undelivered.Count > 0)
+        IReadOnlyList<string> messages = kept.Undelivered();
+        IReadOnlyList<UnfinishedFile> files = kept.UnfinishedFiles();
+        if (messages.Count + files.Count > 0)
         {
-            terminal.ShowWarning($"The earlier conversation will not resume; {undelivered.Count} message(s) were never confirmed delivered:");
-            foreach (string text in undelivered)
-            {
-                terminal.ShowWarning("  " + text);
-            }
+            events.Publish(new EarlierConversationLost(messages, files));
         }
 
         kept.Dispose();

@@ -2,10 +2,9 @@
 // nobody listens (--retry, backing off 0.5 s doubling to 8 s); after a dropped connection (--reconnect) every
 // failure that another attempt could cure (Failures.Classify says which) is retried, backing off 0.25 s
 // doubling to 10 s, up to --reconnect-attempts.
-using System.Globalization;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using SecureChat.Cli.Views;
+using SecureChat.Cli.Chat;
 using SecureChat.Cli.Commands;
 using SecureChat.Cli.Logging;
 using SecureChat.Protocol.Errors;
@@ -20,7 +19,7 @@ namespace SecureChat.Cli.Network;
 internal sealed record DialOutcome(SecureSession? Session, Failure? Failure, int? GaveUpAfter);
 
 /// <summary>Connects to the listener and runs the initiator's handshake.</summary>
-internal sealed class Dialer(ChatSettings settings, IChatTerminal terminal, ILogger logger)
+internal sealed class Dialer(ChatSettings settings, IChatEvents events, ILogger logger)
 {
     /// <summary>The longest wait between two attempts of a first connection.</summary>
     public static readonly TimeSpan MaxRetryBackoff = TimeSpan.FromSeconds(8);
@@ -38,7 +37,7 @@ internal sealed class Dialer(ChatSettings settings, IChatTerminal terminal, ILog
     /// <summary>After a dropped connection: waits, then tries again while the failure is one another attempt could cure.</summary>
     public async Task<DialOutcome> ReconnectAsync(SessionOptions options, Conversation conversation, CancellationToken cancellationToken)
     {
-        terminal.ShowWarning($"Connection lost — reconnecting in {ReconnectDelay(1).TotalSeconds:0.##} s…");
+        events.Publish(new ConnectionLostReconnecting(ReconnectDelay(1)));
         for (int reconnect = 1; ; reconnect++)
         {
             if (!await WaitAsync(ReconnectDelay(reconnect), cancellationToken).ConfigureAwait(false))
@@ -54,8 +53,7 @@ internal sealed class Dialer(ChatSettings settings, IChatTerminal terminal, ILog
 
             // One line per attempt, its reason on it (issue 17 item 9); a success says "Reconnected" instead.
             bool last = !failure!.Retryable || reconnect >= settings.ReconnectAttempts;
-            string next = last ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" Next try in {ReconnectDelay(reconnect + 1).TotalSeconds:0.##} s.");
-            terminal.ShowWarning($"Reconnecting (attempt {reconnect} of {settings.ReconnectAttempts})… {failure.Sentence}{next}");
+            events.Publish(new ReconnectAttemptFailed(reconnect, settings.ReconnectAttempts, failure.Sentence, last ? null : ReconnectDelay(reconnect + 1)));
             if (last)
             {
                 return new DialOutcome(null, failure, reconnect);
@@ -106,7 +104,7 @@ internal sealed class Dialer(ChatSettings settings, IChatTerminal terminal, ILog
             // The trust decision has said why it refused; Ctrl+C needs no sentence.
             if (!quiet && e is not (IdentityRefusedException or OperationCanceledException))
             {
-                terminal.ShowWarning(failure.Sentence);
+                events.Publish(new FailureNoticed(failure.Sentence));
             }
 
             return (null, failure);
@@ -148,7 +146,7 @@ internal sealed class Dialer(ChatSettings settings, IChatTerminal terminal, ILog
                     throw new UnreachableException(why, e);
                 }
 
-                terminal.ShowWarning(string.Create(CultureInfo.InvariantCulture, $"Attempt {attempt} of {retries + 1}: {why} Trying again in {backoff.TotalSeconds:0.#} s."));
+                events.Publish(new DialAttemptFailed(attempt, retries + 1, why, backoff));
                 await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxRetryBackoff.Ticks));
             }

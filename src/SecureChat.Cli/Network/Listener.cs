@@ -10,6 +10,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using SecureChat.Cli.Chat;
 using SecureChat.Cli.Views;
 using SecureChat.Cli.Commands;
 using SecureChat.Cli.Logging;
@@ -21,7 +22,7 @@ using SecureChat.Protocol.Session;
 namespace SecureChat.Cli.Network;
 
 /// <summary>Accepts callers and hands each established session to the conversation, one at a time.</summary>
-internal sealed class Listener(ChatSettings settings, IChatTerminal terminal, ILogger logger, GuessLimiter guesses, ConversationSlot conversationSlot)
+internal sealed class Listener(ChatSettings settings, IChatTerminal terminal, IChatEvents events, ILogger logger, GuessLimiter guesses, ConversationSlot conversationSlot)
 {
     private readonly DropReports _drops = new(terminal.ShowWarning, TimeProvider.System);
 
@@ -44,7 +45,7 @@ internal sealed class Listener(ChatSettings settings, IChatTerminal terminal, IL
         }
 
         Log.Listening(logger, listener.LocalEndpoint);
-        terminal.ShowSystem($"Listening on {listener.LocalEndpoint} as {settings.Name} ({options.Identity.Fingerprint}). Waiting for User2…");
+        events.Publish(new Listening($"{listener.LocalEndpoint}", settings.Name, options.Identity.Fingerprint.ToString()));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var handshakes = new HandshakeSlots(settings.Listener);
         var waitingRoom = new HelloWaitingRoom(settings.Listener.MaxWaitingForHello);
@@ -98,7 +99,7 @@ internal sealed class Listener(ChatSettings settings, IChatTerminal terminal, IL
                     // A defect of ours, not the caller's: say so, rather than end a conversation without a word.
                     Log.FailureDetail(logger, e);
                     Failure failure = Failures.Classify(e);
-                    terminal.ShowWarning(failure.Sentence);
+                    events.Publish(new FailureNoticed(failure.Sentence));
                     if (settings.Once)
                     {
                         exitCode = failure.ExitCode;
@@ -181,7 +182,7 @@ internal sealed class Listener(ChatSettings settings, IChatTerminal terminal, IL
         }
     }
 
-    private void ListeningAgain() => terminal.ShowSystem($"Still listening on port {settings.Port}. Waiting for User2…");
+    private void ListeningAgain() => events.Publish(new ListeningAgain(settings.Port));
 
     /// <summary>How long a caller may take to send its whole hello: the handshake deadline, unless a shorter wait was asked for.</summary>
     private TimeSpan HelloWait(SessionOptions options) =>

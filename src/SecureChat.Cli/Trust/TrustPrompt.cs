@@ -67,14 +67,14 @@ internal sealed class TrustPrompt : IDisposable
             TrustVerdict? refused = Gate(identity).CheckBeforeProof(peer, labels);
             if (refused is not null)
             {
-                _terminal.ShowWarning(refused.Message);
+                _events.Publish(new PeerRefusedByTrust(refused.Message));
             }
 
             return refused is null;
         }
         catch (KnownPeersException e)
         {
-            _terminal.ShowWarning($"Could not check the known peers, so the connection is refused: {e.Message}");
+            _events.Publish(new KnownPeersUnreadable(e.Message));
             return false;
         }
     }
@@ -92,7 +92,7 @@ internal sealed class TrustPrompt : IDisposable
             {
                 if (!slot.TryClaim())
                 {
-                    _terminal.ShowWarning($"Turned away \"{SafeText.ForTerminal(peer.Name)}\" ({peer.Fingerprint}): already in a conversation.");
+                    _events.Publish(new CallerTurnedAway(peer.Name, peer.Fingerprint.ToString()));
                     return false;
                 }
 
@@ -108,11 +108,11 @@ internal sealed class TrustPrompt : IDisposable
 
             if (!verdict.Accepted)
             {
-                _terminal.ShowWarning(verdict.Message);
+                _events.Publish(new PeerRefusedByTrust(verdict.Message));
             }
             else if (verdict.Reason == TrustReason.NewAccepted)
             {
-                _terminal.ShowSystem($"First contact with {peer.Name}: remembered its key {peer.Fingerprint}. Safety number (compare it aloud; it is the same on both screens): {peer.SafetyNumber}");
+                _events.Publish(new FirstContactRemembered(peer.Name, peer.Fingerprint.ToString(), peer.SafetyNumber.ToString()));
             }
 
             reserved &= !verdict.Accepted;
@@ -120,7 +120,7 @@ internal sealed class TrustPrompt : IDisposable
         }
         catch (KnownPeersException e)
         {
-            _terminal.ShowWarning($"Could not check the known peers, so the connection is refused: {e.Message}");
+            _events.Publish(new KnownPeersUnreadable(e.Message));
             return false;
         }
         finally

@@ -126,6 +126,25 @@ public sealed class TerminalView(IChatTerminal terminal) : IChatEvents
             case ProgressCleared:
                 _progress.Clear();
                 break;
+            case EarlierConversationLost lost:
+                foreach (string line in ConnectionSentences.EarlierConversationLost(lost))
+                {
+                    terminal.ShowWarning(line);
+                }
+
+                break;
+            case ConnectionEvent connection:
+                (string text, bool warning) = ConnectionSentences.Of(connection);
+                if (warning)
+                {
+                    terminal.ShowWarning(text);
+                }
+                else
+                {
+                    terminal.ShowSystem(text);
+                }
+
+                break;
             case FileEvent file when FileSentences.Of(file) is { } sentence:
                 if (sentence.Warning)
                 {

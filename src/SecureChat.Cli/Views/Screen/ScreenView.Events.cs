@@ -65,6 +65,18 @@ public sealed partial class ScreenView
                 Interlocked.Exchange(ref _openQuestion, null)?.Cancel(); // the caller left: the box closes itself
                 Sentences.Publish(chatEvent);
                 break;
+            case Listening:
+                ShowConnection(ConnectionState.WaitingForCaller);
+                Sentences.Publish(chatEvent);
+                break;
+            case ConnectionLostReconnecting:
+                ShowConnection(ConnectionState.Reconnecting);
+                Sentences.Publish(chatEvent);
+                break;
+            case ReconnectAttemptFailed failedAttempt:
+                ShowConnection(ConnectionState.Reconnecting, failedAttempt.Attempt);
+                Sentences.Publish(chatEvent);
+                break;
             case WeLeft:
                 StartLeaving();
                 ShowConnection(ConnectionState.Disconnected);

@@ -83,6 +83,21 @@ public sealed class ScreenRenderingTests
     }
 
     [Fact]
+    public void ReconnectAttemptFailed_StatusLineSaysReconnectingWithTheAttempt()
+    {
+        using var harness = new ScreenHarness(columns: 100);
+        harness.View.Publish(new Listening("127.0.0.1:5000", "alice", "SHA256:us"));
+        harness.Draw();
+        harness.Screen.StatusText.Should().EndWith("waiting for a caller");
+
+        harness.View.Publish(new ReconnectAttemptFailed(2, 5, "Nobody is listening.", TimeSpan.FromSeconds(1)));
+        harness.Draw();
+
+        harness.Screen.StatusText.Should().EndWith("reconnecting (attempt 2)");
+        harness.Rows().Should().Contain(row => row.Contains("Reconnecting (attempt 2 of 5)… Nobody is listening.", StringComparison.Ordinal), "the sentence is shown too");
+    }
+
+    [Fact]
     public void UnverifiedPeer_SpeaksUnderItsShortFingerprint()
     {
         using var harness = new ScreenHarness(columns: 100);
