@@ -112,7 +112,11 @@ public sealed class RekeyTests
         await using (relay)
         {
             SessionOptions patientAlice = Fast(SessionHarness.AliceOptions(), peerTimeout: TimeSpan.FromSeconds(60));
-            (SecureSession bob, SecureSession alice) = await SessionHarness.ConnectAsync(bobStream, aliceStream, Fast(SessionHarness.BobOptions()), patientAlice);
+            // Bob's silence timer and his rekey timer run for the same peer timeout, the silence one from
+            // Alice's last ping: 8 s (not 2) so that a loaded machine stalling her 300 ms pings for a few
+            // seconds cannot make the silence verdict win the race this test is not about.
+            SessionOptions bobOptions = Fast(SessionHarness.BobOptions(), peerTimeout: TimeSpan.FromSeconds(8));
+            (SecureSession bob, SecureSession alice) = await SessionHarness.ConnectAsync(bobStream, aliceStream, bobOptions, patientAlice);
             await using (bob)
             await using (alice)
             {
