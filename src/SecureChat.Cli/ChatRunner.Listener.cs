@@ -21,7 +21,7 @@ public sealed partial class ChatRunner
     private async Task<int> ListenAsync(ChatIdentity identity, CancellationToken cancellationToken)
     {
         SessionOptions options = _trust.Options(identity, peer => [PeerLabel.Name(peer.Name)], _slot, Keeper.Resolve);
-        var listener = new Listener(_settings, _terminal, _events, _logger, _guesses, _slot);
+        var listener = new Listener(_settings, _events, _logger, _guesses, _slot);
 
         // At a terminal the user's input is read while no caller is there: /quit leaves at once (issue 17 item 2).
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _idle.QuitToken);

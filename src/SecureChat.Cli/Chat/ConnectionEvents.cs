@@ -78,3 +78,14 @@ public sealed record CallerTurnedAway(string Peer, string Fingerprint) : Connect
 /// <param name="Fingerprint">Its key's fingerprint.</param>
 /// <param name="SafetyNumber">The safety number to compare aloud.</param>
 public sealed record FirstContactRemembered(string Peer, string Fingerprint, string SafetyNumber) : ConnectionEvent;
+
+/// <summary>The listener dropped a caller before any conversation (a scanner, a wrong pre-shared key, tampering).</summary>
+/// <param name="Remote">The caller's address, if known.</param>
+/// <param name="Reason">Why, as Failures describes the failure.</param>
+public sealed record CallerDropped(string? Remote, string Reason) : ConnectionEvent;
+
+/// <summary>More callers were dropped in one window than are shown in full: how many were only counted.</summary>
+/// <param name="Count">Dropped callers not shown.</param>
+/// <param name="Burst">How many are shown in full per window.</param>
+/// <param name="Window">The window.</param>
+public sealed record DropsSuppressed(int Count, int Burst, TimeSpan Window) : ConnectionEvent;

@@ -2,6 +2,8 @@
 // pre-shared key, someone tampering. Under a flood of such callers (thousands a second) a line each would
 // bury the conversation and make the terminal the bottleneck, so the first few in each window are shown
 // in full and the rest are counted; every one is still logged (--verbosity information).
+using SecureChat.Cli.Chat;
+
 namespace SecureChat.Cli.Network;
 
 /// <summary>Shows the first <see cref="Burst"/> dropped callers of each <see cref="Window"/> in full, then a count.</summary>
@@ -13,23 +15,23 @@ internal sealed class DropReports
     /// <summary>The window.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
 
-    private readonly Action<string> _show;
+    private readonly Action<ConnectionEvent> _show;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private DateTimeOffset _windowStart;
     private int _shown;
     private int _suppressed;
 
-    /// <summary>Shows lines with <paramref name="show"/>, timing windows with <paramref name="time"/>.</summary>
-    public DropReports(Action<string> show, TimeProvider time)
+    /// <summary>Publishes the reports with <paramref name="show"/>, timing windows with <paramref name="time"/>.</summary>
+    public DropReports(Action<ConnectionEvent> show, TimeProvider time)
     {
         _show = show;
         _time = time;
         _windowStart = time.GetUtcNow();
     }
 
-    /// <summary>Shows <paramref name="sentence"/>, or counts it if this window's burst is used up.</summary>
-    public void Report(string sentence)
+    /// <summary>Shows <paramref name="dropped"/>, or counts it if this window's burst is used up.</summary>
+    public void Report(CallerDropped dropped)
     {
         lock (_gate)
         {
@@ -44,7 +46,7 @@ internal sealed class DropReports
             if (_shown < Burst)
             {
                 _shown++;
-                _show(sentence);
+                _show(dropped);
             }
             else
             {
@@ -66,7 +68,7 @@ internal sealed class DropReports
     {
         if (_suppressed > 0)
         {
-            _show($"{_suppressed} more connection(s) failed the handshake and were dropped (only the first {Burst} of every {Window.TotalSeconds:0} s are shown; --verbosity information logs each).");
+            _show(new DropsSuppressed(_suppressed, Burst, Window));
             _suppressed = 0;
         }
     }

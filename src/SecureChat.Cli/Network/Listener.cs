@@ -11,7 +11,6 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using SecureChat.Cli.Chat;
-using SecureChat.Cli.Views;
 using SecureChat.Cli.Commands;
 using SecureChat.Cli.Logging;
 using SecureChat.Cli.Trust;
@@ -22,9 +21,9 @@ using SecureChat.Protocol.Session;
 namespace SecureChat.Cli.Network;
 
 /// <summary>Accepts callers and hands each established session to the conversation, one at a time.</summary>
-internal sealed class Listener(ChatSettings settings, IChatTerminal terminal, IChatEvents events, ILogger logger, GuessLimiter guesses, ConversationSlot conversationSlot)
+internal sealed class Listener(ChatSettings settings, IChatEvents events, ILogger logger, GuessLimiter guesses, ConversationSlot conversationSlot)
 {
-    private readonly DropReports _drops = new(terminal.ShowWarning, TimeProvider.System);
+    private readonly DropReports _drops = new(events.Publish, TimeProvider.System);
 
     /// <summary>
     /// Listens until Ctrl+C or until <paramref name="converse"/> returns an exit code; returns that code.
@@ -274,7 +273,7 @@ internal sealed class Listener(ChatSettings settings, IChatTerminal terminal, IC
         Log.FailureDetail(logger, failure);
         if (failure is not IdentityRefusedException)
         {
-            _drops.Report($"A connection from {remote} failed the handshake and was dropped: {why ?? Failures.Describe(failure, remote?.ToString() ?? "the caller")}");
+            _drops.Report(new CallerDropped(remote?.ToString(), why ?? Failures.Describe(failure, remote?.ToString() ?? "the caller")));
         }
     }
 

@@ -30,6 +30,8 @@ public static class ConnectionSentences
             KnownPeersUnreadable unreadable => ($"Could not check the known peers, so the connection is refused: {unreadable.Detail}", true),
             CallerTurnedAway away => ($"Turned away \"{SafeText.ForTerminal(away.Peer)}\" ({away.Fingerprint}): already in a conversation.", true),
             FirstContactRemembered first => ($"First contact with {first.Peer}: remembered its key {first.Fingerprint}. Safety number (compare it aloud; it is the same on both screens): {first.SafetyNumber}", false),
+            CallerDropped dropped => ($"A connection from {dropped.Remote} failed the handshake and was dropped: {dropped.Reason}", true),
+            DropsSuppressed counted => ($"{counted.Count} more connection(s) failed the handshake and were dropped (only the first {counted.Burst} of every {counted.Window.TotalSeconds:0} s are shown; --verbosity information logs each).", true),
             _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "No sentence for this event."),
         };
     }

@@ -1,3 +1,4 @@
+using SecureChat.Cli.Chat;
 using SecureChat.Cli.Network;
 
 namespace SecureChat.Cli.Tests.Network;
@@ -7,52 +8,54 @@ public sealed class DropReportsTests
     [Fact]
     public void Report_MoreThanTheBurstInOneWindow_ShowsTheBurstThenCountsTheRest()
     {
-        var shown = new List<string>();
+        var shown = new List<ConnectionEvent>();
         var clock = new ManualClock();
         var drops = new DropReports(shown.Add, clock);
 
         for (int i = 0; i < 12; i++)
         {
-            drops.Report($"drop {i}");
+            drops.Report(Dropped($"drop {i}"));
         }
 
         drops.Flush();
 
         shown.Should().HaveCount(DropReports.Burst + 1);
-        shown.Take(DropReports.Burst).Should().Equal(Enumerable.Range(0, DropReports.Burst).Select(i => $"drop {i}"));
-        shown[^1].Should().StartWith($"{12 - DropReports.Burst} more connection(s) failed the handshake");
+        shown.Take(DropReports.Burst).Should().Equal(Enumerable.Range(0, DropReports.Burst).Select(i => Dropped($"drop {i}")));
+        shown[^1].Should().Be(new DropsSuppressed(12 - DropReports.Burst, DropReports.Burst, DropReports.Window));
     }
 
     [Fact]
     public void Report_AfterTheWindow_ShowsTheCountThenAFreshBurst()
     {
-        var shown = new List<string>();
+        var shown = new List<ConnectionEvent>();
         var clock = new ManualClock();
         var drops = new DropReports(shown.Add, clock);
         for (int i = 0; i < DropReports.Burst + 3; i++)
         {
-            drops.Report("first window");
+            drops.Report(Dropped("first window"));
         }
 
         clock.Advance(DropReports.Window);
-        drops.Report("second window");
+        drops.Report(Dropped("second window"));
 
         shown.Should().HaveCount(DropReports.Burst + 2);
-        shown[DropReports.Burst].Should().StartWith("3 more connection(s)");
-        shown[^1].Should().Be("second window");
+        shown[DropReports.Burst].Should().Be(new DropsSuppressed(3, DropReports.Burst, DropReports.Window));
+        shown[^1].Should().Be(Dropped("second window"));
     }
 
     [Fact]
     public void Flush_NothingSuppressed_ShowsNothing()
     {
-        var shown = new List<string>();
+        var shown = new List<ConnectionEvent>();
         var drops = new DropReports(shown.Add, new ManualClock());
-        drops.Report("one");
+        drops.Report(Dropped("one"));
 
         drops.Flush();
 
-        shown.Should().Equal("one");
+        shown.Should().Equal(Dropped("one"));
     }
+
+    private static CallerDropped Dropped(string reason) => new("192.0.2.7:50000", reason);
 
     private sealed class ManualClock : TimeProvider
     {

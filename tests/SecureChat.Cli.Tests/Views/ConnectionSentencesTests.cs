@@ -30,6 +30,8 @@ public sealed class ConnectionSentencesTests
         view.Publish(new FirstContactRemembered("bob", "SHA256:bob", "12345 67890"));
         view.Publish(new EarlierConversationLost(["one"], [new UnfinishedFile("a.txt", "bob", TransferDirection.Outgoing)]));
         view.Publish(new EarlierConversationLost([], []));
+        view.Publish(new CallerDropped("192.0.2.7:50000", "it sent something that is not SecureChat."));
+        view.Publish(new DropsSuppressed(7, 5, TimeSpan.FromSeconds(10)));
 
         screen.Shown.Should().Equal(
             "system Listening on 127.0.0.1:5000 as alice (SHA256:us). Waiting for User2…",
@@ -49,6 +51,8 @@ public sealed class ConnectionSentencesTests
             "system First contact with bob: remembered its key SHA256:bob. Safety number (compare it aloud; it is the same on both screens): 12345 67890",
             "warning The earlier conversation will not resume; 2 message(s) were never confirmed delivered:",
             "warning   one",
-            "warning   file a.txt (to bob)");
+            "warning   file a.txt (to bob)",
+            "warning A connection from 192.0.2.7:50000 failed the handshake and was dropped: it sent something that is not SecureChat.",
+            "warning 7 more connection(s) failed the handshake and were dropped (only the first 5 of every 10 s are shown; --verbosity information logs each).");
     }
 }
