@@ -30,7 +30,10 @@ public enum TrustChoice
 /// <summary>The trust question as a box with Yes / Once / No. UI thread only, but for <see cref="Answer"/>.</summary>
 public sealed class TrustDialog : FrameView
 {
-    private readonly TaskCompletionSource<TrustChoice> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Continuations run inline, on the UI thread that pressed the button: the only one is ScreenView's,
+    // which hands the answer to the input channel and returns, so the answer is typed before the key press
+    // returns (deterministic in the tests, which drive the screen by hand with no main loop to resume on).
+    private readonly TaskCompletionSource<TrustChoice> _answer = new();
 
     /// <summary>A box asking <paramref name="question"/>, centred in whatever it is added to.</summary>
     public TrustDialog(TrustQuestion question)
