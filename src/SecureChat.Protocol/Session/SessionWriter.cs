@@ -149,15 +149,18 @@ internal sealed class SessionWriter : IDisposable
             }
             catch (Exception e) when (e is SessionException or OperationCanceledException)
             {
+                // The session breaks before the failure shows here, so whoever sees a failed write or
+                // drain finds the session broken too, never a failed drain on a session that looks alive.
+                // Frames gathered meanwhile are lost with the connection, as the session now says.
+                if (e is SessionException failure)
+                {
+                    _broken(failure);
+                }
+
                 lock (_gate)
                 {
                     _failure = e;
                     StopFlushing();
-                }
-
-                if (e is SessionException failure)
-                {
-                    _broken(failure);
                 }
 
                 // Not rethrown: nobody awaits a flush that went on in the background. Every later write

@@ -68,8 +68,18 @@ public sealed class SessionWriterTests
     public async Task WriteAsync_PendingWriteFails_BreaksTheSessionAndRefusesLaterFrames()
     {
         var stream = new GatedWriteStream { HoldWrites = true };
-        SessionException? reported = null;
-        using var writer = new SessionWriter(new FrameWriter(stream), e => reported = e, CancellationToken.None);
+        var reported = new TaskCompletionSource<SessionException>(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool failureShownBeforeTheBreak = false;
+        SessionWriter? writer = null;
+        writer = new SessionWriter(
+            new FrameWriter(stream),
+            e =>
+            {
+                failureShownBeforeTheBreak = writer!.DrainAsync().IsFaulted;
+                reported.TrySetResult(e);
+            },
+            CancellationToken.None);
+        using var _ = writer;
         await writer.WriteAsync(Frame(1));
         await stream.WriteStarted.Task;
         await writer.WriteAsync(Frame(2));
@@ -78,7 +88,9 @@ public sealed class SessionWriterTests
         Func<Task> drain = writer.DrainAsync;
 
         await drain.Should().ThrowAsync<ConnectionLostException>();
-        reported.Should().BeOfType<ConnectionLostException>();
+        reported.Task.IsCompleted.Should().BeTrue("whoever sees the drain fail finds the session already broken");
+        (await reported.Task).Should().BeOfType<ConnectionLostException>();
+        failureShownBeforeTheBreak.Should().BeFalse("a failed drain must never be seen on a session that is not yet broken");
         Func<Task> later = async () => await writer.WriteAsync(Frame(3));
         await later.Should().ThrowAsync<ConnectionLostException>();
     }
