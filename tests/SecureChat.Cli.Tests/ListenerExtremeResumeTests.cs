@@ -33,9 +33,13 @@ public sealed class ListenerExtremeResumeTests
         await using RunningListener user1 = await RunningListener.StartAsync(ListenerSettings.For(home.Path, port), new ScriptedTerminal(input, output, error));
 
         // The public API never lets a conversation's last received id leave its range, so the test sets it:
-        // the real session then sends exactly the resume a hostile peer would.
+        // the real session then sends exactly the resume a hostile peer would. By reflection, because
+        // SecureChat.Protocol grants InternalsVisibleTo to its own tests, the benchmarks and the fuzzer only,
+        // and one hostile value here does not justify a new grant in production code.
         var hostile = new Conversation();
-        typeof(Conversation).GetField("_lastReceivedId", BindingFlags.NonPublic | BindingFlags.Instance)!.SetValue(hostile, through);
+        FieldInfo lastReceived = typeof(Conversation).GetField("_lastReceivedId", BindingFlags.NonPublic | BindingFlags.Instance)
+            ?? throw new InvalidOperationException("Conversation._lastReceivedId was renamed: this test can no longer build its hostile resume.");
+        lastReceived.SetValue(hostile, through);
         using IdentityKey key = IdentityKey.Generate();
         SecureSession caller = await ConnectAsync(port, key, hostile);
         await using (caller)
