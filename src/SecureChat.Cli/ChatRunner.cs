@@ -179,7 +179,7 @@ public sealed partial class ChatRunner : IDisposable
                     await late.DisposeAsync().ConfigureAwait(false); // it came back just as the user left
                 }
 
-                _terminal.ShowSystem(ChatSentences.WeLeft);
+                _events.Publish(new WeLeft());
                 int listed = UndeliveredList.Show(_terminal, state.Undelivered(), state.UnfinishedFiles(), UnreadInput.None);
                 return Failures.ForEnding(null, listed > 0, stoppedByUser: true);
             }

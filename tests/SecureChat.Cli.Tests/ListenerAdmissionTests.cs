@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using SecureChat.Cli.Commands;
 using SecureChat.Cli.Tests.Commands;
+using SecureChat.Cli.Tests.Infrastructure;
 using SecureChat.Crypto.Identity;
 using SecureChat.Protocol.Errors;
 using SecureChat.Protocol.Session;
@@ -165,10 +166,8 @@ public sealed class ListenerAdmissionTests
         using var user2Home = new TempHome();
         int port = TestPorts.Free();
         var screen = new Chat.FakeTerminal();
-        ChatSettings settings = ListenerSettings(home.Path, port) with { Listener = new ListenerLimits { MaxWaitingForHello = 4, HelloTimeout = TimeSpan.FromSeconds(20) } };
-        using var runner = new ChatRunner(settings, screen, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, _ => null);
-        Task<int> listening = runner.RunAsync(CancellationToken.None);
-        await screen.WaitForAsync(s => s.Contains("Listening on", StringComparison.Ordinal));
+        ChatSettings settings = OnceSettings(home.Path, port) with { Listener = new ListenerLimits { MaxWaitingForHello = 4, HelloTimeout = TimeSpan.FromSeconds(20) } };
+        await using RunningListener user1 = await RunningListener.StartAsync(settings, screen);
         var idle = new List<Socket>();
         try
         {
@@ -185,7 +184,7 @@ public sealed class ListenerAdmissionTests
                 "--home", user2Home.Path, "--port", Port(port), "--wait", "5");
 
             user2.ExitCode.Should().Be(ExitCode.Success, user2.Error);
-            (await listening.WaitAsync(TimeSpan.FromSeconds(30))).Should().Be(ExitCode.Success);
+            (await user1.Running.WaitAsync(TimeSpan.FromSeconds(30))).Should().Be(ExitCode.Success);
             screen.Shown.Should().Contain("in User2: made it");
             screen.Shown.Should().Contain(s => s.Contains("made room for them", StringComparison.Ordinal), string.Join("\n", screen.Shown));
         }
@@ -207,9 +206,7 @@ public sealed class ListenerAdmissionTests
         int port = TestPorts.Free();
         var screen = new Chat.FakeTerminal();
         var flood = System.Diagnostics.Stopwatch.StartNew(); // the reports' first window starts with the runner
-        using var runner = new ChatRunner(ListenerSettings(home.Path, port), screen, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, _ => null);
-        Task<int> listening = runner.RunAsync(CancellationToken.None);
-        await screen.WaitForAsync(s => s.Contains("Listening on", StringComparison.Ordinal));
+        await using RunningListener user1 = await RunningListener.StartAsync(OnceSettings(home.Path, port), screen);
 
         for (int i = 0; i < 40; i++)
         {
@@ -222,7 +219,7 @@ public sealed class ListenerAdmissionTests
         // quiet machine; under load it took more (a CI flake), and each window may rightly show its own 5.
         int windows = 1 + (int)(flood.Elapsed / SecureChat.Cli.Network.DropReports.Window);
         AppRun user2 = await AppRun.RunWithInputAsync(ChatRole.Connector, "after the flood\n", null, "--home", user2Home.Path, "--port", Port(port), "--wait", "5");
-        (await listening.WaitAsync(TimeSpan.FromSeconds(30))).Should().Be(ExitCode.Success);
+        (await user1.Running.WaitAsync(TimeSpan.FromSeconds(30))).Should().Be(ExitCode.Success);
 
         user2.ExitCode.Should().Be(ExitCode.Success, user2.Error);
         screen.Shown.Count(s => s.Contains("failed the handshake and was dropped:", StringComparison.Ordinal))
@@ -231,20 +228,7 @@ public sealed class ListenerAdmissionTests
         screen.Shown.Should().Contain(s => s.Contains("more connection(s) failed the handshake", StringComparison.Ordinal), "the rest are counted, not hidden");
     }
 
-    private static ChatSettings ListenerSettings(string home, int port) => new()
-    {
-        Role = ChatRole.Listener,
-        ProgramName = "User1",
-        Host = "127.0.0.1",
-        Port = port,
-        Home = home,
-        Name = "User1",
-        Once = true,
-        Trust = SecureChat.Cli.Trust.TrustPolicy.AcceptNew,
-        Suites = [Crypto.Protection.MessageSuite.AesCbcHmacSha256, Crypto.Protection.MessageSuite.AesCbcBlake2b256],
-        Verbosity = Microsoft.Extensions.Logging.LogLevel.None,
-        ReceiptWait = TimeSpan.FromSeconds(2),
-    };
+    private static ChatSettings OnceSettings(string home, int port) => ListenerSettings.For(home, port) with { Once = true };
 
     private static async Task<Socket> ConnectAsync(int port)
     {

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging.Abstractions;
 using SecureChat.Cli.Tests.Chat;
 using SecureChat.Cli.Tests.Commands;
 using SecureChat.Cli.Tests.Infrastructure;
@@ -60,22 +59,19 @@ public sealed class ListenerIdleInputTests
     private sealed class Listening : IAsyncDisposable
     {
         private readonly TempHome _home = new();
-        private readonly CancellationTokenSource _stop = new();
         private readonly IdentityKey _caller = IdentityKey.Generate(2048);
-        private ChatRunner? _runner;
+        private RunningListener? _user1;
 
         public int Port { get; } = TestPorts.Free();
 
         public FakeTerminal Screen { get; } = new(interactive: true);
 
-        public Task<int> Running { get; private set; } = Task.FromResult(0);
+        public Task<int> Running => _user1?.Running ?? Task.FromResult(0);
 
         public static async Task<Listening> StartAsync()
         {
             var user1 = new Listening();
-            user1._runner = new ChatRunner(ListenerSettings.For(user1._home.Path, user1.Port, TrustPolicy.Ask) with { ReceiptWait = TimeSpan.FromSeconds(10) }, user1.Screen, NullLogger.Instance, _ => null);
-            user1.Running = user1._runner.RunAsync(user1._stop.Token);
-            await user1.Screen.WaitForAsync(s => s.Contains("Listening on", StringComparison.Ordinal));
+            user1._user1 = await RunningListener.StartAsync(ListenerSettings.For(user1._home.Path, user1.Port, TrustPolicy.Ask) with { ReceiptWait = TimeSpan.FromSeconds(10) }, user1.Screen);
             return user1;
         }
 
@@ -90,11 +86,13 @@ public sealed class ListenerIdleInputTests
 
         public async ValueTask DisposeAsync()
         {
-            await _stop.CancelAsync();
-            await Running.WaitAsync(Deadline);
-            _runner?.Dispose();
+            if (_user1 is not null)
+            {
+                await _user1.StopAsync();
+                await _user1.DisposeAsync();
+            }
+
             _caller.Dispose();
-            _stop.Dispose();
             _home.Dispose();
         }
     }

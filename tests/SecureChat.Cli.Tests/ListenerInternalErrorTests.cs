@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Logging.Abstractions;
 using SecureChat.Cli.Commands;
 using SecureChat.Cli.Tests.Commands;
 using SecureChat.Cli.Tests.Infrastructure;
@@ -27,10 +26,7 @@ public sealed class ListenerInternalErrorTests
         var error = new LiveText();
         var terminal = new FailingTerminal(new ScriptedTerminal(input, output, error), failOn: "trigger the defect");
         ChatSettings settings = Settings(home.Path, port) with { Once = once };
-        using var runner = new ChatRunner(settings, terminal, NullLogger.Instance, _ => null);
-        using var stop = new CancellationTokenSource();
-        Task<int> listening = runner.RunAsync(stop.Token);
-        await error.WaitForAsync("Listening on");
+        await using RunningListener user1 = await RunningListener.StartAsync(settings, terminal);
 
         AppRun user2 = await AppRun.RunWithInputAsync(ChatRole.Connector, "trigger the defect\n", null,
             "--home", user2Home.Path, "--port", port.ToString(CultureInfo.InvariantCulture), "--wait", "2");
@@ -44,7 +40,7 @@ public sealed class ListenerInternalErrorTests
 
         if (once)
         {
-            (await listening.WaitAsync(TimeSpan.FromSeconds(20))).Should().Be(ExitCode.InternalError);
+            (await user1.Running.WaitAsync(TimeSpan.FromSeconds(20))).Should().Be(ExitCode.InternalError);
             return;
         }
 
@@ -53,8 +49,7 @@ public sealed class ListenerInternalErrorTests
             "--home", user2Home.Path, "--port", port.ToString(CultureInfo.InvariantCulture), "--wait", "2");
         next.ExitCode.Should().Be(ExitCode.Success, "User1 serves the next caller\n" + next.Error);
         output.ToString().Should().Contain("all well");
-        await stop.CancelAsync();
-        await listening.WaitAsync(TimeSpan.FromSeconds(20));
+        await user1.StopAsync();
     }
 
     private static ChatSettings Settings(string home, int port) => ListenerSettings.For(home, port);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Net;
-using Microsoft.Extensions.Logging.Abstractions;
 using SecureChat.Cli.Tests.Commands;
 using SecureChat.Cli.Tests.Infrastructure;
 using SecureChat.Cli.Views.Script;
@@ -27,10 +26,7 @@ public sealed class ListenerKeptConversationTests
         using var input = new TypedInput();
         var output = new LiveText();
         var error = new LiveText();
-        using var runner = new ChatRunner(ListenerSettings.For(home.Path, port), new ScriptedTerminal(input, output, error), NullLogger.Instance, _ => null);
-        using var stop = new CancellationTokenSource();
-        Task<int> listening = runner.RunAsync(stop.Token);
-        await error.WaitForAsync("Listening on");
+        await using RunningListener user1 = await RunningListener.StartAsync(ListenerSettings.For(home.Path, port), new ScriptedTerminal(input, output, error));
 
         using IdentityKey bobKey = IdentityKey.Generate();
         using IdentityKey strangerKey = IdentityKey.Generate();
@@ -76,8 +72,7 @@ public sealed class ListenerKeptConversationTests
         }
 
         output.ToString().Split("the line from bob").Length.Should().Be(2, "Bob's line is shown exactly once:\n" + output);
-        await stop.CancelAsync();
-        await listening.WaitAsync(TimeSpan.FromSeconds(30));
+        await user1.StopAsync();
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Logging.Abstractions;
 using SecureChat.Cli.Commands;
 using SecureChat.Cli.Tests.Chat;
 using SecureChat.Cli.Tests.Commands;
@@ -18,10 +17,7 @@ public sealed class ListenerPromptTests
         using var bobHome = new TempHome();
         int port = TestPorts.Free();
         var screen = new FakeTerminal(interactive: true);
-        using var runner = new ChatRunner(Settings(home.Path, port), screen, NullLogger.Instance, _ => null);
-        using var stop = new CancellationTokenSource();
-        Task<int> listening = runner.RunAsync(stop.Token);
-        await screen.WaitForAsync(s => s.Contains("Listening on", StringComparison.Ordinal));
+        await using RunningListener user1 = await RunningListener.StartAsync(Settings(home.Path, port), screen);
 
         screen.Type("yes"); // typed while nobody was there, for some other purpose
         using var bobInput = new GatedInput();
@@ -33,8 +29,7 @@ public sealed class ListenerPromptTests
         screen.Type("no");
         await screen.WaitForAsync(s => s.Contains("You refused", StringComparison.Ordinal));
         (await bob).ExitCode.Should().Be(ExitCode.AuthenticationFailed);
-        await stop.CancelAsync();
-        await listening;
+        await user1.StopAsync();
     }
 
     [Fact]
@@ -45,10 +40,7 @@ public sealed class ListenerPromptTests
         using var malloryHome = new TempHome();
         int port = TestPorts.Free();
         var screen = new FakeTerminal(interactive: true);
-        using var runner = new ChatRunner(Settings(home.Path, port), screen, NullLogger.Instance, _ => null);
-        using var stop = new CancellationTokenSource();
-        Task<int> listening = runner.RunAsync(stop.Token);
-        await screen.WaitForAsync(s => s.Contains("Listening on", StringComparison.Ordinal));
+        await using RunningListener user1 = await RunningListener.StartAsync(Settings(home.Path, port), screen);
 
         using var bobInput = new GatedInput();
         Task<AppRun> bob = Connect(bobHome.Path, port, "Bob", bobInput);
@@ -63,8 +55,7 @@ public sealed class ListenerPromptTests
         screen.Shown.Count(s => s.Contains("First contact with", StringComparison.Ordinal) && s.Contains('"', StringComparison.Ordinal)).Should().Be(1, "Mallory never gets a prompt");
         bobInput.End();
         (await bob).ExitCode.Should().Be(ExitCode.Success);
-        await stop.CancelAsync();
-        await listening;
+        await user1.StopAsync();
     }
 
     private static ChatSettings Settings(string home, int port) => ListenerSettings.For(home, port, TrustPolicy.Ask) with { ReceiptWait = TimeSpan.FromSeconds(10) };

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Logging.Abstractions;
 using SecureChat.Cli.Commands;
 using SecureChat.Cli.Tests.Commands;
 using SecureChat.Cli.Tests.Infrastructure;
@@ -27,10 +26,7 @@ public sealed class UnsentInputTests
         using var input = new TypedInput();
         var output = new LiveText();
         var error = new LiveText();
-        using var runner = new ChatRunner(Settings(home.Path, port), new ScriptedTerminal(input, output, error), NullLogger.Instance, _ => null);
-        using var stop = new CancellationTokenSource();
-        Task<int> listening = runner.RunAsync(stop.Token);
-        await error.WaitForAsync("Listening on");
+        await using RunningListener user1 = await RunningListener.StartAsync(Settings(home.Path, port), new ScriptedTerminal(input, output, error));
 
         AppRun user2 = await AppRun.RunWithInputAsync(ChatRole.Connector, "hello\n", null,
             "--home", user2Home.Path, "--port", port.ToString(CultureInfo.InvariantCulture), "--wait", "2");
@@ -39,8 +35,7 @@ public sealed class UnsentInputTests
 
         input.Type("written between conversations");
         await WaitUntilAsync(() => input.Consumed.Count == 1); // the read left over from the conversation took it
-        await stop.CancelAsync(); // Ctrl+C before anyone else called
-        int exitCode = await listening.WaitAsync(TimeSpan.FromSeconds(20));
+        int exitCode = await user1.StopAsync(); // Ctrl+C before anyone else called
 
         error.ToString().Should().Contain("never confirmed delivered").And.Contain("  written between conversations");
         exitCode.Should().Be(ExitCode.Success, "Ctrl+C exits 0, as /quit does, with the undelivered listed");

@@ -216,21 +216,6 @@ public sealed class SoakTests(ITestOutputHelper output, PreparedHomes homes) : E
             return _process.ExitCode;
         }
 
-        public void Dispose()
-        {
-            try
-            {
-                if (!_process.HasExited)
-                {
-                    _process.Kill(entireProcessTree: true);
-                }
-            }
-            catch (InvalidOperationException)
-            {
-                // Already gone.
-            }
-
-            _process.Dispose();
-        }
+        public void Dispose() => _process.KillTreeAndDispose();
     }
 }

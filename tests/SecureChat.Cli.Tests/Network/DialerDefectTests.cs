@@ -22,11 +22,7 @@ public sealed class DialerDefectTests
         using var user2Home = new TempHome();
         int port = TestPorts.Free();
         using var listenerInput = new TypedInput();
-        var listenerError = new LiveText();
-        using var listenerRunner = new ChatRunner(ListenerSettings.For(home.Path, port), new ScriptedTerminal(listenerInput, new LiveText(), listenerError), NullLogger.Instance, _ => null);
-        using var stop = new CancellationTokenSource();
-        Task<int> listening = listenerRunner.RunAsync(stop.Token);
-        await listenerError.WaitForAsync("Listening on");
+        await using RunningListener user1 = await RunningListener.StartAsync(ListenerSettings.For(home.Path, port), new ScriptedTerminal(listenerInput, new LiveText(), new LiveText()));
 
         var error = new LiveText();
         using var input = new TypedInput();
@@ -38,8 +34,7 @@ public sealed class DialerDefectTests
 
         exitCode.Should().Be(ExitCode.InternalError, error.ToString());
         error.ToString().Should().Contain("InvalidOperationException: a defect for the test").And.Contain("please report").And.NotContain("broke the protocol");
-        await stop.CancelAsync();
-        await listening.WaitAsync(TimeSpan.FromSeconds(20));
+        await user1.StopAsync();
     }
 
     /// <summary>A terminal with a defect: showing a system line that contains <paramref name="failOn"/> throws.</summary>

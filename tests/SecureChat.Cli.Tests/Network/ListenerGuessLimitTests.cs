@@ -46,37 +46,26 @@ public sealed class ListenerGuessLimitTests
         var screen = new Chat.FakeTerminal();
         string psk = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         ChatSettings settings = ListenerSettings.For(home.Path, port) with { Listener = limits, PskVariable = PskVariable };
-        using var runner = new ChatRunner(settings, screen, logger, name => name == PskVariable ? psk : null) { GuessClock = clock };
-        using var stop = new CancellationTokenSource();
-        Task<int> listening = runner.RunAsync(stop.Token);
-        try
+        await using RunningListener user1 = await RunningListener.StartAsync(settings, screen, logger, name => name == PskVariable ? psk : null, guessClock: clock);
+        var guessesPerRound = new int[Attempts.Length];
+        int counted = 0;
+        for (int round = 0; round < Attempts.Length; round++)
         {
-            await screen.WaitForAsync(s => s.Contains("Listening on", StringComparison.Ordinal));
-            var guessesPerRound = new int[Attempts.Length];
-            int counted = 0;
-            for (int round = 0; round < Attempts.Length; round++)
+            for (int attempt = 0; attempt < Attempts[round]; attempt++)
             {
-                for (int attempt = 0; attempt < Attempts[round]; attempt++)
+                if (await GuessAsync(port))
                 {
-                    if (await GuessAsync(port))
-                    {
-                        guessesPerRound[round]++;
+                    guessesPerRound[round]++;
 
-                        // The listener charges the failure after the caller has seen it fail: wait for the charge, not for time.
-                        await logger.WaitForGuessesCountedAsync(++counted);
-                    }
+                    // The listener charges the failure after the caller has seen it fail: wait for the charge, not for time.
+                    await logger.WaitForGuessesCountedAsync(++counted);
                 }
-
-                clock.Advance(TimeSpan.FromSeconds(2));
             }
 
-            return guessesPerRound;
+            clock.Advance(TimeSpan.FromSeconds(2));
         }
-        finally
-        {
-            await stop.CancelAsync();
-            await ((Task)listening).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
+
+        return guessesPerRound;
     }
 
     /// <summary>One connection with a wrong PSK: true if the listener ran the handshake (a guess), false if it refused as busy.</summary>

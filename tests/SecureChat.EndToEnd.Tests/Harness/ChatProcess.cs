@@ -15,6 +15,9 @@ public sealed class ChatProcess : IDisposable
     /// </summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(90);
 
+    /// <summary>How long a kill waits for the process to be gone before the test goes on.</summary>
+    private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(5);
+
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     private readonly Process _process;
@@ -258,28 +261,10 @@ public sealed class ChatProcess : IDisposable
     }
 
     /// <summary>Kills the process (and its children) if it is still running.</summary>
-    public void Kill()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Never started or already reaped.
-        }
-    }
+    public void Kill() => _process.KillTree(KillWait);
 
     /// <summary>Kills the process if needed and releases it.</summary>
-    public void Dispose()
-    {
-        Kill();
-        _process.Dispose();
-    }
+    public void Dispose() => _process.KillTreeAndDispose(KillWait);
 
     private void Collect(string? line, List<string> lines, string stream)
     {

@@ -136,22 +136,7 @@ public sealed class TerminalProcess : IDisposable
     }
 
     /// <summary>Kills what still runs.</summary>
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // It exited meanwhile.
-        }
-
-        _process.Dispose();
-    }
+    public void Dispose() => _process.KillTreeAndDispose();
 
     /// <summary>The lines a terminal shows for <paramref name="raw"/>: CR, LF, backspace, clear line and cursor up are played; other escapes dropped.</summary>
     internal static IReadOnlyList<string> Render(string raw)
