@@ -159,6 +159,11 @@ internal sealed class RecordOpener : IDisposable
 
     private static InnerMessage ParseInner(ReadOnlySpan<byte> plaintext)
     {
+        if (CanonicalTextMessage.TryRead(plaintext, out InnerMessage? text))
+        {
+            return text!;
+        }
+
         try
         {
             return JsonSerializer.Deserialize(plaintext, ProtocolJsonContext.Default.InnerMessage)

@@ -85,12 +85,41 @@ internal sealed class RecordSealer : IDisposable
         }
         finally
         {
-            _json.Reset(Stream.Null);
-            _plaintext.Clear(); // zeroes what was written
-            if (_plaintext.Capacity > KeptPlaintextCapacity)
-            {
-                _plaintext = new ArrayBufferWriter<byte>(1024);
-            }
+            ForgetPlaintext();
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="SealPooled"/> for the text message <c>new InnerMessage("text", id, sentAt, text)</c>, the
+    /// same bytes, without making the message or going through the serialiser (<see cref="CanonicalTextMessage"/>).
+    /// </summary>
+    public PooledFrame SealText(ulong id, long sentAt, string text)
+    {
+        if (text.Length > SmallMessageChars)
+        {
+            return SealPooled(new InnerMessage(InnerMessage.TextKind, Id: id, SentAt: sentAt, Text: text));
+        }
+
+        _json.Reset(_plaintext);
+        try
+        {
+            CanonicalTextMessage.Write(_json, id, sentAt, text);
+            return SealPlaintextPooled(_plaintext.WrittenSpan);
+        }
+        finally
+        {
+            ForgetPlaintext();
+        }
+    }
+
+    /// <summary>Wipes the kept plaintext buffer, and lets it go if a large message made it grow.</summary>
+    private void ForgetPlaintext()
+    {
+        _json.Reset(Stream.Null);
+        _plaintext.Clear(); // zeroes what was written
+        if (_plaintext.Capacity > KeptPlaintextCapacity)
+        {
+            _plaintext = new ArrayBufferWriter<byte>(1024);
         }
     }
 

@@ -76,11 +76,13 @@ public sealed partial class SecureSession
     /// </summary>
     public async ValueTask SendFileChunkAsync(ulong file, long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
+        // A static lambda over a state tuple: no closure or delegate allocated per chunk.
         await WriteFileFrameAsync(
-            () =>
+            (file, offset, data),
+            static (session, chunk) =>
             {
-                _transfers.Chunk(file, offset, data.Length);
-                return (file, _sealer.SealChunkPooled(file, offset, data.Span));
+                session._transfers.Chunk(chunk.file, chunk.offset, chunk.data.Length);
+                return (chunk.file, session._sealer.SealChunkPooled(chunk.file, chunk.offset, chunk.data.Span));
             },
             cancellationToken).ConfigureAwait(false);
     }
@@ -125,15 +127,17 @@ public sealed partial class SecureSession
     /// <summary>Checks (in the ledger) and writes one file message under the write lock; null writes nothing.</summary>
     private ValueTask<ulong> WriteFileMessageAsync(Func<(ulong File, InnerMessage? Message)> prepare, CancellationToken cancellationToken) =>
         WriteFileFrameAsync(
-            () =>
+            prepare,
+            static (session, prepare) =>
             {
                 (ulong file, InnerMessage? message) = prepare();
-                return (file, message is null ? null : _sealer.SealPooled(message));
+                return (file, message is null ? null : session._sealer.SealPooled(message));
             },
             cancellationToken);
 
     /// <summary>Checks (in the ledger) and seals one file record under the write lock, then writes it; null writes nothing.</summary>
-    private async ValueTask<ulong> WriteFileFrameAsync(Func<(ulong File, PooledFrame? Frame)> prepare, CancellationToken cancellationToken)
+    private async ValueTask<ulong> WriteFileFrameAsync<TState>(
+        TState state, Func<SecureSession, TState, (ulong File, PooledFrame? Frame)> prepare, CancellationToken cancellationToken)
     {
         ThrowIfUnusable();
         await WaitUntilResumedAsync(cancellationToken).ConfigureAwait(false);
@@ -145,7 +149,7 @@ public sealed partial class SecureSession
 
             // Our progress on a transfer goes before our verdict on it, which closes it: the sender's bar ends full.
             await WriteDueProgressLockedAsync().ConfigureAwait(false);
-            (ulong file, PooledFrame? frame) = prepare();
+            (ulong file, PooledFrame? frame) = prepare(this, state);
             if (frame is { } sealedFrame)
             {
                 await WriteFrameLockedAsync(sealedFrame).ConfigureAwait(false);

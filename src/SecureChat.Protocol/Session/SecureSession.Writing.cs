@@ -13,17 +13,15 @@ public sealed partial class SecureSession
 
     /// <summary>
     /// Writes one sealed record (or gathers it behind a write still pending: <see cref="SessionWriter"/>) and
-    /// gives its buffer back; the caller holds the write lock. A failed write breaks the session.
+    /// hands its buffer to the writer, which gives it back; the caller holds the write lock. A failed write breaks the session.
     /// </summary>
     private async Task WriteFrameLockedAsync(PooledFrame frame)
     {
         try
         {
             // Never the caller's token: a frame abandoned half-written would desynchronise the stream.
-            ValueTask written = _output.WriteAsync(frame.Wire.Span);
-            frame.Return(); // copied by the writer
-            frame = default;
-            await written.ConfigureAwait(false);
+            // The writer owns the frame now, written or not, and returns its buffer.
+            await _output.WriteAsync(frame).ConfigureAwait(false);
             Volatile.Write(ref _lastSentAt, Environment.TickCount64);
             CountSentRecord();
         }
@@ -35,13 +33,6 @@ public sealed partial class SecureSession
         {
             Break(e);
             throw Failure?.Again() ?? e;
-        }
-        finally
-        {
-            if (frame.Buffer is not null)
-            {
-                frame.Return();
-            }
         }
     }
 }

@@ -179,7 +179,7 @@ public sealed partial class SecureSession : IAsyncDisposable
 
             // Counted before the write: the peer's receipt can come back before WriteAsync returns.
             Volatile.Write(ref _lastSentId, id);
-            await WriteRecordLockedAsync(new InnerMessage(InnerMessage.TextKind, Id: id, SentAt: sentAt, Text: text)).ConfigureAwait(false);
+            await WriteFrameLockedAsync(_sealer.SealText(id, sentAt, text)).ConfigureAwait(false);
             _sealer.PrepareNext();
             return id;
         }

@@ -6,6 +6,9 @@
 // socket, so a peer that stops reading still stops a sender.
 // Records reach the buffer in the order they were sealed (callers hold the session's write lock), and the
 // buffer reaches the stream in that order, so sequence numbers stay in wire order.
+// A frame that goes out at once is written from its own pooled buffer (ownership passes to the writer,
+// which returns it once written): only frames that gather are copied, so a 48 KiB chunk on an idle
+// socket is never copied twice.
 using System.Buffers;
 using SecureChat.Protocol.Errors;
 using SecureChat.Protocol.Framing;
@@ -46,22 +49,43 @@ internal sealed class SessionWriter : IDisposable
     /// <summary>How many writes reached the stream (for the test that shows a burst gathered into few).</summary>
     internal int Writes { get; private set; }
 
+    /// <summary>As <see cref="WriteAsync(PooledFrame)"/> for a frame the caller keeps (copied into a pooled buffer first).</summary>
+    public ValueTask WriteAsync(ReadOnlySpan<byte> frame)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(frame.Length);
+        frame.CopyTo(buffer);
+        return WriteAsync(new PooledFrame(buffer, frame.Length));
+    }
+
     /// <summary>
-    /// Queues one whole frame (copied: the caller may reuse its buffer at once) and writes it now if nothing
-    /// is in flight. Completes once the frame is written or gathered behind a pending write, or, past
-    /// <see cref="MaxGatheredBytes"/>, once the gathered frames have been written.
+    /// Queues one whole frame, taking ownership of its pooled buffer (the writer returns it, at once if it
+    /// copies the frame behind a pending write, else once the frame is written), and writes it now if
+    /// nothing is in flight. Completes once the frame is written or gathered behind a pending write, or,
+    /// past <see cref="MaxGatheredBytes"/>, once the gathered frames have been written.
     /// </summary>
     /// <exception cref="ConnectionLostException">An earlier write failed (or this one failed at once).</exception>
     /// <exception cref="OperationCanceledException">The session's lifetime ended.</exception>
-    public ValueTask WriteAsync(ReadOnlySpan<byte> frame)
+    public ValueTask WriteAsync(PooledFrame frame)
     {
         bool startFlush;
         bool overfull;
         lock (_gate)
         {
-            ThrowIfFailed();
-            Append(frame);
-            startFlush = !_flushing;
+            try
+            {
+                ThrowIfFailed();
+                startFlush = !_flushing;
+                if (!startFlush)
+                {
+                    Append(frame.Wire.Span);
+                }
+            }
+            catch
+            {
+                frame.Return();
+                throw;
+            }
+
             _flushing = true;
             overfull = _gathered > MaxGatheredBytes;
         }
@@ -70,7 +94,7 @@ internal sealed class SessionWriter : IDisposable
         {
             // Runs on this thread until the socket cannot take the bytes at once; then it goes on in the
             // background and this sender carries on (write-behind).
-            Task flush = FlushAsync();
+            Task flush = FlushAsync(frame);
             if (!flush.IsCompleted)
             {
                 return ValueTask.CompletedTask;
@@ -88,6 +112,7 @@ internal sealed class SessionWriter : IDisposable
             }
         }
 
+        frame.Return(); // copied behind the pending write
         return overfull ? new ValueTask(DrainAsync()) : ValueTask.CompletedTask;
     }
 
@@ -124,8 +149,24 @@ internal sealed class SessionWriter : IDisposable
         }
     }
 
-    private async Task FlushAsync()
+    /// <summary>Writes <paramref name="first"/> (and returns its buffer), then whatever gathered meanwhile, until nothing is left.</summary>
+    private async Task FlushAsync(PooledFrame first)
     {
+        try
+        {
+            Writes++;
+            await _writer.WriteFrameAsync(first.Wire, _lifetime).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SessionException or OperationCanceledException)
+        {
+            Fail(e);
+            return;
+        }
+        finally
+        {
+            first.Return();
+        }
+
         while (true)
         {
             int length;
@@ -149,24 +190,29 @@ internal sealed class SessionWriter : IDisposable
             }
             catch (Exception e) when (e is SessionException or OperationCanceledException)
             {
-                // The session breaks before the failure shows here, so whoever sees a failed write or
-                // drain finds the session broken too, never a failed drain on a session that looks alive.
-                // Frames gathered meanwhile are lost with the connection, as the session now says.
-                if (e is SessionException failure)
-                {
-                    _broken(failure);
-                }
-
-                lock (_gate)
-                {
-                    _failure = e;
-                    StopFlushing();
-                }
-
-                // Not rethrown: nobody awaits a flush that went on in the background. Every later write
-                // and drain reports the failure.
+                Fail(e);
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// A write failed: the session breaks before the failure shows here, so whoever sees a failed write or
+    /// drain finds the session broken too, never a failed drain on a session that looks alive. Frames
+    /// gathered meanwhile are lost with the connection, as the session now says. Not rethrown: nobody
+    /// awaits a flush that went on in the background; every later write and drain reports the failure.
+    /// </summary>
+    private void Fail(Exception e)
+    {
+        if (e is SessionException failure)
+        {
+            _broken(failure);
+        }
+
+        lock (_gate)
+        {
+            _failure = e;
+            StopFlushing();
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using SecureChat.Protocol.Errors;
 using SecureChat.Protocol.Framing;
 using SecureChat.Protocol.Session;
@@ -18,6 +20,22 @@ public sealed class SessionWriterTests
         written.IsCompleted.Should().BeTrue("a lone frame is not held back for company");
         await written;
         stream.Writes.Should().ContainSingle().Which.Should().Equal(Frame(1));
+    }
+
+    [Fact]
+    public async Task WriteAsync_PooledFrameNothingInFlight_IsWrittenFromItsOwnBufferUncopied()
+    {
+        // Issue 19: a 48 KiB chunk on an idle socket was copied into the gather buffer before its write.
+        var stream = new GatedWriteStream();
+        using var writer = new SessionWriter(new FrameWriter(stream), _ => { }, CancellationToken.None);
+        byte[] frame = Frame(1);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(frame.Length);
+        frame.CopyTo(buffer, 0);
+
+        await writer.WriteAsync(new PooledFrame(buffer, frame.Length));
+
+        stream.Buffers.Should().ContainSingle().Which.Should().BeSameAs(buffer, "an idle writer hands the frame's own buffer to the socket");
+        stream.Writes.Should().ContainSingle().Which.Should().Equal(frame);
     }
 
     [Fact]
@@ -114,6 +132,7 @@ public sealed class SessionWriterTests
     private sealed class GatedWriteStream : Stream
     {
         private readonly List<byte[]> _writes = [];
+        private readonly List<byte[]?> _buffers = [];
         private TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public bool HoldWrites { get; set; }
@@ -129,6 +148,18 @@ public sealed class SessionWriterTests
                 lock (_writes)
                 {
                     return [.. _writes];
+                }
+            }
+        }
+
+        /// <summary>The array behind each write (null where the memory had none).</summary>
+        public IReadOnlyList<byte[]?> Buffers
+        {
+            get
+            {
+                lock (_writes)
+                {
+                    return [.. _buffers];
                 }
             }
         }
@@ -157,6 +188,7 @@ public sealed class SessionWriterTests
             lock (_writes)
             {
                 _writes.Add(buffer.ToArray());
+                _buffers.Add(MemoryMarshal.TryGetArray(buffer, out ArraySegment<byte> segment) ? segment.Array : null);
             }
 
             if (HoldWrites)
