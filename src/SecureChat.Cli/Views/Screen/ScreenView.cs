@@ -78,6 +78,21 @@ public sealed partial class ScreenView : IChatTerminal, IChatInput, IChatEvents,
     /// <inheritdoc />
     public void ShowWarning(string line) => Show(new ChatLine(LineKind.Warning, line));
 
+    /// <summary>Shows a log line, dim, in the pane; false once the screen has closed (the caller writes it elsewhere).</summary>
+    public bool ShowLog(string line)
+    {
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+        }
+
+        OnUiThread(() => _screen.Add(new ChatLine(LineKind.Log, line)));
+        return true;
+    }
+
     /// <inheritdoc />
     public void ShowProgress(string? line) => OnUiThread(() => _screen.ShowTransfer(line));
 
