@@ -84,6 +84,9 @@ internal sealed class ScreenHarness : IDisposable
         return cells;
     }
 
+    /// <summary>The attribute the driver holds for the cell at column <paramref name="x"/> of row <paramref name="y"/>.</summary>
+    public Terminal.Gui.Drawing.Attribute? AttributeAt(int x, int y) => App.Driver!.Contents![y, x].Attribute;
+
     /// <summary>Screen row <paramref name="y"/> as text, without trailing blanks (a wide character's second cell is not a character).</summary>
     public string Row(int y)
     {
