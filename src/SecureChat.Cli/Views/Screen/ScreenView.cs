@@ -41,6 +41,7 @@ public sealed partial class ScreenView : IChatTerminal, IChatInput, IChatEvents,
         _afterwards = afterwards;
         screen.Input.Submitted += (_, line) => Type(line);
         screen.Input.LeaveRequested += (_, _) => RequestLeave();
+        screen.Input.CompletionsListed += (_, names) => ShowSystem(PathCompletion.Listing(names));
         screen.Pane.ViewportChanged += (_, _) => _width = Math.Max(screen.Pane.Viewport.Width, 1);
     }
 
