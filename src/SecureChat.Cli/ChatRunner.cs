@@ -41,7 +41,8 @@ public sealed partial class ChatRunner : IDisposable
         _terminal = terminal;
         _logger = logger;
         _environment = environment;
-        var input = new TerminalInput(terminal);
+        // The full screen reads its own input: its trust box answers as a TrustReply, not as a typed word.
+        IChatInput input = terminal as IChatInput ?? new TerminalInput(terminal);
         // A view that renders events itself (the full screen) gets them as events; the others as sentences.
         IChatEvents view = terminal as IChatEvents ?? new TerminalView(terminal);
         _events = view;
@@ -249,7 +250,7 @@ public sealed partial class ChatRunner : IDisposable
         // The full screen renders the events itself (delivery marks in place) and shows the peer in its status line.
         var screen = _terminal as ScreenView;
         screen?.ShowSession(session.Peer.Name, session.Peer.Fingerprint.ToString(), verified: view == _terminal, SuiteNames.ToWireName(session.Suite));
-        var loop = new ChatLoop(session, state, new TerminalInput(view), screen ?? (IChatEvents)new TerminalView(view), new ChatLoopSettings(_settings.Name, _settings.ReceiptWait)
+        var loop = new ChatLoop(session, state, screen ?? (IChatInput)new TerminalInput(view), screen ?? (IChatEvents)new TerminalView(view), new ChatLoopSettings(_settings.Name, _settings.ReceiptWait)
         {
             Resumable = resumable,
             StartupFiles = _settings.SendFiles,

@@ -87,7 +87,7 @@ internal sealed partial class ChatCommand : RootCommand
             ChatOptions.TrustWords,
             "A new peer: ask (the default at a terminal), accept-new (remember it; the default for scripts and --script), strict (known or pinned peers only). A changed key is always refused.");
         Suite = ChatOptions.Word("--suite", ChatOptions.SuiteWords, "Offer or accept only this message suite: hmac-sha256 or blake2b (default: both).");
-        Verbosity = ChatOptions.Word("--verbosity", ChatOptions.VerbosityWords, "Log level on stderr: trace, debug, information, warning, error, none. Logs never hold keys or message text.", "warning");
+        Verbosity = ChatOptions.Word("--verbosity", ChatOptions.VerbosityWords, "Log level on stderr (in the full screen: dim lines in the conversation): trace, debug, information, warning, error, none. Logs never hold keys or message text.", "warning");
         Verbosity.Aliases.Add("-v");
         Verbosity.Recursive = true;
         Retry = ChatOptions.Integer("--retry", 0, 100, "If nobody is listening, try this many more times, waiting longer each time.", 0);
@@ -281,15 +281,29 @@ internal sealed partial class ChatCommand : RootCommand
 
     private static TimeSpan? Span(double? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
 
-    /// <summary>Logs go to stderr only, so stdout carries nothing but the conversation.</summary>
-    private static ILoggerFactory CreateLoggers(LogLevel level) => LoggerFactory.Create(builder => builder
-        .SetMinimumLevel(level)
-        .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace)
-        .AddSimpleConsole(options =>
+    /// <summary>
+    /// Logs go to stderr only, so stdout carries nothing but the conversation; with the full screen up they
+    /// go into its pane as dim lines instead (stderr would draw over the screen), and to stderr once it closed.
+    /// </summary>
+    internal static ILoggerFactory CreateLoggers(LogLevel level, ScreenView? screen, TextWriter error) => LoggerFactory.Create(builder =>
+    {
+        builder.SetMinimumLevel(level);
+        if (screen is not null)
         {
-            options.SingleLine = true;
-            options.TimestampFormat = "HH:mm:ss ";
-        }));
+#pragma warning disable CA2000 // the factory owns and disposes its providers
+            builder.AddProvider(new ScreenLog(screen, error));
+#pragma warning restore CA2000
+            return;
+        }
+
+        builder
+            .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace)
+            .AddSimpleConsole(options =>
+            {
+                options.SingleLine = true;
+                options.TimestampFormat = "HH:mm:ss ";
+            });
+    });
 
     private void AddOptions(ChatRole role)
     {
@@ -342,12 +356,12 @@ internal sealed partial class ChatCommand : RootCommand
     private async Task<int> ChatAsync(ParseResult result, ChatConsole console, CancellationToken cancellationToken)
     {
         ChatSettings settings = ToSettings(result) with { Invocation = console.Invocation ?? AppInvocation.Detect(ProgramName, console.Environment) };
-        using ILoggerFactory loggers = CreateLoggers(settings.Verbosity);
         using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         ViewKind view = ChooseView(result);
 
         // The full screen where ViewChoice allows it and its driver starts; otherwise the line view.
         using ScreenView? screen = view is ViewKind.Screen ? ScreenView.TryCreate($"{settings.Name}> ", settings.Role == ChatRole.Listener, console.Environment, console.Out) : null;
+        using ILoggerFactory loggers = CreateLoggers(settings.Verbosity, screen, console.Error); // disposed before the screen closes
         using InteractiveTerminal? line = screen is null && view is ViewKind.Line or ViewKind.Screen
             ? new InteractiveTerminal(console.Out, $"{settings.Name}> ", console.UseColour) { Interrupt = interrupted.Cancel, OwnsConsole = console.OwnsConsole }
             : null;

@@ -31,6 +31,9 @@ public enum LineKind
 
     /// <summary>Something that went wrong or needs attention.</summary>
     Warning,
+
+    /// <summary>A log line (-v), shown dim so it reads as the app's diagnostics, not the conversation.</summary>
+    Log,
 }
 
 /// <summary>One entry of the message pane: a message with its time, speaker and mark, or a line of the app.</summary>
@@ -52,7 +55,7 @@ public sealed record ChatLine(LineKind Kind, string Text, DateTimeOffset? At = n
 
     /// <summary>
     /// The entry as the pane shows it, before wrapping: <c>12:01:02 ✓ Alice: text</c> for a message,
-    /// <c>* text</c> or <c>! text</c> for the app; the peer's parts cleaned by <see cref="ScreenText.Clean"/>.
+    /// <c>* text</c> or <c>! text</c> for the app, <c>~ text</c> for a log line; the peer's parts cleaned by <see cref="ScreenText.Clean"/>.
     /// A message's own line breaks (a multi-line paste) start new display lines.
     /// </summary>
     public IReadOnlyList<string> DisplayLines()
@@ -62,6 +65,7 @@ public sealed record ChatLine(LineKind Kind, string Text, DateTimeOffset? At = n
         {
             LineKind.System => "* ",
             LineKind.Warning => "! ",
+            LineKind.Log => "~ ",
             _ => $"{Time(At)} {MarkCell} {ScreenText.Clean(Speaker)}: ",
         };
         var lines = new List<string>(parts.Length) { first + ScreenText.Clean(parts[0]) + Late() };
@@ -70,7 +74,7 @@ public sealed record ChatLine(LineKind Kind, string Text, DateTimeOffset? At = n
     }
 
     /// <summary>Where a message's continuation rows start: under its text, past time and mark.</summary>
-    public int ContinuationIndent => Kind is LineKind.System or LineKind.Warning ? 2 : 11;
+    public int ContinuationIndent => Kind is LineKind.System or LineKind.Warning or LineKind.Log ? 2 : 11;
 
     private string Late() => SentAt is { } sent ? $" (sent {Time(sent)})" : string.Empty;
 

@@ -1,7 +1,9 @@
 // The input line: Terminal.Gui's own TextField does the editing (cursor keys, Home/End, words, deletion,
 // undo, selection, wide characters and their widths). This adds what a chat needs around it: Enter sends,
 // Up/Down walk the history, a paste of several lines becomes one message instead of being cut to its
-// first line, and Ctrl+C clears a typed line first and only leaves from an empty one.
+// first line, Ctrl+C clears a typed line first and only leaves from an empty one, and Tab after "/send "
+// completes a path (PathCompletion): as far as the matches agree, and a second Tab lists them.
+using SecureChat.Cli.Files;
 using Terminal.Gui.Input;
 using Terminal.Gui.Views;
 
@@ -11,6 +13,7 @@ namespace SecureChat.Cli.Views.Screen;
 public sealed class MessageField : TextField
 {
     private readonly InputHistory _history = new();
+    private string? _tabbedAt; // the text as the last Tab left it: a Tab there again lists the matches
 
     /// <summary>An empty input line.</summary>
     public MessageField() => KeyDown += (_, key) => key.Handled = OnChatKey(key);
@@ -20,6 +23,12 @@ public sealed class MessageField : TextField
 
     /// <summary>Ctrl+C on an empty line: the user wants to leave.</summary>
     public event EventHandler? LeaveRequested;
+
+    /// <summary>A second Tab found several paths and completed nothing more: the names, for the pane.</summary>
+    public event EventHandler<IReadOnlyList<string>>? CompletionsListed;
+
+    /// <summary>Where relative paths are completed from (the process's current folder unless set).</summary>
+    public string? CompletionFolder { get; set; }
 
     /// <inheritdoc />
     /// <remarks>A paste of several lines is sent as one message at once, line breaks kept, so nothing of it is lost.</remarks>
@@ -42,6 +51,11 @@ public sealed class MessageField : TextField
         {
             Submit(Text);
             return true;
+        }
+
+        if (key == Key.Tab)
+        {
+            return CompletePath();
         }
 
         if (key == Key.C.WithCtrl)
@@ -71,6 +85,27 @@ public sealed class MessageField : TextField
         }
 
         return false;
+    }
+
+    /// <summary>Tab: completes a /send path; false (the key does what it always does) on any other line.</summary>
+    private bool CompletePath()
+    {
+        if (PathCompletion.Complete(Text, PromptPath.Home(), CompletionFolder ?? Environment.CurrentDirectory) is not { } completion)
+        {
+            return Text.StartsWith("/send ", StringComparison.OrdinalIgnoreCase); // a /send line keeps the focus
+        }
+
+        if (completion.Line != Text)
+        {
+            Show(completion.Line);
+        }
+        else if (completion.Candidates.Count > 1 && _tabbedAt == Text)
+        {
+            CompletionsListed?.Invoke(this, completion.Candidates);
+        }
+
+        _tabbedAt = Text;
+        return true;
     }
 
     private void Submit(string line)

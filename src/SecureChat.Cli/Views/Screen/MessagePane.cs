@@ -1,8 +1,12 @@
 // The conversation's scrollback. Each ChatLine becomes one or more rows, cut to the pane's width; a line
 // replaced (a delivery mark changing) rewrites its own rows where they are, so nothing moves and no stale
 // copy is left behind. The pane follows new lines while it is scrolled to the bottom, and stays where the
-// reader put it (PageUp, the mouse wheel) otherwise. UI thread only.
+// reader put it (PageUp, the mouse wheel) otherwise. Each row is drawn in its line's colour (LineColours),
+// and a message's delivery mark in the mark's own. UI thread only.
 using System.Collections.ObjectModel;
+using Terminal.Gui.Drawing;
+using Attribute = Terminal.Gui.Drawing.Attribute;
+using Terminal.Gui.ViewBase;
 using Terminal.Gui.Views;
 
 namespace SecureChat.Cli.Views.Screen;
@@ -11,8 +15,10 @@ namespace SecureChat.Cli.Views.Screen;
 public sealed class MessagePane : ListView
 {
     private const int WidthBeforeLayout = 80;
+    private const int MarkColumn = 9; // after "HH:mm:ss "
     private readonly List<ChatLine> _lines = [];
     private readonly List<int> _firstRows = [];
+    private readonly List<int> _lineOfRow = [];
     private readonly ObservableCollection<string> _rows = [];
     private int _wrapWidth;
 
@@ -22,6 +28,9 @@ public sealed class MessagePane : ListView
         Source = new ListWrapper<string>(_rows);
         CanFocus = false;
         ViewportChanged += (_, _) => RewrapIfWidthChanged();
+        RowRender += (_, row) => row.RowAttribute = row.Row < _lineOfRow.Count
+            ? LineColours.For(_lines[_lineOfRow[row.Row]].Kind, GetAttributeForRole(VisualRole.Normal))
+            : null;
     }
 
     /// <summary>The lines shown, oldest first.</summary>
@@ -67,6 +76,32 @@ public sealed class MessagePane : ListView
         SetNeedsDraw();
     }
 
+    /// <inheritdoc />
+    /// <remarks>After the rows, redraws each visible delivery mark in its own colour.</remarks>
+    protected override bool OnDrawingContent(DrawContext? context)
+    {
+        bool drawn = base.OnDrawingContent(context);
+        Attribute normal = GetAttributeForRole(VisualRole.Normal);
+        for (int y = 0; y < Viewport.Height; y++)
+        {
+            int row = Viewport.Y + y;
+            if (row >= _lineOfRow.Count || Viewport.X > MarkColumn)
+            {
+                break;
+            }
+
+            ChatLine line = _lines[_lineOfRow[row]];
+            if (_firstRows[_lineOfRow[row]] == row && LineColours.ForMark(line.Mark, normal) is { } mark)
+            {
+                SetAttribute(mark);
+                Move(MarkColumn - Viewport.X, y);
+                AddStr(line.MarkCell);
+            }
+        }
+
+        return drawn;
+    }
+
     /// <summary>Scrolls by <paramref name="rows"/> (negative: back in time), as PageUp / PageDown do.</summary>
     public void Scroll(int rows)
     {
@@ -103,6 +138,7 @@ public sealed class MessagePane : ListView
     {
         _rows.Clear();
         _firstRows.Clear();
+        _lineOfRow.Clear();
         foreach (ChatLine line in _lines)
         {
             AddRows(line);
@@ -112,9 +148,11 @@ public sealed class MessagePane : ListView
     /// <summary>Adds the rows of <paramref name="line"/> at the bottom, remembering where they start.</summary>
     private void AddRows(ChatLine line)
     {
+        int index = _firstRows.Count;
         _firstRows.Add(_rows.Count);
         foreach (string row in RowsOf(line))
         {
+            _lineOfRow.Add(index);
             _rows.Add(row);
         }
     }

@@ -62,7 +62,7 @@ public sealed partial class ScreenView
                 AskInBox(asked);
                 break;
             case TrustQuestionWithdrawn:
-                Interlocked.Exchange(ref _openQuestion, null)?.Cancel(); // the caller left: the box closes itself
+                WithdrawBox(); // the caller left: the box closes itself
                 Sentences.Publish(chatEvent);
                 break;
             case Listening:
@@ -85,41 +85,6 @@ public sealed partial class ScreenView
             default:
                 Sentences.Publish(chatEvent);
                 break;
-        }
-    }
-
-    /// <summary>
-    /// Asks the core's trust question in the box. The answer goes back as the word a line view would type
-    /// (yes, once, no), through the same input as every line, so the core reads it as it reads any answer;
-    /// a box closed because the question was withdrawn answers nothing.
-    /// </summary>
-    private void AskInBox(TrustQuestionAsked asked)
-    {
-        var open = new CancellationTokenSource();
-        Interlocked.Exchange(ref _openQuestion, open)?.Cancel();
-        _ = AnswerFromBoxAsync(new TrustQuestion(asked.Peer, asked.Fingerprint, asked.SafetyNumber, IsKeyChange: false), open);
-    }
-
-    private async Task AnswerFromBoxAsync(TrustQuestion question, CancellationTokenSource open)
-    {
-        using (open)
-        {
-            TrustChoice choice;
-            try
-            {
-                choice = await AskAsync(question, open.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            if (open.IsCancellationRequested || Interlocked.CompareExchange(ref _openQuestion, null, open) != open)
-            {
-                return;
-            }
-
-            Type(choice switch { TrustChoice.Trust => "yes", TrustChoice.Once => "once", _ => "no" });
         }
     }
 

@@ -1,17 +1,16 @@
 // The full-screen view (issue 17): one more IChatTerminal and IChatEvents beside the line and script views.
 // Terminal.Gui runs on a thread of its own; every call from the chat (the session's read loop, the sending
 // loop, the runner) only queues its work onto that thread with the library's Invoke and returns at once, so
-// a slow terminal never holds up the protocol. Typed lines travel the other way through a channel, and go
-// through TerminalInput and SlashCommand like every other view's. When the screen closes, whatever the app
+// a slow terminal never holds up the protocol. Typed lines and the trust box's answers travel the other way
+// through one queue that the chat core reads as its input (ScreenView.Input.cs). When the screen closes, whatever the app
 // said while leaving (the undelivered list) is written to the normal terminal too, where it stays.
-using System.Threading.Channels;
 using SecureChat.Cli.Chat;
 using Terminal.Gui.App;
 
 namespace SecureChat.Cli.Views.Screen;
 
 /// <summary>The chat as a full-screen terminal interface.</summary>
-public sealed partial class ScreenView : IChatTerminal, IChatEvents, IDisposable
+public sealed partial class ScreenView : IChatTerminal, IChatInput, IChatEvents, IDisposable
 {
     private const int FallbackProgressWidth = 79;
     private readonly IApplication _app;
@@ -19,7 +18,6 @@ public sealed partial class ScreenView : IChatTerminal, IChatEvents, IDisposable
     private readonly Action<Action> _onUiThread;
     private readonly bool _listener;
     private readonly TextWriter _afterwards;
-    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
     private readonly CancellationTokenSource _leave = new();
     private readonly Lock _gate = new();
     private readonly List<string> _saidWhileLeaving = [];
@@ -29,7 +27,6 @@ public sealed partial class ScreenView : IChatTerminal, IChatEvents, IDisposable
     private volatile int _width = FallbackProgressWidth + 1;
     private bool _leaving;
     private bool _closed;
-    private CancellationTokenSource? _openQuestion;
 
     /// <summary>
     /// A view over <paramref name="screen"/> of <paramref name="app"/>, reaching the UI thread through
@@ -44,6 +41,7 @@ public sealed partial class ScreenView : IChatTerminal, IChatEvents, IDisposable
         _afterwards = afterwards;
         screen.Input.Submitted += (_, line) => Type(line);
         screen.Input.LeaveRequested += (_, _) => RequestLeave();
+        screen.Input.CompletionsListed += (_, names) => ShowSystem(PathCompletion.Listing(names));
         screen.Pane.ViewportChanged += (_, _) => _width = Math.Max(screen.Pane.Viewport.Width, 1);
     }
 
@@ -58,31 +56,6 @@ public sealed partial class ScreenView : IChatTerminal, IChatEvents, IDisposable
 
     /// <inheritdoc />
     public int? ProgressWidth => _width - 1;
-
-    /// <inheritdoc />
-    public async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            string line = await _lines.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            ShowQueued();
-            return line;
-        }
-        catch (ChannelClosedException)
-        {
-            return null;
-        }
-    }
-
-    /// <inheritdoc />
-    public void DiscardPendingInput()
-    {
-        while (_lines.Reader.TryRead(out _))
-        {
-        }
-
-        ShowQueued();
-    }
 
     /// <inheritdoc />
     /// <remarks>A person sees the conversation end and knows what they typed after it: nothing to list.</remarks>
@@ -105,6 +78,21 @@ public sealed partial class ScreenView : IChatTerminal, IChatEvents, IDisposable
 
     /// <inheritdoc />
     public void ShowWarning(string line) => Show(new ChatLine(LineKind.Warning, line));
+
+    /// <summary>Shows a log line, dim, in the pane; false once the screen has closed (the caller writes it elsewhere).</summary>
+    public bool ShowLog(string line)
+    {
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+        }
+
+        OnUiThread(() => _screen.Add(new ChatLine(LineKind.Log, line)));
+        return true;
+    }
 
     /// <inheritdoc />
     public void ShowProgress(string? line) => OnUiThread(() => _screen.ShowTransfer(line));
@@ -154,7 +142,7 @@ public sealed partial class ScreenView : IChatTerminal, IChatEvents, IDisposable
             farewell = [.. _saidWhileLeaving];
         }
 
-        _lines.Writer.TryComplete();
+        _input.Writer.TryComplete();
         if (_uiThread is not null)
         {
             OnUiThread(() => _app.RequestStop());
@@ -168,13 +156,6 @@ public sealed partial class ScreenView : IChatTerminal, IChatEvents, IDisposable
 
         _afterwards.Flush();
         _leave.Dispose();
-    }
-
-    /// <summary>A line typed (Enter, or a paste of several lines): queued for the chat, shown as queued until taken.</summary>
-    private void Type(string line)
-    {
-        _lines.Writer.TryWrite(line);
-        ShowQueued();
     }
 
     private void RequestLeave()
@@ -202,12 +183,6 @@ public sealed partial class ScreenView : IChatTerminal, IChatEvents, IDisposable
                 _saidWhileLeaving.AddRange(line.DisplayLines());
             }
         }
-    }
-
-    private void ShowQueued()
-    {
-        int queued = _lines.Reader.Count;
-        OnUiThread(() => _screen.Status = _screen.Status with { Queued = queued });
     }
 
     private string Speaker(string name) => _unverifiedLabel is { } label && label.StartsWith(name + " [", StringComparison.Ordinal) ? label : name;

@@ -30,10 +30,10 @@ public enum TrustChoice
 /// <summary>The trust question as a box with Yes / Once / No. UI thread only, but for <see cref="Answer"/>.</summary>
 public sealed class TrustDialog : FrameView
 {
-    // Continuations run inline, on the UI thread that pressed the button: the only one is ScreenView's,
-    // which hands the answer to the input channel and returns, so the answer is typed before the key press
-    // returns (deterministic in the tests, which drive the screen by hand with no main loop to resume on).
-    private readonly TaskCompletionSource<TrustChoice> _answer = new();
+    // Whoever must act on the answer in the same step as the key press (ScreenView queues it for the chat
+    // core) listens to Answered, raised on the UI thread: an await of Answer resumes wherever the scheduler
+    // puts it, which on the UI thread (a synchronization context of its own) is never inline.
+    private readonly TaskCompletionSource<TrustChoice> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>A box asking <paramref name="question"/>, centred in whatever it is added to.</summary>
     public TrustDialog(TrustQuestion question)
@@ -75,11 +75,14 @@ public sealed class TrustDialog : FrameView
     /// <summary>The button that refuses.</summary>
     public Button No { get; }
 
+    /// <summary>Raised on the UI thread when a button answers, before <see cref="Closed"/>; not when the question is withdrawn.</summary>
+    public event EventHandler<TrustChoice>? Answered;
+
     /// <summary>Raised on the UI thread once the box has closed, answered or withdrawn.</summary>
     public event EventHandler? Closed;
 
     /// <summary>Withdraws the question (the caller left): answers Refuse and closes the box.</summary>
-    public void Withdraw() => Close(TrustChoice.Refuse);
+    public void Withdraw() => Close(TrustChoice.Refuse, answered: false);
 
     private Button AnswerButton(string text, TrustChoice choice, Pos x)
     {
@@ -87,16 +90,21 @@ public sealed class TrustDialog : FrameView
         button.Accepting += (_, args) =>
         {
             args.Handled = true;
-            Close(choice);
+            Close(choice, answered: true);
         };
         Add(button);
         return button;
     }
 
-    private void Close(TrustChoice choice)
+    private void Close(TrustChoice choice, bool answered)
     {
         if (_answer.TrySetResult(choice))
         {
+            if (answered)
+            {
+                Answered?.Invoke(this, choice);
+            }
+
             SuperView?.Remove(this);
             Closed?.Invoke(this, EventArgs.Empty);
         }

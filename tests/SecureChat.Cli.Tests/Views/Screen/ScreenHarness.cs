@@ -2,6 +2,9 @@
 // (DisableRealDriverIO, the switch the library's own tests use): keys and pastes go in through the
 // application as a terminal's would, and the driver's cells show what a terminal would draw. Everything
 // runs on the test's thread, which is the UI thread here, so the view's marshalling runs each action at once.
+// That thread carries Terminal.Gui's synchronization context, whose posts go to a main loop nobody runs here:
+// a test must never await a task that is not yet complete (its continuation would be posted there and never
+// run, and a timeout could not fire either). It waits with Within, which blocks with a bound and a message.
 using System.Text;
 using SecureChat.Cli.Views.Screen;
 using Terminal.Gui.App;
@@ -49,6 +52,21 @@ internal sealed class ScreenHarness : IDisposable
 
     public void Paste(string text) => App.RaisePasteEvent(text);
 
+    /// <summary>
+    /// The result of <paramref name="task"/>, waited for on this thread without any continuation (so no
+    /// synchronization context is involved); fails with <paramref name="what"/> if it takes a minute.
+    /// </summary>
+    public static T Within<T>(Task<T> task, string what)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        if (!task.Wait(TimeSpan.FromSeconds(60)))
+        {
+            throw new TimeoutException($"Still waiting after 60 s for {what}.");
+        }
+
+        return task.Result;
+    }
+
     /// <summary>The graphemes of screen row <paramref name="y"/>, with the column each starts in.</summary>
     public IReadOnlyList<(int Column, string Grapheme)> Cells(int y)
     {
@@ -65,6 +83,9 @@ internal sealed class ScreenHarness : IDisposable
 
         return cells;
     }
+
+    /// <summary>The attribute the driver holds for the cell at column <paramref name="x"/> of row <paramref name="y"/>.</summary>
+    public Terminal.Gui.Drawing.Attribute? AttributeAt(int x, int y) => App.Driver!.Contents![y, x].Attribute;
 
     /// <summary>Screen row <paramref name="y"/> as text, without trailing blanks (a wide character's second cell is not a character).</summary>
     public string Row(int y)

@@ -8,13 +8,13 @@ namespace SecureChat.Cli.Tests.Views.Screen;
 public sealed class ScreenInputTests
 {
     [Fact]
-    public async Task TypedLine_Enter_ReachesTheChatAndClearsTheField()
+    public void TypedLine_Enter_ReachesTheChatAndClearsTheField()
     {
         using var harness = new ScreenHarness();
         harness.Type("héllo 你好 👋🏽");
         harness.Press(Key.Enter);
 
-        (await harness.View.ReadLineAsync(CancellationToken.None)).Should().Be("héllo 你好 👋🏽");
+        ScreenHarness.Within(harness.View.ReadLineAsync(CancellationToken.None), "the typed line").Should().Be("héllo 你好 👋🏽");
         harness.Screen.Input.Text.Should().BeEmpty();
     }
 
@@ -28,26 +28,26 @@ public sealed class ScreenInputTests
     [InlineData("/status", CommandVerb.Status)]
     [InlineData("/rekey", CommandVerb.Rekey)]
     [InlineData("/frobnicate", CommandVerb.Unknown)]
-    public async Task SlashCommand_TypedOnTheScreen_ReachesTheCoreAsThatCommand(string typed, CommandVerb verb)
+    public void SlashCommand_TypedOnTheScreen_ReachesTheCoreAsThatCommand(string typed, CommandVerb verb)
     {
         using var harness = new ScreenHarness();
         harness.Type(typed);
         harness.Press(Key.Enter);
 
-        ChatInput? input = await new TerminalInput(harness.View).ReadAsync(CancellationToken.None);
+        ChatInput? input = ScreenHarness.Within(new TerminalInput(harness.View).ReadAsync(CancellationToken.None), "the typed input");
 
         input.Should().BeOfType<CommandInput>().Which.Command.Verb.Should().Be(verb);
         ((CommandInput)input!).Command.Argument.Should().Be(typed.Contains(' ', StringComparison.Ordinal) ? typed[(typed.IndexOf(' ', StringComparison.Ordinal) + 1)..] : string.Empty);
     }
 
     [Fact]
-    public async Task DoubleSlash_SendsALineStartingWithSlash()
+    public void DoubleSlash_SendsALineStartingWithSlash()
     {
         using var harness = new ScreenHarness();
         harness.Type("//etc/hosts");
         harness.Press(Key.Enter);
 
-        (await new TerminalInput(harness.View).ReadAsync(CancellationToken.None)).Should().Be(new TextInput("/etc/hosts"));
+        ScreenHarness.Within(new TerminalInput(harness.View).ReadAsync(CancellationToken.None), "the typed input").Should().Be(new TextInput("/etc/hosts"));
     }
 
     [Fact]
@@ -71,13 +71,13 @@ public sealed class ScreenInputTests
     }
 
     [Fact]
-    public async Task MultiLinePaste_IsSentAsOneMessageWithItsLineBreaks()
+    public void MultiLinePaste_IsSentAsOneMessageWithItsLineBreaks()
     {
         using var harness = new ScreenHarness();
         harness.Type("Look: ");
         harness.Paste("first line\r\nsecond line\nthird line\n");
 
-        (await harness.View.ReadLineAsync(CancellationToken.None)).Should().Be("Look: first line\nsecond line\nthird line");
+        ScreenHarness.Within(harness.View.ReadLineAsync(CancellationToken.None), "the typed line").Should().Be("Look: first line\nsecond line\nthird line");
         harness.Screen.Input.Text.Should().BeEmpty();
     }
 
@@ -133,7 +133,7 @@ public sealed class ScreenInputTests
     }
 
     [Fact]
-    public async Task LinesTypedAfterADisconnect_AreKeptShownAsQueuedAndReadInOrder()
+    public void LinesTypedAfterADisconnect_AreKeptShownAsQueuedAndReadInOrder()
     {
         using var harness = new ScreenHarness(columns: 100);
         harness.View.ShowSession("Bob", "SHA256:0RxGpPx3ixOZ4G8kJCKsKE0XlSs+OkcjyQX+XuLPZHE", verified: true, "aes256cbc-hmacsha256");
@@ -144,8 +144,8 @@ public sealed class ScreenInputTests
         harness.Press(Key.Enter);
 
         harness.Screen.StatusText.Should().Contain("disconnected").And.EndWith("│ 2 queued");
-        (await harness.View.ReadLineAsync(CancellationToken.None)).Should().Be("are you there?");
-        (await harness.View.ReadLineAsync(CancellationToken.None)).Should().Be("hello?");
+        ScreenHarness.Within(harness.View.ReadLineAsync(CancellationToken.None), "the typed line").Should().Be("are you there?");
+        ScreenHarness.Within(harness.View.ReadLineAsync(CancellationToken.None), "the typed line").Should().Be("hello?");
         harness.Screen.StatusText.Should().NotContain("queued");
     }
 
