@@ -14,7 +14,8 @@ public sealed partial class ScreenSession : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(100);
-    private readonly string _server = "securechat-e2e-" + Guid.NewGuid().ToString("N")[..10];
+    // The server's socket: a file of our own, deleted with the server (tmux leaves it behind otherwise).
+    private readonly string _socket = Path.Combine(Path.GetTempPath(), "securechat-tmux-" + Guid.NewGuid().ToString("N")[..10]);
     private readonly string _label;
 
     private ScreenSession(string label) => _label = label;
@@ -106,6 +107,15 @@ public sealed partial class ScreenSession : IDisposable
         {
             // The server had already ended with its one pane.
         }
+
+        try
+        {
+            File.Delete(_socket);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A leftover socket file in the temporary folder is not worth failing a test for.
+        }
     }
 
     /// <summary>The pane's rows with their trailing spaces trimmed (tmux pads a drawn row to the width).</summary>
@@ -130,7 +140,7 @@ public sealed partial class ScreenSession : IDisposable
     {
         // -u: the pane speaks UTF-8 whatever the test's locale, so emoji and CJK are captured as they are drawn.
         var start = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in new[] { "-u", "-L", _server }.Concat(args))
+        foreach (string arg in new[] { "-u", "-S", _socket }.Concat(args))
         {
             start.ArgumentList.Add(arg);
         }
