@@ -1,8 +1,9 @@
 // The input line: Terminal.Gui's own TextField does the editing (cursor keys, Home/End, words, deletion,
 // undo, selection, wide characters and their widths). This adds what a chat needs around it: Enter sends,
 // Up/Down walk the history, a paste of several lines becomes one message instead of being cut to its
-// first line, Ctrl+C clears a typed line first and only leaves from an empty one, and Tab after "/send "
-// completes a path (PathCompletion): as far as the matches agree, and a second Tab lists them.
+// first line, Ctrl+C clears a typed line first (into the history, so Up brings it back: nothing typed is
+// lost without a way back) and only leaves from an empty one, and Tab after "/send " completes a path
+// (PathCompletion): as far as the matches agree, and a second Tab lists them.
 using SecureChat.Cli.Files;
 using Terminal.Gui.Input;
 using Terminal.Gui.Views;
@@ -62,6 +63,7 @@ public sealed class MessageField : TextField
         {
             if (Text.Length > 0)
             {
+                _history.Add(Text); // cleared, not lost: Up brings it back
                 Text = string.Empty;
             }
             else
