@@ -11,7 +11,8 @@ namespace SecureChat.Benchmarks.Measurements;
 /// <summary>One start: wall-clock and CPU milliseconds (user + system, all threads) up to the listening line.</summary>
 /// <param name="WallMilliseconds">What the user waits.</param>
 /// <param name="CpuMilliseconds">What the start costs the machine; on a loaded machine the steadier figure (clock ticks of 10 ms).</param>
-internal readonly record struct StartupTime(double WallMilliseconds, double CpuMilliseconds);
+/// <param name="IdleRssMebibytes">VmRSS after the listening line and a rest, when asked for; otherwise NaN.</param>
+internal readonly record struct StartupTime(double WallMilliseconds, double CpuMilliseconds, double IdleRssMebibytes = double.NaN);
 
 /// <summary>Times one start of a listening program.</summary>
 internal static class StartupClock
@@ -37,10 +38,13 @@ internal static class StartupClock
         return start;
     }
 
-    /// <summary>The time from starting the program to its listening line.</summary>
+    /// <summary>
+    /// The time from starting the program to its listening line; with a <paramref name="idleRest"/> above
+    /// zero, also its resident set after that much rest past the line (a listener nobody called).
+    /// </summary>
     /// <exception cref="InvalidDataException">The program closed its output before the line.</exception>
     /// <exception cref="TimeoutException">No line within <paramref name="timeout"/>.</exception>
-    public static async Task<StartupTime> TimeAsync(ProcessStartInfo start, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<StartupTime> TimeAsync(ProcessStartInfo start, TimeSpan timeout, CancellationToken cancellationToken, TimeSpan idleRest = default)
     {
         var listening = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
         var clock = new Stopwatch();
@@ -67,7 +71,14 @@ internal static class StartupClock
             child.BeginOutputReadLine();
             child.BeginErrorReadLine();
             double wall = await listening.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-            return new StartupTime(wall, child.TotalProcessorTime.TotalMilliseconds);
+            double cpu = child.TotalProcessorTime.TotalMilliseconds;
+            if (idleRest <= TimeSpan.Zero)
+            {
+                return new StartupTime(wall, cpu);
+            }
+
+            await Task.Delay(idleRest, cancellationToken).ConfigureAwait(false);
+            return new StartupTime(wall, cpu, ResidentSet.MebibytesOf(child.Id));
         }
         finally
         {
