@@ -116,7 +116,9 @@ public sealed partial class ChatRunner
             return ExitCodeOf(outcome);
         }
 
-        _terminal.DiscardPendingInput(); // nothing typed for this conversation goes to the next caller
+        // The conversation read every line typed while it ran; a line still waiting was typed as it ended, and
+        // the input read while waiting takes it by the same rules (/quit leaves, a message is refused with
+        // the reason): discarding it here lost a /quit typed just as the peer left (issue 17).
         _events.Publish(new ListeningAgain(_settings.Port));
         return null;
     }
