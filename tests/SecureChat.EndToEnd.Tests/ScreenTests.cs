@@ -72,7 +72,7 @@ public sealed partial class ScreenTests(ITestOutputHelper output, PreparedHomes 
         await user2.WaitForStderrAsync("Connected to");
         await user1.WaitForTextAsync("│ connected");
         await user2.WriteLineAsync("before the drop");
-        await user1.WaitForTextAsync("Bob: before the drop");
+        await user1.WaitForTextAsync("before the drop"); // "Bob:" or "Bob [SHA256:…]:", as another test left Bob known or not
 
         gate.Refusing = true;
         link.Cut();
@@ -83,6 +83,7 @@ public sealed partial class ScreenTests(ITestOutputHelper output, PreparedHomes 
         user1.Press("Enter");
         string queued = await user1.WaitForTextAsync("Queued, will be sent when Bob is back: " + Typed);
         user2.StdoutText.Should().NotContain(Typed, "the network is down");
+        await gate.FirstRefusal.WaitAsync(TimeSpan.FromSeconds(90)); // User2 tried while the network was down
 
         gate.Refusing = false;
         await user2.WaitForStdoutAsync(line => IsMessage(line, "Alice", Typed), "the queued line, after the reconnect");

@@ -16,6 +16,7 @@ public sealed class TrafficMeter : LoopbackRelay
 {
     private readonly Lock _gate = new();
     private readonly List<Counts> _connections = [];
+    private readonly TaskCompletionSource _firstRefusal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _refusing;
 
     /// <summary>Starts listening; each caller is relayed to <paramref name="targetPort"/>.</summary>
@@ -34,6 +35,9 @@ public sealed class TrafficMeter : LoopbackRelay
 
     /// <summary>How many callers were turned away.</summary>
     public int Refused { get; private set; }
+
+    /// <summary>Completes when the first caller has been turned away: a test waits for it instead of guessing how long a reconnect's backoff takes.</summary>
+    public Task FirstRefusal => _firstRefusal.Task;
 
     /// <summary>The bytes of each relayed connection so far, in the order they came: (toward the target, back).</summary>
     public IReadOnlyList<(long ToListener, long ToConnector)> Connections
@@ -54,6 +58,7 @@ public sealed class TrafficMeter : LoopbackRelay
         {
             Refused++;
             client.Dispose();
+            _firstRefusal.TrySetResult();
             return null;
         }
 
