@@ -62,6 +62,16 @@ public static class ChatSentences
         "Compare the safety number with them (it is the same on both screens). Type yes to trust and remember, once for this time only, no to refuse, or paste the fingerprint you were given.",
     ];
 
+    /// <summary>
+    /// The trust question as the full screen writes it in the pane: the same facts, but the answer is given
+    /// in the box over the pane (no line is read as the answer there), so it says the box's keys instead.
+    /// </summary>
+    public static IReadOnlyList<string> TrustQuestionInBox(TrustQuestionAsked e) =>
+    [
+        .. TrustQuestion(e).Take(3),
+        "Compare the safety number with them (it is the same on both screens), then answer in the box: Y to trust and remember, O for this time only, N to refuse.",
+    ];
+
     /// <summary>The trust question is no longer open.</summary>
     public static string TrustQuestionWithdrawn(TrustQuestionWithdrawn e) =>
         $"The question about \"{SafeText.ForTerminal(e.Peer)}\" is withdrawn: the connection ended before you answered.";

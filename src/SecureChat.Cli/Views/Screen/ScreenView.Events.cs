@@ -58,7 +58,11 @@ public sealed partial class ScreenView
                 Sentences.Publish(chatEvent);
                 break;
             case TrustQuestionAsked asked:
-                Sentences.Publish(chatEvent); // the question stays in the pane, the box asks it
+                foreach (string line in ChatSentences.TrustQuestionInBox(asked))
+                {
+                    ShowSystem(line); // the question stays in the pane, the box asks it
+                }
+
                 AskInBox(asked);
                 break;
             case TrustQuestionWithdrawn:

@@ -100,6 +100,18 @@ public sealed class TrustDialogTests
         harness.Screen.Input.Text.Should().BeEmpty();
     }
 
+    [Fact]
+    public void CoreAsks_ThePaneSaysToAnswerInTheBox_NotToTypeAWord()
+    {
+        using var harness = new ScreenHarness(columns: 100, rows: 20);
+        harness.View.Publish(new TrustQuestionAsked("Bob", FirstContact.Fingerprint, FirstContact.SafetyNumber));
+
+        string[] pane = [.. harness.Screen.Pane.Lines.Select(line => line.Text)];
+        pane.Should().Contain("First contact with \"Bob\".").And.Contain("  Safety number: " + FirstContact.SafetyNumber);
+        pane.Should().Contain(line => line.Contains("answer in the box: Y to trust and remember, O for this time only, N to refuse", StringComparison.Ordinal));
+        pane.Should().NotContain(line => line.Contains("Type yes", StringComparison.Ordinal), "on the screen the box takes the answer, not a typed line");
+    }
+
     [Theory]
     [InlineData(TrustChoice.Trust, TrustAnswer.Accept)]
     [InlineData(TrustChoice.Once, TrustAnswer.Once)]
