@@ -45,8 +45,10 @@ public sealed partial class ScreenTests
         alice.Press("Enter");
         await SayAsync(alice, bob, "Great, thanks! Chat goes on while it comes.");
 
-        // Both panes captured one right after the other while both still show the transfer's bar.
-        string alicePane = await alice.WaitForAsync(pane => ShowsTransfer(pane) && ShowsTransfer(bob.Capture()), "the transfer's bar on both screens");
+        // Both panes captured one right after the other while both still show the transfer's bar, each drawn
+        // whole down to its input line (a capture can land while a redraw is half done: wait for a whole one).
+        string alicePane = await alice.WaitForAsync(
+            pane => Whole(pane, "Alice>") && Whole(bob.Capture(), "Bob>"), "the transfer's bar and the input line on both screens");
         string bobPane = bob.LastPane;
 
         foreach ((string pane, string prompt) in new[] { (alicePane, "Alice>"), (bobPane, "Bob>") })
@@ -73,6 +75,9 @@ public sealed partial class ScreenTests
         ScreenSession.Rows(pane).Any(row => row.StartsWith("holiday-photos.zip [", StringComparison.Ordinal)
             && TransferPercent().Match(row) is { Success: true } percent
             && int.Parse(percent.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) is >= 20 and <= 90);
+
+    /// <summary>The transfer's bar under way, and the screen drawn whole down to its empty input line.</summary>
+    private static bool Whole(string pane, string prompt) => ShowsTransfer(pane) && ScreenSession.LastRow(pane) == prompt;
 
     [GeneratedRegex(@"\]\s+(\d+)%")]
     private static partial Regex TransferPercent();
