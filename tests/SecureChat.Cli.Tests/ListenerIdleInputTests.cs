@@ -40,6 +40,27 @@ public sealed class ListenerIdleInputTests
     }
 
     [Fact]
+    public async Task Answer_TypedTheMomentTheQuestionShows_AnswersIt_Issue17()
+    {
+        // "no" goes in while the question's first line is being shown, before the rest of it: the earliest a
+        // person could answer. A typed-ahead line is dropped before the question, never this one.
+        await using Listening user1 = await Listening.StartAsync(new FakeTerminal(interactive: true)
+        {
+            OnSystem = (screen, line) =>
+            {
+                if (line.StartsWith("First contact with \"Mallory\"", StringComparison.Ordinal))
+                {
+                    screen.Type("no");
+                }
+            },
+        });
+        await using SecureSession caller = await user1.CallAsync();
+
+        await user1.Screen.WaitForAsync(s => s.Contains($"Still listening on port {user1.Port}.", StringComparison.Ordinal), Deadline);
+        user1.Screen.Shown.Should().Contain(s => s.Contains("You refused", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Question_WhoseCallerLeft_IsWithdrawnAndListeningGoesOn_Issue17()
     {
         await using Listening user1 = await Listening.StartAsync();
@@ -64,13 +85,13 @@ public sealed class ListenerIdleInputTests
 
         public int Port { get; } = TestPorts.Free();
 
-        public FakeTerminal Screen { get; } = new(interactive: true);
+        public FakeTerminal Screen { get; private init; } = new(interactive: true);
 
         public Task<int> Running => _user1?.Running ?? Task.FromResult(0);
 
-        public static async Task<Listening> StartAsync()
+        public static async Task<Listening> StartAsync(FakeTerminal? screen = null)
         {
-            var user1 = new Listening();
+            var user1 = new Listening { Screen = screen ?? new FakeTerminal(interactive: true) };
             user1._user1 = await RunningListener.StartAsync(ListenerSettings.For(user1._home.Path, user1.Port, TrustPolicy.Ask) with { ReceiptWait = TimeSpan.FromSeconds(10) }, user1.Screen);
             return user1;
         }

@@ -150,9 +150,12 @@ internal sealed class TrustPrompt : IDisposable
     private async ValueTask<TrustAnswer> AskAsync(PeerIdentity peer, CancellationToken cancellationToken)
     {
         using IDisposable held = await _holdInput().ConfigureAwait(false);
+        // Only what is typed after the question answers it: a typed-ahead "yes" must never accept a key the user
+        // has not seen. So what waits is dropped before the question is shown, never after: a discard after it
+        // would drop an answer typed the moment the question appears.
+        _terminal.DiscardPendingInput();
         var question = new TrustQuestionAsked(peer.Name, peer.Fingerprint.ToString(), peer.SafetyNumber.ToString());
         _events.Publish(question);
-        _terminal.DiscardPendingInput(); // only what is typed after the question answers it
         try
         {
             while (true)

@@ -46,7 +46,14 @@ internal sealed class FakeTerminal(bool interactive = false) : IChatTerminal
 
     public void ShowOwn(DateTimeOffset at, string name, string text) => Record($"me {name}: {text}");
 
-    public void ShowSystem(string line) => Record($"system {line}");
+    public void ShowSystem(string line)
+    {
+        OnSystem?.Invoke(this, line);
+        Record($"system {line}");
+    }
+
+    /// <summary>Called with each system line as it is shown: a test types there what a person types on seeing it.</summary>
+    public Action<FakeTerminal, string>? OnSystem { get; init; }
 
     /// <summary>Called with each progress line as it is shown, before it is recorded: a test samples the other side there.</summary>
     public Action<string>? OnProgress { get; init; }
