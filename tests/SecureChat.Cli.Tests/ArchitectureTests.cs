@@ -1,8 +1,8 @@
 // Issue 16's structural rules ("Done when"), read from the source tree so that breaking one fails a test
 // rather than waiting for the next review: no file in src/ over 400 lines, the chat core and Files/ name
-// nothing of Views/, exit codes chosen only in Failures.cs, InternalsVisibleTo only for test, benchmark
-// and fuzz projects. Comments and string literals are removed before code is searched, so a comment that
-// names a view or an exit code is not a reference.
+// nothing of Views/ and nothing below the views touches Console, exit codes chosen only in Failures.cs,
+// InternalsVisibleTo only for test, benchmark and fuzz projects. Comments and string literals are removed
+// before code is searched, so a comment that names a view or an exit code is not a reference.
 using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -56,6 +56,20 @@ public sealed partial class ArchitectureTests
             .Where(f => GlobalViewsUsing().IsMatch(f.EndsWith(".cs", StringComparison.Ordinal) ? Code(File.ReadAllText(f)) : File.ReadAllText(f)))
             .Select(Relative)
             .Should().BeEmpty("a global using of Views would reach every folder");
+    }
+
+    [Theory]
+    [InlineData("SecureChat.Crypto")]
+    [InlineData("SecureChat.Protocol")]
+    [InlineData("SecureChat.Cli/Chat")]
+    [InlineData("SecureChat.Cli/Files")]
+    public void BelowTheViews_NothingTouchesTheConsole(string folder)
+    {
+        string[] files = [.. SourceFiles(Path.Combine(Src, folder), "*.cs")];
+        files.Should().NotBeEmpty();
+        files.Where(f => ConsoleUse().IsMatch(Code(File.ReadAllText(f))))
+            .Select(Relative)
+            .Should().BeEmpty("output goes through the views (an IChatTerminal or an injected TextWriter)");
     }
 
     [Fact]
@@ -170,6 +184,9 @@ public sealed partial class ArchitectureTests
 
     [GeneratedRegex(@"^namespace\s+(?<name>[\w.]+)\s*;", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex FileScopedNamespace();
+
+    [GeneratedRegex(@"\bConsole\s*\.", RegexOptions.CultureInvariant)]
+    private static partial Regex ConsoleUse();
 
     [GeneratedRegex(@"global\s+using[^;]*\bViews\b|<Using\s+Include=""[^""]*\bViews\b", RegexOptions.CultureInvariant)]
     private static partial Regex GlobalViewsUsing();
