@@ -34,7 +34,8 @@ public sealed partial class SecureSession
 
                 // The key frame first: the responder unwraps our secret while we unwrap its.
                 await writer.WriteFrameAsync(handshake.ReadHelloAndCreateKey(hello), token).ConfigureAwait(false);
-                await writer.WriteFrameAsync(handshake.CreateFinish(), token).ConfigureAwait(false);
+                byte[] ourFinish = await OffSocketThread(handshake.CreateFinish, token).ConfigureAwait(false);
+                await writer.WriteFrameAsync(ourFinish, token).ConfigureAwait(false);
                 Frame finish = await ReadHandshakeFrameAsync(reader, options, clock).ConfigureAwait(false);
                 return handshake.ReadFinish(finish);
             },
@@ -74,7 +75,8 @@ public sealed partial class SecureSession
                 Frame hello = await ReadHandshakeFrameAsync(reader, options, clock).ConfigureAwait(false);
                 await writer.WriteFrameAsync(handshake.ReadHelloAndCreateHello(hello), token).ConfigureAwait(false);
                 clock.Sent();
-                handshake.ReadKey(await ReadHandshakeFrameAsync(reader, options, clock).ConfigureAwait(false));
+                Frame key = await ReadHandshakeFrameAsync(reader, options, clock).ConfigureAwait(false);
+                await OffSocketThread(() => handshake.ReadKey(key), token).ConfigureAwait(false);
                 Frame finish = await ReadHandshakeFrameAsync(reader, options, clock).ConfigureAwait(false);
                 (byte[] reply, HandshakeResult result) = handshake.ReadFinishAndCreateFinish(finish);
                 try
@@ -141,6 +143,19 @@ public sealed partial class SecureSession
             throw;
         }
     }
+
+    /// <summary>
+    /// Runs one side's RSA private-key operation (the unwrap, milliseconds of CPU) on the thread pool. A read
+    /// completes on the socket engine's thread (the apps ask for inline completions), which every socket of
+    /// the process shares: held there, the unwrap would stall the listener's other connections, and, where
+    /// both ends share a process (the tests, the benchmark), it would run after the peer's unwrap instead of
+    /// beside it on the other core.
+    /// </summary>
+    private static Task<T> OffSocketThread<T>(Func<T> privateKeyWork, CancellationToken cancellationToken) =>
+        Task.Run(privateKeyWork, cancellationToken);
+
+    private static Task OffSocketThread(Action privateKeyWork, CancellationToken cancellationToken) =>
+        Task.Run(privateKeyWork, cancellationToken);
 
     private static async ValueTask<Frame> ReadHandshakeFrameAsync(FrameReader reader, SessionOptions options, HandshakeClock clock)
     {
