@@ -8,6 +8,7 @@
 // A file transfer brings a large frame (a chunk record) every few reads, often between small ones: the
 // grown buffer is kept across small frames and let go only after a long run of them, and the stall clock
 // is one timer kept by the reader, so neither costs an allocation per frame (issue 19).
+using System.Runtime.CompilerServices;
 using System.Net.Sockets;
 using SecureChat.Protocol.Errors;
 
@@ -76,6 +77,8 @@ public sealed class FrameReader
             : ReadMoreAsync(maxPayload, frameTimeout, cancellationToken);
     }
 
+    // Pooled: a frame that spans reads (every file chunk) would otherwise box this state machine (issue 19).
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Frame?> ReadMoreAsync(int maxPayload, TimeSpan frameTimeout, CancellationToken cancellationToken)
     {
         if (_start == _end)
@@ -205,6 +208,7 @@ public sealed class FrameReader
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> ReadSomeAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         try
