@@ -17,6 +17,7 @@ internal sealed class MemorySampler : IDisposable
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(50);
 
     private readonly ManualResetEventSlim _stop = new();
+    private readonly OwnResidentSetReader _resident = new();
     private readonly Thread _thread;
     private readonly long _residentBefore;
     private readonly long _heapBefore;
@@ -25,7 +26,7 @@ internal sealed class MemorySampler : IDisposable
 
     private MemorySampler()
     {
-        _residentBefore = _residentPeak = ResidentSet.OwnKibibytes();
+        _residentBefore = _residentPeak = _resident.Kibibytes();
         _heapBefore = _heapPeak = GC.GetTotalMemory(forceFullCollection: false);
         _thread = new Thread(Run) { IsBackground = true, Name = "memory sampler" };
         _thread.Start();
@@ -55,6 +56,7 @@ internal sealed class MemorySampler : IDisposable
     {
         StopThread();
         _stop.Dispose();
+        _resident.Dispose();
     }
 
     private void StopThread()
@@ -73,7 +75,7 @@ internal sealed class MemorySampler : IDisposable
 
     private void Sample()
     {
-        _residentPeak = Math.Max(_residentPeak, ResidentSet.OwnKibibytes());
+        _residentPeak = Math.Max(_residentPeak, _resident.Kibibytes());
         _heapPeak = Math.Max(_heapPeak, GC.GetTotalMemory(forceFullCollection: false));
     }
 }

@@ -333,9 +333,19 @@ public sealed partial class FileTransfers
 
     private IncomingTransfer? FindIncoming(ulong id)
     {
+        // A loop, not FirstOrDefault with a lambda: this runs for every chunk, and the lambda captures id
+        // (a closure and a delegate per chunk, issue 19).
         lock (_gate)
         {
-            return _incoming.FirstOrDefault(i => i.Id == id && i.State is IncomingState.Offered or IncomingState.Receiving);
+            foreach (IncomingTransfer i in _incoming)
+            {
+                if (i.Id == id && i.State is IncomingState.Offered or IncomingState.Receiving)
+                {
+                    return i;
+                }
+            }
+
+            return null;
         }
     }
 }

@@ -150,14 +150,10 @@ public sealed class ChainKey : IDisposable
         Span<byte> nextKey = stackalloc byte[Size];
         try
         {
-            // One keyed HMAC for both constants: the key schedule once instead of twice.
-            using (var chain = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key))
-            {
-                chain.AppendData(SeedConstant);
-                chain.GetHashAndReset(seed);
-                chain.AppendData(ChainConstant);
-                chain.GetHashAndReset(nextKey);
-            }
+            // Two one-shot HMACs: a reusable keyed context would save a key schedule but allocates a
+            // context object and a SafeHandle on every step, garbage per record (issue 19).
+            HMACSHA256.HashData(_key, SeedConstant, seed);
+            HMACSHA256.HashData(_key, ChainConstant, nextKey);
 
             nextKey.CopyTo(_key);
             KeyDerivation.DeriveKey(seed, salt: default, MessageKeyInfo, messageKey);

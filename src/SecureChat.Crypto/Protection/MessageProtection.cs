@@ -118,7 +118,11 @@ public sealed class MessageProtection
     /// Seals with a given IV: fresh random IVs fetched in batches (the record layer), or fixed ones for a
     /// deterministic test transcript. Never reuse one under a key: it would leak plaintext equality.
     /// </summary>
-    internal void Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> plaintext, Span<byte> destination)
+    internal void Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> plaintext, Span<byte> destination) =>
+        Seal(null, key, iv, associatedData, plaintext, destination);
+
+    /// <summary>As the seal with a given IV, encrypting with <paramref name="cipher"/> if there is one (a sealer's, kept across records).</summary>
+    internal void Seal(AesCbc? cipher, ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> plaintext, Span<byte> destination)
     {
         ValidateKey(key);
         int sealedLength = GetSealedLength(plaintext.Length);
@@ -151,7 +155,7 @@ public sealed class MessageProtection
 
         if (PaddingBucket == 0)
         {
-            AesCbc.Encrypt(encryptionKey, iv, plaintext, body[IvSize..], PaddingMode.PKCS7);
+            Encrypt(cipher, encryptionKey, iv, plaintext, body[IvSize..], PaddingMode.PKCS7);
         }
         else
         {
@@ -164,7 +168,7 @@ public sealed class MessageProtection
             try
             {
                 LengthHiding.Pad(plaintext, padded);
-                AesCbc.Encrypt(encryptionKey, iv, padded, body[IvSize..], PaddingMode.None);
+                Encrypt(cipher, encryptionKey, iv, padded, body[IvSize..], PaddingMode.None);
             }
             finally
             {
@@ -190,7 +194,11 @@ public sealed class MessageProtection
     /// rests on the MAC half, and a key with the right MAC half but another encryption half cannot arise
     /// from the key schedule.
     /// </remarks>
-    public bool TryOpen(ReadOnlySpan<byte> key, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> sealedMessage, Span<byte> destination, out int bytesWritten)
+    public bool TryOpen(ReadOnlySpan<byte> key, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> sealedMessage, Span<byte> destination, out int bytesWritten) =>
+        TryOpen(null, key, associatedData, sealedMessage, destination, out bytesWritten);
+
+    /// <summary>As the public open, decrypting with <paramref name="cipher"/> if there is one (an opener's, kept across records).</summary>
+    internal bool TryOpen(AesCbc? cipher, ReadOnlySpan<byte> key, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> sealedMessage, Span<byte> destination, out int bytesWritten)
     {
         ValidateKey(key);
         bytesWritten = 0;
@@ -217,7 +225,7 @@ public sealed class MessageProtection
         ReadOnlySpan<byte> ciphertext = body[IvSize..];
         if (PaddingBucket == 0)
         {
-            return AesCbc.TryDecrypt(encryptionKey, iv, ciphertext, destination, PaddingMode.PKCS7, out bytesWritten);
+            return TryDecrypt(cipher, encryptionKey, iv, ciphertext, destination, PaddingMode.PKCS7, out bytesWritten);
         }
 
         byte[]? rented = null;
@@ -226,7 +234,7 @@ public sealed class MessageProtection
             : (rented = ArrayPool<byte>.Shared.Rent(ciphertext.Length));
         try
         {
-            if (!AesCbc.TryDecrypt(encryptionKey, iv, ciphertext, padded, PaddingMode.None, out int paddedLength))
+            if (!TryDecrypt(cipher, encryptionKey, iv, ciphertext, padded, PaddingMode.None, out int paddedLength))
             {
                 return false;
             }
@@ -304,6 +312,16 @@ public sealed class MessageProtection
         BinaryPrimitives.WriteUInt64BigEndian(lengthPrefix, (ulong)associatedData.Length);
         return Mac.VerifyCore(macKey, lengthPrefix, associatedData, ivAndCiphertext, tag);
     }
+
+    private static int Encrypt(AesCbc? cipher, ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> plaintext, Span<byte> destination, PaddingMode padding) =>
+        cipher is null
+            ? AesCbc.Encrypt(key, iv, plaintext, destination, padding)
+            : cipher.EncryptRecord(key, iv, plaintext, destination, padding);
+
+    private static bool TryDecrypt(AesCbc? cipher, ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> ciphertext, Span<byte> destination, PaddingMode padding, out int bytesWritten) =>
+        cipher is null
+            ? AesCbc.TryDecrypt(key, iv, ciphertext, destination, padding, out bytesWritten)
+            : cipher.TryDecryptRecord(key, iv, ciphertext, destination, padding, out bytesWritten);
 
     private static void ValidateKey(ReadOnlySpan<byte> key)
     {

@@ -6,12 +6,13 @@ namespace SecureChat.Crypto.Protection;
 
 /// <summary>
 /// Seals a stream of messages with one <see cref="MessageProtection"/> and fresh random IVs. Not
-/// thread-safe: one per sender. Dispose it to wipe the IVs fetched but not yet used.
+/// thread-safe: one per sender. Dispose it to wipe the IVs fetched but not yet used and free its cipher.
 /// </summary>
 public sealed class MessageSealer : IDisposable
 {
     private readonly RandomIvBatch? _random;
     private readonly IvSource? _fixedIvs;
+    private readonly AesCbc _cipher = new();
 
     /// <summary>A sealer for <paramref name="protection"/> that draws random IVs.</summary>
     public MessageSealer(MessageProtection protection)
@@ -52,11 +53,15 @@ public sealed class MessageSealer : IDisposable
             _random!.Next(iv);
         }
 
-        Protection.Seal(key, iv, associatedData, plaintext, destination);
+        Protection.Seal(_cipher, key, iv, associatedData, plaintext, destination);
     }
 
-    /// <summary>Wipes the random IVs fetched but not handed out.</summary>
-    public void Dispose() => _random?.Dispose();
+    /// <summary>Wipes the random IVs fetched but not handed out and frees the cipher kept across messages.</summary>
+    public void Dispose()
+    {
+        _random?.Dispose();
+        _cipher.Dispose();
+    }
 }
 
 /// <summary>Fills a 16-byte IV: the test seam of <see cref="MessageSealer"/>.</summary>

@@ -5,6 +5,10 @@
 // What bounds a whole exchange (a stranger trickling its hello) is the caller's deadline, not this one.
 // Reads are buffered: one read from the stream takes whatever has arrived, often many frames, and the
 // frames already buffered are handed out without another system call or timer.
+// A file transfer brings a large frame (a chunk record) every few reads, often between small ones: the
+// grown buffer is kept across small frames and let go only after a long run of them, and the stall clock
+// is one timer kept by the reader, so neither costs an allocation per frame (issue 19).
+using System.Runtime.CompilerServices;
 using System.Net.Sockets;
 using SecureChat.Protocol.Errors;
 
@@ -15,10 +19,18 @@ public sealed class FrameReader
 {
     private const int DefaultBufferSize = 16 * 1024;
 
+    // How many frames in a row no larger than the default buffer let the grown buffer go: enough that a
+    // transfer's receipts and texts between chunks keep it, few enough that a chat after one long message
+    // does not hold it for long.
+    internal const int SmallFramesBeforeShrinking = 64;
+
     private readonly Stream _stream;
     private readonly byte[] _defaultBuffer = new byte[DefaultBufferSize];
     private byte[] _buffer;
-    private int _lastFrameLength;
+    private int _smallFramesInARow;
+
+    // The stall clock of the frame being read, kept from frame to frame while it was never cancelled.
+    private CancellationTokenSource? _stall;
     private int _start;
     private int _end;
     private long _lastProgressAt = Environment.TickCount64;
@@ -33,6 +45,9 @@ public sealed class FrameReader
 
     /// <summary>When bytes last arrived (<see cref="Environment.TickCount64"/>), part of a frame or not: the sign of life that counts.</summary>
     internal long LastProgressAt => Volatile.Read(ref _lastProgressAt);
+
+    /// <summary>The stall clock kept from frame to frame, for the test that it is kept.</summary>
+    internal CancellationTokenSource? StallClock => _stall;
 
     /// <summary>Whether part of a frame has arrived and the rest has not.</summary>
     internal bool InsideFrame => Volatile.Read(ref _end) > Volatile.Read(ref _start);
@@ -62,6 +77,8 @@ public sealed class FrameReader
             : ReadMoreAsync(maxPayload, frameTimeout, cancellationToken);
     }
 
+    // Pooled: a frame that spans reads (every file chunk) would otherwise box this state machine (issue 19).
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Frame?> ReadMoreAsync(int maxPayload, TimeSpan frameTimeout, CancellationToken cancellationToken)
     {
         if (_start == _end)
@@ -80,9 +97,20 @@ public sealed class FrameReader
             }
         }
 
-        // A frame has begun: each further piece of it is due within the frame timeout.
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(frameTimeout);
+        // A frame has begun: each further piece of it is due within the frame timeout. With no frame timeout
+        // (the session's receive loop) only the caller's token applies, and no clock is needed.
+        bool timed = frameTimeout != Timeout.InfiniteTimeSpan;
+        CancellationTokenSource? stall = null;
+        CancellationTokenRegistration caller = default;
+        CancellationToken token = cancellationToken;
+        if (timed)
+        {
+            stall = _stall ??= new CancellationTokenSource();
+            caller = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), stall);
+            stall.CancelAfter(frameTimeout);
+            token = stall.Token;
+        }
+
         try
         {
             while (true)
@@ -92,7 +120,7 @@ public sealed class FrameReader
                     ? FrameCodec.HeaderSize + FrameCodec.ReadPayloadLength(_buffer.AsSpan(_start, FrameCodec.HeaderSize), maxPayload)
                     : FrameCodec.HeaderSize;
                 MakeRoom(needed);
-                int read = await ReadSomeAsync(_buffer.AsMemory(_end), deadline.Token).ConfigureAwait(false);
+                int read = await ReadSomeAsync(_buffer.AsMemory(_end), token).ConfigureAwait(false);
                 if (read == 0)
                 {
                     throw new ConnectionLostException("The connection closed in the middle of a frame.");
@@ -104,12 +132,26 @@ public sealed class FrameReader
                     return frame;
                 }
 
-                deadline.CancelAfter(frameTimeout); // progress: the stall clock starts again
+                stall?.CancelAfter(frameTimeout); // progress: the stall clock starts again
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new SessionTimeoutException($"The peer began a frame, then sent nothing more of it for {frameTimeout.TotalSeconds:0.###} s.");
+        }
+        finally
+        {
+            if (stall is not null)
+            {
+                // Unregistering first means the caller's token can no longer cancel the clock; a clock that
+                // fired or was cancelled cannot be reset and is replaced at the next frame.
+                caller.Dispose();
+                if (!stall.TryReset())
+                {
+                    stall.Dispose();
+                    _stall = null;
+                }
+            }
         }
     }
 
@@ -124,7 +166,7 @@ public sealed class FrameReader
             {
                 frame = new Frame(_buffer.AsMemory(_start, length));
                 _start += length;
-                _lastFrameLength = length;
+                _smallFramesInARow = length > DefaultBufferSize ? 0 : _smallFramesInARow + 1;
                 return true;
             }
         }
@@ -152,19 +194,21 @@ public sealed class FrameReader
     }
 
     /// <summary>
-    /// With nothing buffered, goes back to the default buffer if a large frame made it grow, unless the
-    /// last frame was large too: a run of large frames (a long text after another) keeps the large buffer.
+    /// With nothing buffered, goes back to the default buffer if a large frame made it grow and a long run
+    /// of small frames has followed: large frames among small ones (a file's chunks among receipts and
+    /// texts) keep the large buffer rather than allocate it again for each.
     /// </summary>
     private void RestartBuffer()
     {
         _start = 0;
         _end = 0;
-        if (!ReferenceEquals(_buffer, _defaultBuffer) && _lastFrameLength <= DefaultBufferSize)
+        if (!ReferenceEquals(_buffer, _defaultBuffer) && _smallFramesInARow >= SmallFramesBeforeShrinking)
         {
             _buffer = _defaultBuffer;
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> ReadSomeAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         try

@@ -16,14 +16,14 @@ namespace SecureChat.Protocol.Session;
 internal sealed class RecordOpener : IDisposable
 {
     private readonly ChainKey _chain;
-    private readonly MessageProtection _protection;
+    private readonly MessageOpener _opener;
     private readonly Direction _direction;
     private readonly byte[] _messageKey = GC.AllocateUninitializedArray<byte>(ChainKey.MessageKeySize, pinned: true);
 
     public RecordOpener(ChainKey chain, MessageSuite suite, Direction direction)
     {
         _chain = chain;
-        _protection = MessageProtection.Create(suite, MessageProtection.DefaultPaddingBucket);
+        _opener = new MessageOpener(MessageProtection.Create(suite, MessageProtection.DefaultPaddingBucket));
         _direction = direction;
     }
 
@@ -128,11 +128,11 @@ internal sealed class RecordOpener : IDisposable
         }
 
         Span<byte> header = stackalloc byte[RecordHeader.Size];
-        RecordHeader.Write(header, _protection.Suite, _direction, expected);
+        RecordHeader.Write(header, _opener.Protection.Suite, _direction, expected);
         try
         {
             _chain.Next(_messageKey);
-            if (!_protection.TryOpen(_messageKey, header, sealedBytes, plaintext, out int written))
+            if (!_opener.TryOpen(_messageKey, header, sealedBytes, plaintext, out int written))
             {
                 throw new IntegrityException(
                     $"Record {expected} failed its integrity check: it was changed, spliced from another session or sent back to us. The session is ended.");
@@ -155,7 +155,11 @@ internal sealed class RecordOpener : IDisposable
     /// <summary>Derives the next record's key now, while nothing waits for it (see <see cref="ChainKey.PrepareNext"/>).</summary>
     public void PrepareNext() => _chain.PrepareNext();
 
-    public void Dispose() => _chain.Dispose();
+    public void Dispose()
+    {
+        _chain.Dispose();
+        _opener.Dispose();
+    }
 
     private static InnerMessage ParseInner(ReadOnlySpan<byte> plaintext)
     {

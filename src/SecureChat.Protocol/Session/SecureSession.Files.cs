@@ -4,6 +4,7 @@
 // flush; and the receiver's verdict once it has checked the hash. Each message takes the write lock on its
 // own, so texts interleave with a transfer's chunks.
 using System.Text;
+using System.Runtime.CompilerServices;
 using SecureChat.Protocol.Framing;
 using SecureChat.Protocol.Errors;
 
@@ -74,6 +75,8 @@ public sealed partial class SecureSession
     /// <paramref name="data"/> (no copy is kept: the caller may reuse its buffer once this returns). An empty
     /// chunk is allowed only to end the file at its size.
     /// </summary>
+    // Pooled, as the methods it awaits per chunk: a chunk that waits would otherwise box each state machine (issue 19).
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendFileChunkAsync(ulong file, long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         // A static lambda over a state tuple: no closure or delegate allocated per chunk.
@@ -136,6 +139,7 @@ public sealed partial class SecureSession
             cancellationToken);
 
     /// <summary>Checks (in the ledger) and seals one file record under the write lock, then writes it; null writes nothing.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ulong> WriteFileFrameAsync<TState>(
         TState state, Func<SecureSession, TState, (ulong File, PooledFrame? Frame)> prepare, CancellationToken cancellationToken)
     {
@@ -231,6 +235,7 @@ public sealed partial class SecureSession
     }
 
     /// <summary>Acts on the peer's chunk (on the pump): its pooled buffer goes to the application, or back at once.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ReceiveChunkAsync(OpenedChunk chunk)
     {
         bool lent = false;

@@ -1,6 +1,7 @@
 // The session's timers and background writes: the receipt delay, the keepalive that pings a quiet peer
 // and declares a silent one gone (and runs the rekey timers), the background flush of receipts, pongs
 // and pings, and the queue of events for the application.
+using System.Runtime.CompilerServices;
 using SecureChat.Protocol.Errors;
 
 namespace SecureChat.Protocol.Session;
@@ -38,6 +39,8 @@ public sealed partial class SecureSession
     /// file chunks) the pump waits and reads nothing, so
     /// that wait is not counted as the peer's silence (our pings still go out, so the peer hears us).
     /// </summary>
+    // Pooled: called per received chunk, and a full queue makes it wait (issue 19).
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask PublishAsync(SessionEvent item)
     {
         if (item is FileChunkReceived && !_chunkRoom.Wait(0))

@@ -216,7 +216,7 @@ public sealed partial class SecureSession : IAsyncDisposable
                 finally
                 {
                     // The application has moved on (or stopped reading): the chunk's pooled buffer goes back.
-                    chunk.Lease?.Return();
+                    chunk.ReturnLease();
                 }
             }
         }

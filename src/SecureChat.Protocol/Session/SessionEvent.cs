@@ -68,8 +68,19 @@ public sealed record FileRejected(ulong File, string Reason) : SessionEvent;
 /// <param name="Complete">Whether the file is now whole: verify it, then confirm or reject.</param>
 public sealed record FileChunkReceived(ulong File, long Offset, ReadOnlyMemory<byte> Data, bool Complete) : SessionEvent
 {
+    private int _returned;
+
     /// <summary>The pooled buffer behind <see cref="Data"/>, given back once the application has moved on.</summary>
     internal OpenedChunk? Lease { get; init; }
+
+    /// <summary>Gives the lent buffer back, the first time only.</summary>
+    internal void ReturnLease()
+    {
+        if (Lease is { } lease && Interlocked.Exchange(ref _returned, 1) == 0)
+        {
+            lease.Return();
+        }
+    }
 }
 
 /// <summary>The peer holds the first <paramref name="Held"/> bytes of our file (its <c>progress</c>): what a sender's bar shows.</summary>
