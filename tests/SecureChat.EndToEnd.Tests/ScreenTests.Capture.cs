@@ -36,7 +36,12 @@ public sealed partial class ScreenTests
         await bob.WaitForTextAsync("│ connected");
 
         await SayAsync(alice, bob, "Hi Bob, can you read me?");
-        await SayAsync(bob, alice, "Loud and clear, Alice. 你好 👋🏽");
+        // A wave without a skin-tone modifier: tmux 3.3 draws the modifier (U+1F3FD) as two columns of its
+        // own where Terminal.Gui counts 👋🏽 as two in all, so the input row holding it overflowed, the
+        // terminal scrolled, and Bob's prompt row stayed blank until redrawn (about one run in three after
+        // issue 19, one in nine before). That disagreement is the terminal's (README, "known limit"), not
+        // what this test is about: the screens mid-transfer.
+        await SayAsync(bob, alice, "Loud and clear, Alice. 你好 👋");
         await SayAsync(bob, alice, "I have the photos from the trip, sending them now.");
         bob.Type("/send " + photos);
         bob.Press("Enter");
@@ -54,7 +59,7 @@ public sealed partial class ScreenTests
         foreach ((string pane, string prompt) in new[] { (alicePane, "Alice>"), (bobPane, "Bob>") })
         {
             ScreenSession.LastRow(pane).Should().Be(prompt, pane);
-            pane.Should().Contain("Hi Bob, can you read me?").And.Contain("Loud and clear, Alice. 你好 👋🏽")
+            pane.Should().Contain("Hi Bob, can you read me?").And.Contain("Loud and clear, Alice. 你好 👋")
                 .And.Contain("Great, thanks! Chat goes on while it comes.").And.Contain("│ connected");
         }
 
